@@ -1,0 +1,112 @@
+import type { KeyObject } from 'node:crypto';
+import { createSigningKey, type KeyState, type PublicRsaJwk, type SigningKey } from './signing-key.ts';
+
+/** States whose keys appear in the tenant's JWKS. `retired` and `attacker` keys can sign but are never published. */
+export const PUBLISHED_STATES: readonly KeyState[] = ['next', 'primary', 'previous'];
+
+/**
+ * One tenant's signing keys. Entra always publishes several keys; a new key is published (`next`)
+ * before it signs, and the key it replaces stays published (`previous`) for an overlap before it
+ * leaves (`retired`). `version` changes on every mutation so consumers (the provider) can rebuild.
+ */
+export class KeyStore {
+  #keys: SigningKey[] = [];
+  #version = 0;
+  #listeners = new Set<() => void>();
+
+  static async create({ primary }: { primary?: KeyObject } = {}): Promise<KeyStore> {
+    const store = new KeyStore();
+    const [p, n] = await Promise.all([createSigningKey('primary', { privateKey: primary }), createSigningKey('next')]);
+    store.#keys.push(p, n);
+    return store;
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  list(): readonly SigningKey[] {
+    return this.#keys;
+  }
+
+  find(kid: string): SigningKey | undefined {
+    return this.#keys.find((k) => k.kid === kid);
+  }
+
+  /** The newest key in `state`, if any. */
+  byState(state: KeyState): SigningKey | undefined {
+    return this.#keys.findLast((k) => k.state === state);
+  }
+
+  primary(): SigningKey {
+    const key = this.byState('primary');
+    if (!key) throw new Error('key store has no primary key');
+    return key;
+  }
+
+  published(): SigningKey[] {
+    return this.#keys.filter((k) => PUBLISHED_STATES.includes(k.state));
+  }
+
+  /** The JWKS as served: public members only, order as Entra's (meaningless, primary first). */
+  jwks(issuer?: string): { keys: PublicRsaJwk[] } {
+    const order = (k: SigningKey) => PUBLISHED_STATES.indexOf(k.state);
+    return { keys: this.published().sort((a, b) => order(a) - order(b) || 0).map((k) => k.publicJwk(issuer)) };
+  }
+
+  /** Adds a key (generated unless given) in `state`. A second `primary` demotes the current one to `previous`. */
+  async add(state: KeyState, privateKey?: KeyObject): Promise<SigningKey> {
+    const key = await createSigningKey(state, { privateKey });
+    if (state === 'primary') this.#setState(this.byState('primary'), 'previous');
+    this.#keys.push(key);
+    this.#changed();
+    return key;
+  }
+
+  remove(kid: string): boolean {
+    const before = this.#keys.length;
+    this.#keys = this.#keys.filter((k) => k.kid !== kid);
+    if (this.#keys.length === before) return false;
+    this.#changed();
+    return true;
+  }
+
+  setState(kid: string, state: KeyState): SigningKey {
+    const key = this.find(kid);
+    if (!key) throw new Error(`no key with kid ${kid}`);
+    this.#setState(key, state);
+    this.#changed();
+    return key;
+  }
+
+  /**
+   * Entra-like rollover: the published `next` key starts signing, the old primary stays published as
+   * `previous`, the former `previous` leaves the JWKS (`retired`), and a fresh `next` is published.
+   */
+  async rotate(): Promise<{ primary: SigningKey; previous?: SigningKey; next: SigningKey }> {
+    const fresh = await createSigningKey('next');
+    for (const k of this.#keys.filter((k) => k.state === 'previous')) this.#setState(k, 'retired');
+    const previous = this.byState('primary');
+    this.#setState(previous, 'previous');
+    const promoted = this.byState('next') ?? fresh;
+    this.#setState(promoted, 'primary');
+    if (promoted !== fresh) this.#keys.push(fresh);
+    else this.#keys.push(await createSigningKey('next'));
+    this.#changed();
+    return { primary: this.primary(), previous, next: this.byState('next')! };
+  }
+
+  #setState(key: SigningKey | undefined, state: KeyState): void {
+    if (key) (key as { state: KeyState }).state = state;
+  }
+
+  #changed(): void {
+    this.#version++;
+    for (const l of this.#listeners) l();
+  }
+}

@@ -1,0 +1,83 @@
+import { createHash, createPublicKey, KeyObject, webcrypto } from 'node:crypto';
+import { selfSignedCertificate } from './self-signed-certificate.ts';
+
+/** Where a key is in its life: see key-store.ts for the transitions. */
+export type KeyState = 'next' | 'primary' | 'previous' | 'retired' | 'attacker';
+
+export interface PublicRsaJwk {
+  kty: 'RSA';
+  use: 'sig';
+  kid: string;
+  x5t: string;
+  n: string;
+  e: string;
+  x5c: string[];
+  issuer?: string;
+}
+
+export interface SigningKey {
+  kid: string;
+  state: KeyState;
+  /** Never serialised: JWKS, logs and reports only ever see `publicJwk`. */
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** SHA-1 thumbprint of the certificate, base64url: Entra uses it as both `kid` and `x5t`. */
+  x5t: string;
+  certificateDer: Buffer;
+  certificatePem: string;
+  createdAt: Date;
+  publicJwk(issuer?: string): PublicRsaJwk;
+}
+
+const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+
+async function cryptoKeyPair(privateKey: KeyObject): Promise<webcrypto.CryptoKeyPair> {
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return {
+    privateKey: await webcrypto.subtle.importKey('pkcs8', pkcs8, RSA_SHA256, true, ['sign']),
+    publicKey: await webcrypto.subtle.importKey('spki', spki, RSA_SHA256, true, ['verify']),
+  };
+}
+
+/**
+ * An RSA-2048 signing key with a self-signed certificate. Pass `privateKey` to adopt a key loaded
+ * from disk (`--keys DIR`); otherwise one is generated.
+ */
+export async function createSigningKey(
+  state: KeyState,
+  { privateKey, commonName = 'gatecheck mock-idp signing key' }: { privateKey?: KeyObject; commonName?: string } = {},
+): Promise<SigningKey> {
+  let pair: webcrypto.CryptoKeyPair;
+  if (privateKey) {
+    if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
+      throw new TypeError('signing keys must be RSA private keys');
+    }
+    pair = await cryptoKeyPair(privateKey);
+  } else {
+    pair = (await webcrypto.subtle.generateKey(
+      { ...RSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+      true,
+      ['sign', 'verify'],
+    )) as webcrypto.CryptoKeyPair;
+  }
+  const priv = privateKey ?? KeyObject.from(pair.privateKey);
+  const pub = createPublicKey(priv);
+  const cert = await selfSignedCertificate(pair, commonName);
+  const x5t = createHash('sha1').update(cert.der).digest('base64url');
+  const { n, e } = pub.export({ format: 'jwk' }) as { n: string; e: string };
+  const x5c = [cert.der.toString('base64')];
+  return {
+    kid: x5t,
+    state,
+    privateKey: priv,
+    publicKey: pub,
+    x5t,
+    certificateDer: cert.der,
+    certificatePem: cert.pem,
+    createdAt: new Date(),
+    publicJwk(issuer?: string): PublicRsaJwk {
+      return { kty: 'RSA', use: 'sig', kid: x5t, x5t, n, e, x5c, ...(issuer ? { issuer } : {}) };
+    },
+  };
+}
