@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lower-case GUID');
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
+const permission = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a permission name such as Orders.Read');
+/** Map from API name to permission names; API names are checked against `apis` after parsing. */
+const perApi = z.record(name, z.array(permission));
+
+export const ApiSchema = z.strictObject({
+  name,
+  appId: guid,
+  appIdUri: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'must be an absolute URI such as api://orders-api'),
+  /** Entra's manifest `accessTokenAcceptedVersion`: decides the token version, whatever endpoint issued it. */
+  accessTokenAcceptedVersion: z.union([z.literal(1), z.literal(2)]).default(2),
+  scopes: z.array(permission).default([]),
+  appRoles: z.array(permission).default([]),
+});
+
+export const ClientSchema = z
+  .strictObject({
+    name,
+    clientId: guid,
+    /** Service principal object id (`oid`, and `sub` of app-only tokens); derived from the client id when absent. */
+    objectId: guid.optional(),
+    secret: z.string().min(8).optional(),
+    /** Path to a PEM certificate (relative to the tenant file) whose key signs `private_key_jwt` assertions. */
+    certificate: z.string().optional(),
+    public: z.boolean().default(false),
+    redirectUris: z.array(z.url()).default([]),
+    /** Application permissions granted (admin consented) per API: they become `roles` in app-only tokens. */
+    appRoles: perApi.default({}),
+    /** Delegated permissions consented per API: requested scopes within them become `scp` in user tokens. */
+    delegatedPermissions: perApi.default({}),
+  })
+  .superRefine((c, ctx) => {
+    const credentials = [c.secret, c.certificate, c.public ? true : undefined].filter((x) => x !== undefined);
+    if (credentials.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'a client needs exactly one of secret, certificate or public: true' });
+    }
+    if (c.public && c.redirectUris.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'a public client needs at least one redirect URI' });
+    }
+  });
+
+export const UserSchema = z.strictObject({
+  upn: z.email(),
+  oid: guid,
+  name: z.string().min(1),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  groups: z.array(guid).default([]),
+  /** Directory role template ids (`wids`). */
+  wids: z.array(guid).default([]),
+  /** App roles assigned to the user per API: they become `roles` in the user's tokens for that API. */
+  appRoles: perApi.default({}),
+});
+
+export const TenantFileSchema = z.strictObject({
+  tenant: z.strictObject({ name, id: guid, domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name') }),
+  apis: z.array(ApiSchema).default([]),
+  clients: z.array(ClientSchema).default([]),
+  users: z.array(UserSchema).default([]),
+});
+
+export type Api = z.infer<typeof ApiSchema>;
+export type User = z.infer<typeof UserSchema>;
+export type TenantFile = z.infer<typeof TenantFileSchema>;
+export type Client = z.infer<typeof ClientSchema> & {
+  objectId: string;
+  /** PEM of the certificate's public key, read at load time. */
+  certificatePem?: string;
+};
+
+/** A tenant definition after loading: references resolved and checked. */
+export interface Tenant {
+  name: string;
+  id: string;
+  domain: string;
+  apis: Api[];
+  clients: Client[];
+  users: User[];
+  source: string;
+}
