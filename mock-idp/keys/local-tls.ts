@@ -1,0 +1,77 @@
+import { randomBytes, webcrypto } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { x509 } from './x509.ts';
+
+export interface LocalTls {
+  key: string;
+  cert: string;
+  caPem: string;
+  /** Where the CA certificate was written, for NODE_EXTRA_CA_CERTS, OIDCCABundlePath and friends. */
+  caPath: string;
+}
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+function pkcs8Pem(der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n');
+  return `-----BEGIN PRIVATE KEY-----\n${b64}-----END PRIVATE KEY-----\n`;
+}
+
+function serial(): string {
+  return `01${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * A throw-away certificate authority and a server certificate for 127.0.0.1, localhost and `hosts`.
+ * mod_auth_openidc refuses plain-http JWKS URIs, so the mock needs real TLS that peers can be told to trust.
+ */
+export async function createLocalTls({ dir, hosts = [] }: { dir?: string; hosts?: string[] } = {}): Promise<LocalTls> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  type Keys = x509.X509CertificateCreateSelfSignedParams['keys'];
+  const gen = () => webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']) as unknown as Promise<Keys>;
+  const [caKeys, leafKeys] = await Promise.all([gen(), gen()]);
+  const notBefore = new Date(Date.now() - 3600_000);
+  const notAfter = new Date(Date.now() + 397 * 24 * 3600_000);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: 'CN=gatecheck local test CA (do not trust outside tests)',
+    notBefore,
+    notAfter,
+    signingAlgorithm: EC,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const names = [...new Set(['127.0.0.1', 'localhost', ...hosts])];
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: 'CN=127.0.0.1',
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: EC,
+    publicKey: leafKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+      ),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const target = dir ?? mkdtempSync(join(tmpdir(), 'gatecheck-tls-'));
+  mkdirSync(target, { recursive: true });
+  const caPem = ca.toString('pem');
+  const caPath = join(target, 'ca.crt');
+  writeFileSync(caPath, caPem);
+  const key = pkcs8Pem(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey as unknown as webcrypto.CryptoKey));
+  return { key, cert: leaf.toString('pem'), caPem, caPath };
+}
