@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSigningKey, type SigningKey } from '../keys/signing-key.ts';
+import type { KeyStore } from '../keys/key-store.ts';
+import type { TenantRuntime } from '../tenant-runtime.ts';
+import type { ControlState } from './control-state.ts';
+import type { Endpoint, Fault } from './fault-schema.ts';
+
+/**
+ * Runs before the mock answers a tenant's discovery, JWKS or token request: logs the request, then
+ * applies the active fault. Returns true when the fault has answered (or is deliberately never
+ * answering); false means the router answers normally (after the delay, for `slow`).
+ */
+export async function beforeEndpoint(
+  state: ControlState,
+  runtime: TenantRuntime,
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  state.requests.record({
+    tenant: runtime.tenant.name,
+    tenantId: runtime.tenant.id,
+    endpoint,
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0],
+    at: Date.now(),
+  });
+  const fault = state.faults.get(runtime.tenant.id, endpoint);
+  if (!fault) return false;
+  return applyFault(state, runtime, fault, res);
+}
+
+async function applyFault(state: ControlState, runtime: TenantRuntime, fault: Fault, res: ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case 'down':
+      send(res, 503, 'application/json; charset=utf-8', JSON.stringify(transientError()), { 'Retry-After': '5' });
+      return true;
+    case 'timeout':
+      state.hold(res);
+      return true;
+    case 'slow': {
+      const waited = await state.delay(fault.delayMs ?? 0);
+      if (!waited) {
+        res.destroy();
+        return true;
+      }
+      return false;
+    }
+    case 'garbage':
+      // What a captive portal or a misrouted load balancer answers: a 200 that is not JSON at all.
+      send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Service unavailable</h1></body></html>');
+      return true;
+    case 'malformed-json':
+      send(res, 200, 'application/json; charset=utf-8', '{"keys":[{"kty":"RSA","use":"sig","kid":');
+      return true;
+    case 'empty-keys':
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ keys: [] }));
+      return true;
+    case 'wrong-key': {
+      const body = await wrongKeyJwks(runtime);
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
+      return true;
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
+  res.end(body);
+}
+
+/** Entra's answer to a transient outage (AADSTS90033). */
+function transientError(): Record<string, unknown> {
+  return {
+    error: 'temporarily_unavailable',
+    error_description: 'AADSTS90033: A transient error has occurred. Please try again.',
+    error_codes: [90033],
+    timestamp: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    trace_id: randomUUID(),
+    correlation_id: randomUUID(),
+  };
+}
+
+const impostors = new WeakMap<KeyStore, Promise<SigningKey>>();
+
+/**
+ * The published kids with another key's modulus and certificate: every signature the tenant makes fails
+ * against it, which is what a gateway sees when a JWKS is served from the wrong place or cache.
+ */
+async function wrongKeyJwks(runtime: TenantRuntime): Promise<{ keys: Record<string, unknown>[] }> {
+  let impostor = impostors.get(runtime.keys);
+  if (!impostor) {
+    impostor = createSigningKey('attacker', { commonName: 'gatecheck wrong-key fault' });
+    impostors.set(runtime.keys, impostor);
+  }
+  const other = (await impostor).publicJwk();
+  const { keys } = runtime.keys.jwks(runtime.issuers.v2);
+  return { keys: keys.map((k) => ({ ...k, n: other.n, e: other.e, x5c: other.x5c })) };
+}
