@@ -1,6 +1,9 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+// The in-memory adapter is right for a mock; passing it explicitly keeps oidc-provider from warning about it on stderr.
+// @ts-expect-error -- deep import without type declarations
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { accessTokenClaims, opaque, pairwiseSubject } from './entra/access-token-claims.ts';
 import { entraErrorBody, type EntraErrorCode } from './entra/entra-error.ts';
 import type { TenantRuntime } from './tenant-runtime.ts';
@@ -74,6 +77,7 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
   const userByOid = new Map(tenant.users.map((u) => [u.oid, u]));
 
   const config: Configuration = {
+    adapter: createMemoryAdapter(15),
     clients: tenant.clients.map(clientMetadata) as Configuration['clients'],
     jwks: {
       // The primary key comes first: ID tokens are signed by the first key that fits.
@@ -231,6 +235,11 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
 
   const provider = new Provider(runtime.issuers.v2, config);
   provider.proxy = true;
+  // oidc-provider hides why client authentication failed behind a generic description; keep the detail
+  // so the reshaped Entra error can name the right AADSTS code.
+  provider.on('grant.error', (ctx, err: Error & { error_detail?: string }) => {
+    ctx.state.oidcErrorDetail = err.error_detail ?? err.message;
+  });
   // Reshape token responses and errors into Entra's form (reference-error-codes.md) on the way out.
   provider.use(async (koaCtx, next) => {
     await next();
@@ -240,6 +249,8 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
     if (typeof body.error === 'string') {
       const failure = (ctx.state.entra as EntraFailure | undefined) ?? translateError(body, ctx, tenant);
       ctx.body = entraErrorBody(failure.code, failure.error, failure.description);
+      // Entra answers an unknown application with 400 (unauthorized_client), a bad credential with 401.
+      if (failure.error !== 'invalid_client') ctx.status = 400;
       return;
     }
     if (typeof body.expires_in === 'number') body.ext_expires_in = body.expires_in;
@@ -249,7 +260,7 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
 }
 
 function translateError(body: Record<string, unknown>, ctx: KoaContextWithOIDC, tenant: Tenant): EntraFailure {
-  const description = String(body.error_description ?? '');
+  const description = `${String(body.error_description ?? '')} ${String(ctx.state.oidcErrorDetail ?? '')}`;
   const clientId = String(ctx.oidc.params?.client_id ?? ctx.oidc.client?.clientId ?? '');
   if (body.error === 'invalid_client' && /client not found/.test(description)) {
     return {

@@ -1,0 +1,169 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { resolveMockIdpConfig, MockIdpConfigError, type MockIdpConfig } from './config.ts';
+import { ControlState } from './control/control-state.ts';
+import { createLocalTls } from './keys/local-tls.ts';
+import type { KeyStore } from './keys/key-store.ts';
+import { createRouter } from './server.ts';
+import { createTenantRuntime, findTenant, type TenantRuntime } from './tenant-runtime.ts';
+import { loadTenants } from './tenants/load-tenants.ts';
+import { entraErrorBody } from './entra/entra-error.ts';
+
+export { MockIdpConfigError, type MockIdpConfig } from './config.ts';
+export { TenantConfigError } from './tenants/tenant-config-error.ts';
+export type { TenantRuntime } from './tenant-runtime.ts';
+export type { Tenant } from './tenants/tenant-schema.ts';
+
+export interface TenantInfo {
+  name: string;
+  id: string;
+  domain: string;
+  /** v2 issuer; `issuerV1` for v1 tokens (APIs with accessTokenAcceptedVersion 1). */
+  issuer: string;
+  issuerV1: string;
+  discoveryUrl: string;
+  discoveryUrlV1: string;
+  jwksUri: string;
+  tokenEndpoint: string;
+  authorizationEndpoint: string;
+}
+
+export interface MockIdp {
+  /** Base URL, e.g. http://127.0.0.1:9400 */
+  url: string;
+  tenants: TenantInfo[];
+  /** Path of the local CA certificate when serving HTTPS. */
+  caPath?: string;
+  caPem?: string;
+  /** By name, GUID or domain; throws for an unknown tenant. */
+  tenant(ref: string): TenantInfo;
+  keys(ref: string): KeyStore;
+  runtime(ref: string): TenantRuntime;
+  control: ControlState;
+  close(): Promise<void>;
+}
+
+function info(rt: TenantRuntime): TenantInfo {
+  return {
+    name: rt.tenant.name,
+    id: rt.tenant.id,
+    domain: rt.tenant.domain,
+    issuer: rt.issuers.v2,
+    issuerV1: rt.issuers.v1,
+    discoveryUrl: rt.urls.discoveryV2,
+    discoveryUrlV1: rt.urls.discoveryV1,
+    jwksUri: rt.urls.jwksV2,
+    tokenEndpoint: rt.urls.token,
+    authorizationEndpoint: rt.urls.authorize,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (e.code === 'EADDRINUSE') reject(new MockIdpConfigError(`port ${port} on ${host} is already in use; choose another with --port`));
+      else if (e.code === 'EACCES') reject(new MockIdpConfigError(`not allowed to listen on ${host}:${port}; choose a port above 1023 with --port`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new MockIdpConfigError(`cannot listen on host ${host}: no such local address`));
+      else reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function saveKeys(dir: string, runtimes: TenantRuntime[]): void {
+  mkdirSync(dir, { recursive: true });
+  const files = runtimes.map((rt) => ({ rt, file: join(dir, `${rt.tenant.name}.pem`) }));
+  const existing = files.find((f) => existsSync(f.file));
+  if (existing) throw new MockIdpConfigError(`--save-keys: ${existing.file} already exists; remove it or choose another directory (keys are never overwritten)`);
+  for (const { rt, file } of files) {
+    writeFileSync(file, rt.keys.primary().privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  }
+}
+
+/**
+ * Starts a Microsoft Entra ID–compatible OpenID provider: one oidc-provider per tenant behind Entra's
+ * paths and documents, plus the control API under /_admin.
+ */
+export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp> {
+  const config = resolveMockIdpConfig(input);
+  const tenants = loadTenants(config.tenants);
+  const control = new ControlState();
+  let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => {
+    res.writeHead(503, { 'retry-after': '1' }).end();
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).catch((e: Error) => {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(entraErrorBody(50000, 'server_error', `The mock failed to handle the request: ${e.message}`)));
+    });
+  };
+  const tls = config.tls ? await createLocalTls({ dir: config.tlsDir }) : undefined;
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createHttpServer(onRequest);
+  // Faults such as `timeout` hold requests open; nothing else should keep a socket alive for long.
+  server.keepAliveTimeout = 5_000;
+  await listen(server, config.port, config.host);
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const baseUrl = (config.publicUrl ?? `${tls ? 'https' : 'http'}://${host}:${port}`).replace(/\/$/, '');
+  try {
+    const runtimes = await Promise.all(
+      tenants.map((t) => createTenantRuntime(t, {
+        baseUrl,
+        issuerStyle: config.issuerStyle,
+        keysDir: config.keysDir,
+        lifetime: config.tokenLifetimeSeconds,
+      })),
+    );
+    if (config.saveKeysDir) saveKeys(config.saveKeysDir, runtimes);
+    const lookup = (ref: string) => {
+      const rt = findTenant(runtimes, ref);
+      if (!rt) throw new MockIdpConfigError(`unknown tenant "${ref}"; known: ${runtimes.map((r) => r.tenant.name).join(', ')}`);
+      return rt;
+    };
+    handler = createRouter({
+      baseUrl,
+      issuerStyle: config.issuerStyle,
+      tenants: runtimes,
+      state: control,
+      idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
+      adminToken: config.adminToken,
+      admin: async (_req, res) => {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+      },
+    });
+
+    return {
+      url: baseUrl,
+      tenants: runtimes.map(info),
+      caPath: tls?.caPath,
+      caPem: tls?.caPem,
+      tenant: (ref) => info(lookup(ref)),
+      keys: (ref) => lookup(ref).keys,
+      runtime: lookup,
+      control,
+      close: () =>
+        new Promise<void>((resolve) => {
+          control.close();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  } catch (e) {
+    control.close();
+    server.close();
+    server.closeAllConnections();
+    throw e;
+  }
+}

@@ -1,0 +1,168 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import { beforeEndpoint } from './control/endpoint-hook.ts';
+import type { ControlState } from './control/control-state.ts';
+import { entraErrorBody } from './entra/entra-error.ts';
+import { instanceDiscoveryDocument, v1DiscoveryDocument, v2DiscoveryDocument } from './entra/discovery-documents.ts';
+import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
+import { handleInteraction } from './interaction.ts';
+import { buildProvider, mountedCallback } from './provider.ts';
+import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
+
+export interface RouterDeps {
+  baseUrl: string;
+  issuerStyle: IssuerStyle;
+  tenants: TenantRuntime[];
+  state: ControlState;
+  idTokenLifetimeSeconds: number;
+  adminToken?: string;
+  /** The control API; called only after the caller passed the loopback / admin-token check. */
+  admin: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/** Entra's headers on discovery documents and keys (entra.md §2.2). */
+const DOCUMENT_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'max-age=86400, private',
+  'access-control-allow-origin': '*',
+};
+
+const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+}
+
+function adminAllowed(req: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return isLoopback(req.socket.remoteAddress);
+  const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The mock's HTTP front: Entra's documents and keys are served here (oidc-provider cannot produce
+ * Entra's field lists or `x5t`/`issuer` on keys), protocol endpoints go to the tenant's oidc-provider.
+ */
+export function createRouter(deps: RouterDeps) {
+  const providers = new Map<string, { version: number; provider: Provider; handle: ReturnType<typeof mountedCallback> }>();
+  const providerFor = (rt: TenantRuntime) => {
+    let entry = providers.get(rt.tenant.id);
+    if (!entry || entry.version !== rt.keys.version) {
+      const provider = buildProvider(rt, deps.idTokenLifetimeSeconds);
+      entry = { version: rt.keys.version, provider, handle: mountedCallback(provider) };
+      providers.set(rt.tenant.id, entry);
+    }
+    return entry;
+  };
+  const templates = templateIssuers(deps.baseUrl, deps.issuerStyle);
+  const commonUrls = { tenantBase: `${deps.baseUrl}/common`, commonBase: `${deps.baseUrl}/common` };
+
+  const index = () => ({
+    service: 'gatecheck mock-idp (Microsoft Entra ID compatible)',
+    issuerStyle: deps.issuerStyle,
+    tenants: deps.tenants.map((rt) => ({
+      name: rt.tenant.name,
+      id: rt.tenant.id,
+      domain: rt.tenant.domain,
+      issuer: rt.issuers.v2,
+      issuerV1: rt.issuers.v1,
+      discovery: rt.urls.discoveryV2,
+      discoveryV1: rt.urls.discoveryV1,
+      jwks: rt.urls.jwksV2,
+      token: rt.urls.token,
+      authorize: rt.urls.authorize,
+    })),
+    common: {
+      discovery: `${deps.baseUrl}/common/v2.0/.well-known/openid-configuration`,
+      keys: `${deps.baseUrl}/common/discovery/keys`,
+      instanceDiscovery: `${deps.baseUrl}/common/discovery/instance`,
+    },
+    admin: `${deps.baseUrl}/_admin`,
+  });
+
+  /** Keys of every tenant: Entra's `common` keys are shared; ours are per tenant, so `common` publishes them all. */
+  const commonKeys = (issuer?: string) => ({ keys: deps.tenants.flatMap((rt) => rt.keys.jwks(issuer).keys) });
+
+  async function endpoint(rt: TenantRuntime, kind: 'discovery' | 'jwks' | 'token', req: IncomingMessage, res: ServerResponse) {
+    return beforeEndpoint(deps.state, rt, kind, req, res);
+  }
+
+  return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', deps.baseUrl);
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const segments = path.split('/').filter(Boolean);
+
+    if (path === '/' && method === 'GET') return sendJson(res, 200, index());
+    if (segments[0] === '_admin') {
+      if (!adminAllowed(req, deps.adminToken)) {
+        return sendJson(res, deps.adminToken ? 401 : 403, {
+          error: 'access_denied',
+          error_description: deps.adminToken
+            ? 'the control API needs the admin token as a bearer token'
+            : 'the control API answers loopback callers only; start the mock with --admin-token to expose it',
+        }, deps.adminToken ? { 'www-authenticate': 'Bearer realm="gatecheck-admin"' } : {});
+      }
+      return deps.admin(req, res);
+    }
+
+    const [segment, ...rest] = segments;
+    const sub = `/${rest.join('/')}`;
+    if (segment && MULTI_TENANT.has(segment.toLowerCase())) {
+      if (method === 'GET' && sub === '/discovery/instance') {
+        const authority = url.searchParams.get('authorization_endpoint');
+        const tenantSegment = authority ? new URL(authority).pathname.split('/')[1] : 'common';
+        return sendJson(res, 200, instanceDiscoveryDocument(
+          url.host,
+          `${deps.baseUrl}/${tenantSegment}/v2.0/.well-known/openid-configuration`,
+        ), DOCUMENT_HEADERS);
+      }
+      const urls = { tenantBase: `${deps.baseUrl}/${segment}`, commonBase: commonUrls.commonBase };
+      if (method === 'GET' && sub === '/v2.0/.well-known/openid-configuration') return sendJson(res, 200, v2DiscoveryDocument(templates, urls), DOCUMENT_HEADERS);
+      if (method === 'GET' && sub === '/.well-known/openid-configuration') return sendJson(res, 200, v1DiscoveryDocument(templates, urls), DOCUMENT_HEADERS);
+      if (method === 'GET' && sub === '/discovery/v2.0/keys') return sendJson(res, 200, commonKeys(templates.v2), DOCUMENT_HEADERS);
+      if (method === 'GET' && sub === '/discovery/keys') return sendJson(res, 200, commonKeys(), DOCUMENT_HEADERS);
+      return sendJson(res, 400, entraErrorBody(90002, 'invalid_request',
+        `The multi-tenant '${segment}' endpoints of this mock serve discovery documents and keys only; use a tenant's own endpoints (${deps.tenants.map((t) => t.tenant.name).join(', ')}) for ${sub}.`));
+    }
+
+    const rt = segment ? findTenant(deps.tenants, decodeURIComponent(segment)) : undefined;
+    if (!rt) {
+      if (!segment) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${method} ${path}` });
+      return sendJson(res, 400, entraErrorBody(90002, 'invalid_tenant',
+        `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Known tenants: ${deps.tenants.map((t) => `${t.tenant.name} (${t.tenant.id}, ${t.tenant.domain})`).join(', ')}.`));
+    }
+
+    const tenantBase = `${deps.baseUrl}/${segment}`;
+    const docUrls = { tenantBase, commonBase: commonUrls.commonBase };
+    if (method === 'GET' && sub === '/v2.0/.well-known/openid-configuration') {
+      if (await endpoint(rt, 'discovery', req, res)) return;
+      return sendJson(res, 200, v2DiscoveryDocument(rt.issuers, docUrls), DOCUMENT_HEADERS);
+    }
+    if (method === 'GET' && sub === '/.well-known/openid-configuration') {
+      if (await endpoint(rt, 'discovery', req, res)) return;
+      return sendJson(res, 200, v1DiscoveryDocument(rt.issuers, docUrls), DOCUMENT_HEADERS);
+    }
+    if (method === 'GET' && (sub === '/discovery/v2.0/keys' || sub === '/discovery/keys')) {
+      if (await endpoint(rt, 'jwks', req, res)) return;
+      return sendJson(res, 200, rt.keys.jwks(sub.includes('v2.0') ? rt.issuers.v2 : undefined), DOCUMENT_HEADERS);
+    }
+    if (sub === '/oauth2/v2.0/token' && (await endpoint(rt, 'token', req, res))) return;
+
+    const { provider, handle } = providerFor(rt);
+    if (method === 'GET' && rest[0] === 'interaction' && rest.length === 2) {
+      req.url = req.url!.slice(`/${segment}`.length);
+      return handleInteraction(provider, rt, req, res);
+    }
+    return handle(req, res, `/${segment}`);
+  };
+}
