@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
+
+describe('echo upstream', () => {
+  let upstream: EchoUpstream | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    upstream = undefined;
+  });
+
+  test('answers 200 JSON with the method, path and headers it received, and records them', async () => {
+    upstream = await startEchoUpstream();
+    const response = await fetch(`${upstream.url}/api/orders?id=7`, {
+      method: 'POST',
+      headers: { 'x-user-id': 'abc', 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const echoed = await response.json();
+    expect(echoed).toMatchObject({ method: 'POST', path: '/api/orders?id=7', headers: { 'x-user-id': 'abc' } });
+    expect(upstream.received()).toEqual([expect.objectContaining({ method: 'POST', path: '/api/orders?id=7' })]);
+    upstream.clear();
+    expect(upstream.received()).toEqual([]);
+  });
+
+  test('keeps only the newest requests, oldest first, when the ring is full', async () => {
+    upstream = await startEchoUpstream({ capacity: 3 });
+    for (let i = 1; i <= 5; i++) await (await fetch(`${upstream.url}/r${i}`)).arrayBuffer();
+    expect(upstream.received().map((r) => r.path)).toEqual(['/r3', '/r4', '/r5']);
+  });
+
+  test('records nothing with record: false (benchmark mode) but still echoes', async () => {
+    upstream = await startEchoUpstream({ record: false });
+    const response = await fetch(`${upstream.url}/bench`);
+    expect(await response.json()).toMatchObject({ path: '/bench' });
+    expect(upstream.received()).toEqual([]);
+  });
+
+  test('close() ends kept-alive connections so the port is released at once', async () => {
+    upstream = await startEchoUpstream();
+    await (await fetch(upstream.url)).arrayBuffer();
+    const { url } = upstream;
+    await upstream.close();
+    upstream = undefined;
+    await expect(fetch(url)).rejects.toThrow();
+  });
+});
