@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { haproxyConfig } from '../haproxy/haproxy-config.ts';
+import { GatewayConfigError, GatewayStartError, PeerBinaryMissingError } from '../process/errors.ts';
+import { peerForTests } from '../process/peer-for-tests.ts';
+import { startGatewayProcess } from '../process/start-gateway-process.ts';
+
+const common = {
+  port: 8080,
+  upstream: 'http://127.0.0.1:9100',
+  issuer: 'https://login.microsoftonline.com/t/v2.0',
+  audience: 'api://demo',
+  requiredRole: 'Orders.Read',
+  publicKeyFile: '/tmp/public.pem',
+};
+
+describe('gateway launchers', () => {
+  test('refuse option values that could break out of a quoted config string', () => {
+    const config = () => haproxyConfig({ ...common, audience: "api://demo' }\n  http-request allow" });
+    expect(config).toThrow(GatewayConfigError);
+    expect(config).toThrow(expect.objectContaining({ code: 'ERR_GATEWAY_CONFIG', key: 'audience' }));
+  });
+
+  test('HAProxy config pins RS256 before jwt_verify and keeps regexes in single quotes', () => {
+    const config = haproxyConfig(common);
+    expect(config.indexOf('-m str RS256')).toBeGreaterThan(0);
+    expect(config.indexOf('-m str RS256')).toBeLessThan(config.indexOf('jwt_verify('));
+    expect(config).toContain(`-m reg '"roles":\\[[^]]*"Orders\\.Read"'`);
+    expect(config).toContain(`-m reg '"aud":\\[[^]]*"api:\\/\\/demo"'`);
+  });
+
+  test('a process that exits at start-up fails with ERR_GATEWAY_START and its output', async () => {
+    const start = startGatewayProcess({
+      name: 'broken',
+      binary: '/bin/sh',
+      prepare: () => ['-c', 'echo "config line 3: nonsense" >&2; exit 3'],
+    });
+    await expect(start).rejects.toThrow(GatewayStartError);
+    await expect(start).rejects.toThrow(/exited with code 3[\s\S]*config line 3: nonsense/);
+  });
+
+  test('a missing peer binary fails instead of skipping when GATECHECK_REQUIRE_PEERS=1', () => {
+    const env = { PATH: '/nonexistent', GATECHECK_REQUIRE_PEERS: '1' };
+    expect(() => peerForTests('gatecheck-no-such-gateway', { env })).toThrow(PeerBinaryMissingError);
+    expect(peerForTests('gatecheck-no-such-gateway', { env: { PATH: '/nonexistent' } })).toEqual({
+      path: undefined,
+      skipReason: 'peer binary gatecheck-no-such-gateway not installed',
+    });
+  });
+});
