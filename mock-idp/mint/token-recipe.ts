@@ -14,8 +14,17 @@ export const RelativeTimeSchema = z.strictObject({ in: z.string().regex(RELATIVE
 
 const json: z.ZodType<unknown> = z.json();
 
-/** A claim override: any JSON value, or a relative time. To write a literal `{ "in": … }` object use `rawPayload`. */
-export const ClaimValueSchema = z.union([RelativeTimeSchema, json]);
+/**
+ * A claim override: any JSON value, or a relative time. An object whose only member is `in` is always
+ * read as a relative time, so a typo (`{ "in": "soon" }`) fails instead of becoming a literal claim;
+ * write such a literal object with `rawPayload`.
+ */
+export const ClaimValueSchema = json.superRefine((value, ctx) => {
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'in' in value) {
+    const parsed = RelativeTimeSchema.safeParse(value);
+    if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['in'], message: 'must look like -10m, +1h, 30s or 2d' });
+  }
+});
 
 export const PROFILES = ['entra-v1-app', 'entra-v2-app', 'entra-v2-user', 'id-token', 'rfc9068'] as const;
 export const ProfileSchema = z.enum(PROFILES);
@@ -90,7 +99,11 @@ export const TokenRecipeSchema = z.strictObject({
   scopes: z.array(z.string().min(1)).optional(),
   /** Issue as if by this tenant (GUID, or name of another tenant of the mock): its `iss` and `tid`, same signing key, as Entra signs every tenant with the same keys. */
   issuerTenant: z.string().min(1).optional(),
-  /** Claim overrides and additions; `{ "in": "-10m" }` is relative to the tenant's clock. */
+  /**
+   * Claim overrides and additions; `{ "in": "-10m" }` is relative to the tenant's clock. Strings in claim,
+   * header and duplicate overrides may use `{{claims.NAME}}` / `{{header.NAME}}` (the genuine token's
+   * value) and `{{keys.STATE}}` (the kid of the tenant's key in that state), e.g. `"{{claims.iss}}/"`.
+   */
   claims: z.record(z.string(), ClaimValueSchema).optional(),
   omitClaims: z.array(z.string()).optional(),
   /** Members written a second time, after the payload's own: duplicate JSON keys for parser-differential cases. */
