@@ -1,0 +1,263 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * The reference gateway's configuration: the one documented source of its settings and defaults.
+ * Every object is strict so a misspelt key is an error naming that key, not a silently ignored option.
+ */
+
+/** Signature algorithms the gateway can verify. `none` and HMAC are deliberately absent (RFC 8725 §3.1). */
+export const SUPPORTED_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type Algorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+/** Verified claims a rate limit may be keyed on: never anything unverified (attacks.md G). */
+export const IDENTITY_CLAIMS = ['iss', 'tid', 'sub', 'oid', 'azp', 'appid', 'client_id'] as const;
+
+const TENANT_PLACEHOLDER = '{tenantid}';
+
+const httpUrl = z
+  .string()
+  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s.replaceAll(TENANT_PLACEHOLDER, 't')), 'expected an http(s) URL');
+
+const issuerSchema = z
+  .strictObject({
+    /** Exact `iss` value; Entra's multi-tenant form carries `{tenantid}`. */
+    issuer: z.string().min(1),
+    /** Tenant allow-list, required when `issuer` has `{tenantid}`. */
+    tenants: z.array(z.string().min(1)).min(1).optional(),
+    /** OIDC discovery document; its `issuer` must equal `issuer` (RFC 8414 §3.3). May carry `{tenantid}`. */
+    discoveryUrl: httpUrl.optional(),
+    /** JWKS URL; may carry `{tenantid}`. */
+    jwksUri: httpUrl.optional(),
+    /** Static public JWKs (no fetching). */
+    keys: z.array(z.record(z.string(), z.unknown())).min(1).optional(),
+    /** Per-issuer algorithm allow-list, checked before any key lookup. */
+    algorithms: z.array(z.enum(SUPPORTED_ALGORITHMS)).min(1).default(['RS256']),
+    /** Overrides the top-level audiences for tokens of this issuer. */
+    audiences: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const sources = [v.discoveryUrl, v.jwksUri, v.keys].filter((s) => s !== undefined).length;
+    if (sources !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['discoveryUrl'], message: 'give exactly one of discoveryUrl, jwksUri, keys' });
+    }
+    const templated = v.issuer.includes(TENANT_PLACEHOLDER);
+    if (templated && !v.tenants) {
+      ctx.addIssue({ code: 'custom', path: ['tenants'], message: `required when issuer contains ${TENANT_PLACEHOLDER}` });
+    }
+    if (!templated && v.tenants) {
+      ctx.addIssue({ code: 'custom', path: ['tenants'], message: `only allowed when issuer contains ${TENANT_PLACEHOLDER}` });
+    }
+    if (v.issuer.split(TENANT_PLACEHOLDER).length > 2) {
+      ctx.addIssue({ code: 'custom', path: ['issuer'], message: `at most one ${TENANT_PLACEHOLDER}` });
+    }
+  });
+
+const requirementSchema = z.strictObject({
+  /** Values the caller must hold. */
+  values: z.array(z.string().min(1)).min(1),
+  /** Claims searched for the values: Entra puts app permissions in `roles`, delegated ones in `scp`. */
+  claims: z.array(z.string().min(1)).min(1).default(['roles', 'scp']),
+  match: z.enum(['any', 'all']).default('any'),
+  /** Splits string-valued claims (`scp` is space-delimited); array claims are never split. */
+  separator: z.string().min(1).default(' '),
+});
+
+const routeSchema = z.strictObject({
+  /** Exact path, or a prefix ending in `*`. Matched after dot-segment normalisation. */
+  path: z.string().startsWith('/'),
+  methods: z.array(z.string().regex(/^[A-Z]+$|^\*$/, 'upper-case method or *')).min(1).default(['*']),
+  /** Anonymous routes are explicit: no silent bypass. */
+  auth: z.enum(['required', 'anonymous']).default('required'),
+  require: requirementSchema.optional(),
+  forwardAuthorization: z.boolean().default(false),
+  /** APIM-style product whose subscription key this route requires. */
+  product: z.string().min(1).optional(),
+  rateLimit: z.string().min(1).optional(),
+  /** Replace the caller's token with one the gateway obtains for the upstream. */
+  backendCredentials: z.boolean().default(false),
+});
+
+const rateLimitSchema = z.strictObject({
+  key: z.array(z.enum(IDENTITY_CLAIMS)).min(1).default(['tid', 'sub']),
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().positive().max(86_400),
+});
+
+const listenSchema = (port: number) =>
+  z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(port) });
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    listen: listenSchema(8080).prefault({}),
+    /** `/metrics` lives here, never on the public port. `false` disables it. */
+    admin: z.union([listenSchema(9464), z.literal(false)]).prefault({}),
+    /** Processes serving the public port (node:cluster). Rate-limit counters are per process. */
+    workers: z.number().int().min(1).max(64).default(1),
+    realm: z.string().regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/, 'printable ASCII without " or \\').default('gatecheck'),
+    issuers: z.array(issuerSchema).min(1),
+    audiences: z.array(z.string().min(1)).min(1),
+    token: z
+      .strictObject({
+        locations: z
+          .strictObject({ header: z.boolean().default(true), query: z.boolean().default(false), body: z.boolean().default(false) })
+          .prefault({}),
+        maxTokenBytes: z.number().int().positive().default(8192),
+        /** Accepted `typ` values, compared case-insensitively with an optional `application/` prefix (RFC 7515 §4.1.9). */
+        types: z.array(z.string().min(1)).min(1).default(['JWT', 'at+jwt']),
+        requireType: z.boolean().default(false),
+        requireExp: z.boolean().default(true),
+        clockSkewSeconds: z.number().min(0).max(600).default(0),
+        rejectFutureIat: z.boolean().default(true),
+        maxLifetimeSeconds: z.number().positive().optional(),
+        /** No `kid` and several keys: reject, or try each key allowed for the algorithm. */
+        kidAbsent: z.enum(['reject', 'try-all']).default('reject'),
+        requiredClaims: z.array(z.string().min(1)).default([]),
+        /** `crit` names this gateway understands; any other is rejected (RFC 7515 §4.1.11). */
+        understoodCritical: z.array(z.string().min(1)).default([]),
+        /** Tokens with `cnf` are sender-constrained (RFC 9449, RFC 8705) and can't be honoured as plain bearer tokens. */
+        rejectSenderConstrained: z.boolean().default(true),
+      })
+      .prefault({}),
+    jwks: z
+      .strictObject({
+        refreshSeconds: z.number().positive().default(3600),
+        unknownKidCooldownSeconds: z.number().min(0).default(300),
+        staleIfErrorSeconds: z.number().min(0).default(86_400),
+        failedRetrySeconds: z.number().positive().default(30),
+        timeoutMs: z.number().int().positive().default(5000),
+        maxBytes: z.number().int().positive().default(1_048_576),
+        maxKeys: z.number().int().positive().default(100),
+        minRsaBits: z.number().int().min(1024).default(2048),
+      })
+      .prefault({}),
+    tokenCache: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        maxEntries: z.number().int().min(0).default(50_000),
+        maxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+        /** Cap for tokens without `exp` (only when `requireExp` is off). */
+        maxTtlSeconds: z.number().positive().default(300),
+      })
+      .prefault({}),
+    claimHeaders: z
+      .strictObject({
+        userId: z.string().default('X-User-Id'),
+        tenantId: z.string().default('X-Tenant-Id'),
+        clientId: z.string().default('X-Client-Id'),
+        roles: z.string().default('X-Roles'),
+        scopes: z.string().default('X-Scopes'),
+      })
+      .prefault({}),
+    routes: z.array(routeSchema).min(1),
+    upstream: z.strictObject({
+      url: httpUrl,
+      connections: z.number().int().positive().default(128),
+      connectTimeoutMs: z.number().int().positive().default(5000),
+      headersTimeoutMs: z.number().int().positive().default(30_000),
+      bodyTimeoutMs: z.number().int().positive().default(30_000),
+      keepAliveTimeoutMs: z.number().int().positive().default(10_000),
+    }),
+    rateLimits: z.record(z.string(), rateLimitSchema).default({}),
+    /** Failed or missing authentication per client address; stops floods before any token work. */
+    unauthenticatedLimit: z
+      .strictObject({ limit: z.number().int().positive(), windowSeconds: z.number().positive().max(86_400) })
+      .optional(),
+    subscriptions: z
+      .strictObject({
+        header: z.string().default('Ocp-Apim-Subscription-Key'),
+        query: z.string().default('subscription-key'),
+        products: z.array(z.strictObject({ name: z.string().min(1), keys: z.array(z.string().min(16)).min(1) })).min(1),
+      })
+      .optional(),
+    backendCredentials: z
+      .strictObject({
+        tokenEndpoint: httpUrl,
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+        scope: z.string().min(1),
+        refreshBeforeExpirySeconds: z.number().min(0).default(120),
+      })
+      .optional(),
+    /** `X-Gatecheck-Reason` on responses: for conformance runs only, never for untrusted clients. */
+    exposeReason: z.boolean().default(false),
+    maxHeaderBytes: z.number().int().min(1024).default(16_384),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        accessLog: z.boolean().default(true),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    cfg.routes.forEach((route, i) => {
+      if (route.rateLimit && !cfg.rateLimits[route.rateLimit]) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'rateLimit'], message: `no rate limit named "${route.rateLimit}"` });
+      }
+      if (route.product && !cfg.subscriptions?.products.some((p) => p.name === route.product)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'product'], message: `no subscription product named "${route.product}"` });
+      }
+      if (route.backendCredentials && !cfg.backendCredentials) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'backendCredentials'], message: 'needs top-level backendCredentials' });
+      }
+      if (route.auth === 'anonymous' && route.require) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'require'], message: 'an anonymous route cannot require roles or scopes' });
+      }
+    });
+  });
+
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type IssuerConfig = GatewayConfig['issuers'][number];
+export type RouteConfig = GatewayConfig['routes'][number];
+export type RequirementConfig = NonNullable<RouteConfig['require']>;
+
+export class GatewayConfigError extends Error {
+  readonly code = 'ERR_GATEWAY_CONFIG';
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(key ? `config ${key}: ${message}` : `config: ${message}`);
+    this.name = 'GatewayConfigError';
+    this.key = key;
+  }
+}
+
+/** Validates and fills defaults; throws one GatewayConfigError naming the first offending key. */
+export function parseGatewayConfig(input: unknown): GatewayConfig {
+  const result = gatewayConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  let key = issue.path.map(String).join('.');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    key = [...issue.path.map(String), issue.keys[0]].join('.');
+    message = 'unknown key';
+  }
+  throw new GatewayConfigError(key, message);
+}
+
+/** Reads YAML or JSON (by extension; anything else is tried as YAML, a JSON superset). */
+export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new GatewayConfigError('', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let data: unknown;
+  try {
+    data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new GatewayConfigError('', `${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return parseGatewayConfig(data);
+}
+
+export { TENANT_PLACEHOLDER };

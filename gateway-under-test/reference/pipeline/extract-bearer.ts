@@ -1,0 +1,73 @@
+import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
+
+/** RFC 6750 §2.1 b64token after `Bearer` and one or more spaces. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Finds the one bearer token (RFC 6750 §2): the Authorization header (scheme case-insensitive,
+ * RFC 9110 §11.1), and the query or form body only when enabled. Two credentials or two methods are
+ * a malformed request (RFC 6750 §3.1); none is a bare challenge (RFC 6750 §3).
+ */
+export const extractBearer: Step = {
+  name: 'extract-bearer',
+  cacheable: false,
+  run(ctx: PipelineContext, env: PipelineEnv): StepResult {
+    const { authorization, query, formBody, method } = ctx.request;
+    const locations = env.config.token.locations;
+    let found = 0;
+    let disabled = false;
+
+    if (authorization.length > 1) return 'multiple_tokens';
+    let headerFault: StepResult;
+    if (authorization.length === 1) {
+      found++;
+      const value = authorization[0];
+      const sep = value.search(/[ \t]/);
+      const scheme = sep === -1 ? value : value.slice(0, sep);
+      if (scheme.toLowerCase() !== 'bearer') headerFault = 'unsupported_scheme';
+      else if (sep === -1 || value.charCodeAt(sep) === 9) headerFault = 'malformed_authorization';
+      else {
+        let i = sep;
+        while (value.charCodeAt(i) === 32) i++;
+        const token = value.slice(i);
+        if (!B64TOKEN.test(token)) headerFault = 'malformed_authorization';
+        else if (!locations.header) disabled = true;
+        else {
+          ctx.token = token;
+          ctx.location = 'header';
+        }
+      }
+    }
+
+    // Looked at even when disabled: a token there alongside a header is still two methods (A06).
+    if (query.length > 0 && query.includes('access_token')) {
+      const values = new URLSearchParams(query).getAll('access_token');
+      if (values.length > 1) return 'multiple_tokens';
+      if (values.length === 1) {
+        found++;
+        if (!locations.query) disabled = true;
+        else {
+          ctx.token = values[0];
+          ctx.location = 'query';
+        }
+      }
+    }
+
+    // RFC 6750 §2.2: never from a GET body; the server reads bodies only when enabled.
+    if (formBody !== null && method !== 'GET' && method !== 'HEAD' && locations.body) {
+      const values = new URLSearchParams(formBody).getAll('access_token');
+      if (values.length > 1) return 'multiple_tokens';
+      if (values.length === 1) {
+        found++;
+        ctx.token = values[0];
+        ctx.location = 'body';
+      }
+    }
+
+    if (found > 1) return 'multiple_methods';
+    if (headerFault) return headerFault;
+    if (disabled) return 'token_location_disabled';
+    if (found === 0) return 'missing_token';
+    return undefined;
+  },
+};

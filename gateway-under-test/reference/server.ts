@@ -1,0 +1,353 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Counter } from 'prom-client';
+import { pino, type Logger } from 'pino';
+import { Pool } from 'undici';
+import { BackendCredentials } from './backend-credentials.ts';
+import { reservedHeaderNames } from './claim-headers.ts';
+import type { GatewayConfig } from './config.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.ts';
+import { createGatewayRuntime, type GatewayRuntime } from './gateway-runtime.ts';
+import { runPipeline } from './pipeline/index.ts';
+import { createContext, type PipelineContext } from './pipeline/types.ts';
+import { challengeFor, REJECTIONS, type Reason } from './rejection.ts';
+import { normalisePath, RouteTable, type CompiledRoute } from './route-table.ts';
+import { SlidingWindowLimiter } from './sliding-window-limiter.ts';
+import { SubscriptionKeys } from './subscription-keys.ts';
+
+/** Never forwarded in either direction (RFC 9110 §7.6.1), plus headers this gateway sets itself. */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'host', 'proxy-authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
+]);
+const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+const FORM = 'application/x-www-form-urlencoded';
+const MAX_FORM_BYTES = 65_536;
+
+export interface ReferenceServerOptions {
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface ReferenceServer {
+  server: Server;
+  runtime: GatewayRuntime;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * The reference gateway's public HTTP server: routing, subscription keys, the validation pipeline,
+ * rate limits, claims-contract headers and proxying to the upstream. Not listening yet; the caller
+ * binds it (so cluster workers and tests can choose how).
+ */
+export function createReferenceServer(config: GatewayConfig, options: ReferenceServerOptions = {}): ReferenceServer {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ level: config.log.level, base: undefined });
+  let metrics!: GatewayMetrics;
+  const runtime = createGatewayRuntime(
+    config,
+    {
+      onFetch(kind, ok, error) {
+        metrics.jwksFetches.inc({ kind, result: ok ? 'ok' : 'error' });
+        if (!ok) logger.warn({ event: 'jwks_fetch_failed', kind, error }, 'key fetch failed');
+      },
+      onKeyIgnored(kid, why) {
+        logger.warn({ event: 'jwk_ignored', kid: typeof kid === 'string' ? kid : undefined, why }, 'JWKS key ignored');
+      },
+      onKeysRemoved(records) {
+        logger.info({ event: 'jwks_keys_removed', kids: records.map((r) => r.kid) }, 'keys left the JWKS');
+      },
+    },
+    now,
+  );
+  metrics = createGatewayMetrics(() => runtime.tokenCache?.size ?? 0);
+  const { env } = runtime;
+  const routes = new RouteTable(config.routes);
+  const reserved = reservedHeaderNames(config.claimHeaders);
+  const subscriptions = config.subscriptions ? new SubscriptionKeys(config.subscriptions) : null;
+  const backend = config.backendCredentials ? new BackendCredentials(config.backendCredentials, now) : null;
+  const limiters = new Map(Object.entries(config.rateLimits).map(([name, rl]) => [name, { rl, limiter: new SlidingWindowLimiter(rl.limit, rl.windowSeconds, now) }]));
+  const unauthLimiter = config.unauthenticatedLimit
+    ? new SlidingWindowLimiter(config.unauthenticatedLimit.limit, config.unauthenticatedLimit.windowSeconds, now)
+    : null;
+  const upstream = new URL(config.upstream.url);
+  const upstreamBase = upstream.pathname.replace(/\/$/, '');
+  const pool = new Pool(upstream.origin, {
+    connections: config.upstream.connections,
+    connectTimeout: config.upstream.connectTimeoutMs,
+    headersTimeout: config.upstream.headersTimeoutMs,
+    bodyTimeout: config.upstream.bodyTimeoutMs,
+    keepAliveTimeout: config.upstream.keepAliveTimeoutMs,
+  });
+  const accessLog = config.log.accessLog && logger.isLevelEnabled('info');
+  const tokenCacheHits = metrics.tokenCacheLookups.labels('hit');
+  const tokenCacheMisses = metrics.tokenCacheLookups.labels('miss');
+  const validationHit = metrics.validationSeconds.labels('hit');
+  const validationMiss = metrics.validationSeconds.labels('miss');
+  // prom-client hashes label objects on every inc(); children are cached per label tuple instead.
+  const requestCounters = new Map<string, ReturnType<Counter<'outcome' | 'reason' | 'route'>['labels']>>();
+  const count = (outcome: string, reason: string, route: string) => {
+    const key = `${outcome}\u0000${reason}\u0000${route}`;
+    let child = requestCounters.get(key);
+    if (!child) requestCounters.set(key, (child = metrics.requests.labels(outcome, reason, route)));
+    child.inc();
+  };
+
+  interface Exchange {
+    req: IncomingMessage;
+    res: ServerResponse;
+    start: number;
+    route: CompiledRoute | undefined;
+    path: string;
+    ip: string;
+    caller: string | undefined;
+  }
+
+  function finish(x: Exchange, status: number, outcome: 'allow' | 'reject' | 'error', reason: Reason | undefined): void {
+    count(outcome, reason ?? '', x.route?.id ?? '');
+    if (accessLog) {
+      logger.info({
+        caller: x.caller ?? x.ip,
+        method: x.req.method,
+        route: x.route?.id,
+        path: x.path,
+        status,
+        outcome,
+        reason,
+        latencyMs: Math.round((performance.now() - x.start) * 1000) / 1000,
+      });
+    }
+  }
+
+  function reject(x: Exchange, reason: Reason, extra: { scope?: string; retryAfter?: number; remaining?: number } = {}): void {
+    const rule = REJECTIONS[reason];
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+    const challenge = challengeFor(reason, config.realm, extra.scope);
+    if (challenge) headers['www-authenticate'] = challenge;
+    if (extra.retryAfter !== undefined) headers['retry-after'] = String(extra.retryAfter);
+    if (extra.remaining !== undefined) headers['x-ratelimit-remaining'] = String(extra.remaining);
+    if (config.exposeReason) headers['x-gatecheck-reason'] = reason;
+    const error = rule.error ?? (STATUS_CODES[rule.status] ?? 'error').toLowerCase().replaceAll(' ', '_');
+    const body = `{"error":"${error}"}`;
+    headers['content-length'] = String(body.length);
+    if (!x.res.headersSent) x.res.writeHead(rule.status, headers);
+    x.res.end(x.req.method === 'HEAD' ? undefined : body);
+    finish(x, rule.status, rule.status >= 500 && reason !== 'keys_unavailable' ? 'error' : 'reject', reason);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    let query = q === -1 ? '' : url.slice(q + 1);
+    const method = req.method ?? 'GET';
+    const ip = req.socket.remoteAddress ?? '';
+    const x: Exchange = { req, res, start: performance.now(), route: undefined, path: rawPath, ip, caller: undefined };
+    if (rawPath.charCodeAt(0) !== 47) return reject(x, 'route_not_found');
+    const path = normalisePath(rawPath);
+    x.path = path;
+
+    if (unauthLimiter) {
+      const b = unauthLimiter.blocked(ip);
+      if (b.blocked) return reject(x, 'unauthenticated_rate_limited', { retryAfter: b.retryAfterSeconds });
+    }
+    const route = routes.match(method, path);
+    x.route = route;
+    if (!route) return reject(x, 'route_not_found');
+
+    // One pass over the raw headers: Node folds duplicate Authorization headers into one, which would hide A05.
+    const raw = req.rawHeaders;
+    const forward: string[] = [];
+    const authorization: string[] = [];
+    let subscriptionKey: string | undefined;
+    let contentType = '';
+    let hasBody = false;
+    let connectionTokens: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      const lower = name.toLowerCase();
+      if (lower === 'authorization') {
+        authorization.push(raw[i + 1]);
+        continue;
+      }
+      if (HOP_BY_HOP.has(lower)) {
+        if (lower === 'connection') connectionTokens = raw[i + 1].toLowerCase();
+        else if (lower === 'transfer-encoding') hasBody = true;
+        continue;
+      }
+      // Claims-contract headers from the client are dropped on every route, in any case and with `_` for `-`.
+      if (reserved.has(lower) || (lower.includes('_') && reserved.has(lower.replaceAll('_', '-')))) continue;
+      if (subscriptions && lower === subscriptions.header) {
+        subscriptionKey ??= raw[i + 1];
+        continue;
+      }
+      if (lower === 'content-length') hasBody ||= raw[i + 1] !== '0';
+      else if (lower === 'content-type') contentType = raw[i + 1];
+      forward.push(name, raw[i + 1]);
+    }
+    if (connectionTokens) stripConnectionListed(forward, connectionTokens);
+    forward.push('x-forwarded-for', ip, 'x-forwarded-proto', 'http');
+    if (req.headers.host) forward.push('x-forwarded-host', req.headers.host);
+
+    if (route.config.product && subscriptions) {
+      if (subscriptionKey === undefined && query.includes(subscriptions.query)) {
+        const params = new URLSearchParams(query);
+        subscriptionKey = params.get(subscriptions.query) ?? undefined;
+        params.delete(subscriptions.query);
+        query = params.toString();
+      }
+      if (subscriptionKey === undefined || subscriptionKey === '') return reject(x, 'subscription_key_missing');
+      if (!subscriptions.valid(route.config.product, subscriptionKey)) return reject(x, 'subscription_key_invalid');
+    }
+
+    if (route.anonymous) {
+      if (route.config.forwardAuthorization) for (const a of authorization) forward.push('authorization', a);
+      return proxy(x, method, path, query, forward, hasBody ? req : null, undefined);
+    }
+
+    let formBody: string | null = null;
+    let bufferedBody: Buffer | null = null;
+    if (config.token.locations.body && hasBody && method !== 'GET' && method !== 'HEAD' && contentType.toLowerCase().startsWith(FORM)) {
+      bufferedBody = await readBody(req, MAX_FORM_BYTES);
+      if (bufferedBody === null) return reject(x, 'malformed_authorization');
+      formBody = bufferedBody.toString('utf8');
+    }
+
+    const ctx = createContext({ method, authorization, query, formBody }, route.requirement, now());
+    const t0 = performance.now();
+    let reason = runPipeline(ctx, env);
+    if (reason !== undefined && typeof reason !== 'string') reason = await reason;
+    (ctx.cacheHit ? validationHit : validationMiss).observe((performance.now() - t0) / 1000);
+    if (ctx.token && env.tokenCache) (ctx.cacheHit ? tokenCacheHits : tokenCacheMisses).inc();
+    if (reason) {
+      if (unauthLimiter && REJECTIONS[reason].status < 500) unauthLimiter.record(ip);
+      return reject(x, reason, { scope: reason === 'insufficient_scope' ? ctx.requirement?.scope : undefined });
+    }
+    const verified = ctx.verified!;
+    x.caller = verified.caller;
+
+    let remaining: number | undefined;
+    if (route.config.rateLimit) {
+      const { rl, limiter } = limiters.get(route.config.rateLimit)!;
+      const result = limiter.hit(identityKey(verified.claims, rl.key));
+      if (!result.allowed) return reject(x, 'rate_limited', { retryAfter: result.retryAfterSeconds, remaining: 0 });
+      remaining = result.remaining;
+    }
+
+    for (let i = 0; i < verified.upstreamHeaders.length; i++) forward.push(verified.upstreamHeaders[i]);
+    if (route.config.backendCredentials && backend) {
+      let token = backend.token();
+      if (typeof token !== 'string') {
+        try {
+          token = await token;
+        } catch (err) {
+          logger.error({ event: 'backend_credentials_failed', error: (err as Error).message }, 'backend token unavailable');
+          return reject(x, 'backend_credentials_unavailable');
+        }
+      }
+      forward.push('authorization', `Bearer ${token}`);
+    } else if (route.config.forwardAuthorization) {
+      for (const a of authorization) forward.push('authorization', a);
+    }
+    if (ctx.location === 'query') query = withoutParam(query, 'access_token');
+    return proxy(x, method, path, query, forward, bufferedBody ?? (hasBody ? req : null), remaining);
+  }
+
+  function proxy(
+    x: Exchange,
+    method: string,
+    path: string,
+    query: string,
+    headers: string[],
+    body: IncomingMessage | Buffer | null,
+    remaining: number | undefined,
+  ): void {
+    const target = upstreamBase + path + (query ? `?${query}` : '');
+    pool.stream(
+      { method: method as 'GET', path: target, headers, body },
+      ({ statusCode, headers: upstreamHeaders }) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(upstreamHeaders)) if (v !== undefined && !RESPONSE_HOP_BY_HOP.has(k)) out[k] = v;
+        if (remaining !== undefined) out['x-ratelimit-remaining'] = String(remaining);
+        x.res.writeHead(statusCode, out);
+        finish(x, statusCode, 'allow', undefined);
+        return x.res;
+      },
+      (err) => {
+        if (!err) return;
+        if (x.res.headersSent) {
+          x.res.destroy(err);
+          return;
+        }
+        const code = (err as { code?: string }).code ?? '';
+        const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+        logger.warn({ event: 'upstream_failed', code, error: err.message }, 'upstream request failed');
+        reject(x, timeout ? 'upstream_timeout' : 'upstream_unavailable');
+      },
+    );
+  }
+
+  const server = createServer({ maxHeaderSize: config.maxHeaderBytes }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ event: 'handler_failed', error: (err as Error).message }, 'request handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal_server_error"}');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    runtime,
+    metrics,
+    logger,
+    async close() {
+      runtime.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
+    },
+  };
+}
+
+function identityKey(claims: Record<string, unknown>, keys: readonly string[]): string {
+  let key = '';
+  for (const k of keys) {
+    const v = claims[k];
+    key += `${typeof v === 'string' ? v : ''}\u0000`;
+  }
+  return key;
+}
+
+function withoutParam(query: string, name: string): string {
+  const params = new URLSearchParams(query);
+  params.delete(name);
+  return params.toString();
+}
+
+/** Drops headers the client named in `Connection` (RFC 9110 §7.6.1): they were meant for this hop only. */
+function stripConnectionListed(forward: string[], tokens: string): void {
+  const names = new Set(tokens.split(',').map((t) => t.trim()).filter((t) => t && t !== 'close' && t !== 'keep-alive'));
+  if (names.size === 0) return;
+  for (let i = forward.length - 2; i >= 0; i -= 2) if (names.has(forward[i].toLowerCase())) forward.splice(i, 2);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(null));
+  });
+}
