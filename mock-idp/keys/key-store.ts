@@ -4,6 +4,8 @@ import { createSigningKey, type KeyState, type PublicRsaJwk, type SigningKey } f
 /** States whose keys appear in the tenant's JWKS. `retired` and `attacker` keys can sign but are never published. */
 export const PUBLISHED_STATES: readonly KeyState[] = ['next', 'primary', 'previous'];
 
+const JWKS_ORDER: readonly KeyState[] = ['primary', 'next', 'previous'];
+
 /**
  * One tenant's signing keys. Entra always publishes several keys; a new key is published (`next`)
  * before it signs, and the key it replaces stays published (`previous`) for an overlap before it
@@ -55,8 +57,8 @@ export class KeyStore {
 
   /** The JWKS as served: public members only, order as Entra's (meaningless, primary first). */
   jwks(issuer?: string): { keys: PublicRsaJwk[] } {
-    const order = (k: SigningKey) => PUBLISHED_STATES.indexOf(k.state);
-    return { keys: this.published().sort((a, b) => order(a) - order(b) || 0).map((k) => k.publicJwk(issuer)) };
+    const order = (k: SigningKey) => JWKS_ORDER.indexOf(k.state);
+    return { keys: this.published().sort((a, b) => order(a) - order(b)).map((k) => k.publicJwk(issuer)) };
   }
 
   /** Adds a key (generated unless given) in `state`. A second `primary` demotes the current one to `previous`. */

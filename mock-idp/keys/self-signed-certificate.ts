@@ -12,12 +12,15 @@ const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 export async function selfSignedCertificate(
   keys: webcrypto.CryptoKeyPair,
   commonName: string,
-  validDays = 365 * 5,
+  { serialNumber, notBefore = new Date(Date.now() - 24 * 3600 * 1000), validDays = 365 * 5 }: {
+    serialNumber?: string;
+    notBefore?: Date;
+    validDays?: number;
+  } = {},
 ): Promise<Certificate> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const notBefore = new Date(Date.now() - 24 * 3600 * 1000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: serialNumber ?? randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
     name: `CN=${commonName}`,
     notBefore,
     notAfter: new Date(notBefore.getTime() + validDays * 24 * 3600 * 1000),

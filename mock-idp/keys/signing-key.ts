@@ -49,21 +49,31 @@ export async function createSigningKey(
   { privateKey, commonName = 'gatecheck mock-idp signing key' }: { privateKey?: KeyObject; commonName?: string } = {},
 ): Promise<SigningKey> {
   let pair: webcrypto.CryptoKeyPair;
+  let priv: KeyObject;
   if (privateKey) {
     if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
       throw new TypeError('signing keys must be RSA private keys');
     }
     pair = await cryptoKeyPair(privateKey);
+    priv = privateKey;
   } else {
     pair = (await webcrypto.subtle.generateKey(
       { ...RSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
       true,
       ['sign', 'verify'],
     )) as webcrypto.CryptoKeyPair;
+    priv = KeyObject.from(pair.privateKey);
   }
-  const priv = privateKey ?? KeyObject.from(pair.privateKey);
   const pub = createPublicKey(priv);
-  const cert = await selfSignedCertificate(pair, commonName);
+  // The certificate is a function of the key alone (fixed validity, serial from the key, and RSA PKCS#1
+  // v1.5 signatures are deterministic), so a key saved with --save-keys and loaded with --keys keeps
+  // its kid/x5t across restarts and outside tools can rely on them.
+  const spkiHash = createHash('sha256').update(pub.export({ format: 'der', type: 'spki' })).digest('hex');
+  const cert = await selfSignedCertificate(pair, commonName, {
+    serialNumber: `01${spkiHash.slice(0, 30)}`,
+    notBefore: new Date('2025-01-01T00:00:00Z'),
+    validDays: 365 * 15,
+  });
   const x5t = createHash('sha1').update(cert.der).digest('base64url');
   const { n, e } = pub.export({ format: 'jwk' }) as { n: string; e: string };
   const x5c = [cert.der.toString('base64')];

@@ -31,10 +31,10 @@ export function loadTenantFile(file: string): Tenant {
   } catch (e) {
     throw new TenantConfigError(shown, '', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     const err = doc.errors[0];
-    throw new TenantConfigError(shown, '', `not valid YAML at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0]}`);
+    throw new TenantConfigError(shown, '', `not valid YAML at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const parsed = TenantFileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
