@@ -58,7 +58,7 @@ async function applyFault(state: ControlState, runtime: TenantRuntime, fault: Fa
       send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ keys: [] }));
       return true;
     case 'wrong-key': {
-      const body = await wrongKeyJwks(runtime);
+      const body = await wrongKeyJwks(runtime, (res.req?.url ?? '').includes('/v2.0/') ? runtime.issuers.v2 : undefined);
       send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
       return true;
     }
@@ -88,13 +88,13 @@ const impostors = new WeakMap<KeyStore, Promise<SigningKey>>();
  * The published kids with another key's modulus and certificate: every signature the tenant makes fails
  * against it, which is what a gateway sees when a JWKS is served from the wrong place or cache.
  */
-async function wrongKeyJwks(runtime: TenantRuntime): Promise<{ keys: Record<string, unknown>[] }> {
+async function wrongKeyJwks(runtime: TenantRuntime, issuer: string | undefined): Promise<{ keys: Record<string, unknown>[] }> {
   let impostor = impostors.get(runtime.keys);
   if (!impostor) {
     impostor = createSigningKey('attacker', { commonName: 'gatecheck wrong-key fault' });
     impostors.set(runtime.keys, impostor);
   }
   const other = (await impostor).publicJwk();
-  const { keys } = runtime.keys.jwks(runtime.issuers.v2);
+  const { keys } = runtime.keys.jwks(issuer);
   return { keys: keys.map((k) => ({ ...k, n: other.n, e: other.e, x5c: other.x5c })) };
 }

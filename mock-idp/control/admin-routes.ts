@@ -1,0 +1,253 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { entraErrorBody } from '../entra/entra-error.ts';
+import type { SigningKey } from '../keys/signing-key.ts';
+import { PUBLISHED_STATES } from '../keys/key-store.ts';
+import { MintError } from '../mint/mint-error.ts';
+import { mintWithTenants } from '../mint/mint-with-tenants.ts';
+import type { MintResult, TokenRecipe } from '../mint/token-recipe.ts';
+import { findVariant, VARIANTS } from '../mint/variants.ts';
+import { findTenant, type TenantRuntime } from '../tenant-runtime.ts';
+import { AdminError } from './admin-error.ts';
+import type { ControlState } from './control-state.ts';
+import { ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, type Endpoint } from './fault-schema.ts';
+
+export interface AdminContext {
+  state: ControlState;
+  tenants: TenantRuntime[];
+  /** How the mock mints (so the library, HTTP and CLI faces give one result); defaults to the forge over `tenants`. */
+  mint?: (recipe: TokenRecipe) => Promise<MintResult>;
+}
+
+/** Recipes are small; a bound keeps a stray upload from filling memory. */
+export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
+
+const ClockSchema = z.strictObject({ offsetSeconds: z.number().int().min(-10 * 365 * 86_400).max(10 * 365 * 86_400) });
+const VariantRequestSchema = z.strictObject({ variant: z.string().min(1) });
+const KeyAddSchema = z.strictObject({ state: z.enum(['next', 'primary', 'previous', 'retired', 'attacker']) });
+const KeyStateSchema = KeyAddSchema;
+const RotateSchema = z.strictObject({
+  /** How long the replaced key stays published as `previous`; absent = until the next rotation. */
+  overlapSeconds: z.number().positive().max(30 * 86_400).optional(),
+});
+const RequestsQuerySchema = z.strictObject({ tenant: z.string().min(1).optional(), endpoint: EndpointSchema.optional() });
+
+/**
+ * Every `/_admin/…` request (the router has already checked loopback or the admin token). JSON in and
+ * out; validation failures answer 400 naming the field, unknown tenants 404 in Entra's error shape.
+ */
+export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const body = await route(ctx, req);
+    sendJson(res, body.status ?? 200, body.json);
+  } catch (e) {
+    if (e instanceof AdminError) {
+      sendJson(res, e.status, e.body ?? { error: e.error, error_description: e.message, ...(e.field !== undefined ? { field: e.field } : {}) }, e.status === 405 ? { allow: e.field ?? '' } : {});
+    } else if (e instanceof MintError) {
+      const status = e.code === 'ERR_MINT_NO_KEY' ? 409 : 400;
+      sendJson(res, status, { error: status === 409 ? 'conflict' : 'invalid_request', error_description: e.message, field: e.field, code: e.code });
+    } else {
+      throw e;
+    }
+  }
+}
+
+type Answer = { status?: number; json: unknown };
+
+async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
+  const url = new URL(req.url ?? '/', 'http://admin.invalid');
+  const method = req.method ?? 'GET';
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  // parts[0] is `_admin`.
+  const [, first, ref, section, item, extra] = parts;
+  const only = (...allowed: string[]) => {
+    if (!allowed.includes(method)) throw new AdminError(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { field: allowed.join(', ') });
+  };
+
+  if (first === 'faults' && parts.length === 2) {
+    only('GET');
+    return { json: { faults: ctx.state.faults.list() } };
+  }
+  if (first === 'requests' && parts.length === 2) {
+    only('GET', 'DELETE');
+    if (method === 'DELETE') {
+      const cleared = ctx.state.requests.count();
+      ctx.state.requests.clear();
+      return { json: { cleared } };
+    }
+    const query = parse(RequestsQuerySchema, Object.fromEntries(url.searchParams), 'query.');
+    const tenantId = query.tenant ? tenantOr404(ctx, query.tenant).tenant.id : undefined;
+    const requests = ctx.state.requests.list({ tenant: tenantId, endpoint: query.endpoint });
+    const counts = Object.fromEntries(ENDPOINTS.map((e) => [e, requests.filter((r) => r.endpoint === e).length]));
+    return {
+      json: {
+        count: requests.length,
+        counts,
+        requests: requests.map((r) => ({ tenant: r.tenant, endpoint: r.endpoint, method: r.method, path: r.path, at: new Date(r.at).toISOString() })),
+      },
+    };
+  }
+  if (first === 'variants' && parts.length === 2) {
+    only('GET');
+    return { json: { variants: VARIANTS } };
+  }
+  if (first !== 'tenants' || !ref) throw new AdminError(404, 'not_found', `no control route ${method} ${url.pathname}`);
+
+  const rt = tenantOr404(ctx, ref);
+  const tenantJson = { tenant: rt.tenant.name, tenantId: rt.tenant.id };
+
+  if (section === 'faults' && item !== undefined && parts.length === 5) {
+    only('PUT', 'DELETE');
+    const endpoint = parse(EndpointSchema, item, 'endpoint') as Endpoint;
+    if (method === 'DELETE') return { json: { ...tenantJson, endpoint, cleared: ctx.state.faults.clear(rt.tenant.id, endpoint) } };
+    const request = parse(FaultRequestSchema, await readJson(req));
+    if (endpoint !== 'jwks' && JWKS_ONLY_FAULTS.includes(request.kind)) {
+      throw new AdminError(400, 'invalid_request', `${request.kind} applies to the jwks endpoint only`, { field: 'kind' });
+    }
+    return { json: { fault: ctx.state.faults.set(rt.tenant, endpoint, request) } };
+  }
+  if (section === 'faults' && parts.length === 4) {
+    only('DELETE');
+    return { json: { ...tenantJson, cleared: ctx.state.faults.clear(rt.tenant.id) } };
+  }
+  if (section === 'clock' && parts.length === 4) {
+    only('GET', 'PUT');
+    if (method === 'PUT') rt.clockOffsetSeconds = parse(ClockSchema, await readJson(req)).offsetSeconds;
+    return { json: { ...tenantJson, offsetSeconds: rt.clockOffsetSeconds, now: rt.now() } };
+  }
+  if (section === 'tokens' && parts.length === 4) {
+    only('POST');
+    const body = await readJson(req);
+    const isVariant = body !== null && typeof body === 'object' && 'variant' in body;
+    let recipe: TokenRecipe;
+    let variant: (typeof VARIANTS)[number] | undefined;
+    if (isVariant) {
+      const { variant: name } = parse(VariantRequestSchema, body);
+      variant = findVariant(name);
+      if (!variant) throw new AdminError(400, 'invalid_request', `no variant "${name}"; GET /_admin/variants lists them`, { field: 'variant' });
+      recipe = { ...variant.recipe, tenant: rt.tenant.name };
+    } else {
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'invalid_request', 'the body must be a token recipe object or {"variant": name}', { field: '' });
+      recipe = { ...(body as TokenRecipe), tenant: rt.tenant.name };
+      if ('tenant' in body && (body as { tenant: unknown }).tenant !== undefined && !findTenant([rt], String((body as { tenant: unknown }).tenant))) {
+        throw new AdminError(400, 'invalid_request', `the recipe names tenant ${String((body as { tenant: unknown }).tenant)} but the path names ${rt.tenant.name}`, { field: 'tenant' });
+      }
+    }
+    const minted = await (ctx.mint ?? ((r: TokenRecipe) => mintWithTenants(ctx.tenants, r)))(recipe);
+    return { json: { ...minted, ...(variant ? { variant: { name: variant.name, expect: variant.expect, reason: variant.reason, level: variant.level } } : {}) } };
+  }
+  if (section === 'keys') return keyRoute(ctx, rt, method, item, extra, req, only, parts.length);
+
+  throw new AdminError(404, 'not_found', `no control route ${method} ${url.pathname}`);
+}
+
+async function keyRoute(
+  ctx: AdminContext,
+  rt: TenantRuntime,
+  method: string,
+  item: string | undefined,
+  extra: string | undefined,
+  req: IncomingMessage,
+  only: (...m: string[]) => void,
+  depth: number,
+): Promise<Answer> {
+  const keys = rt.keys;
+  if (depth === 4) {
+    only('GET', 'POST');
+    if (method === 'GET') return { json: { tenant: rt.tenant.name, keys: keys.list().map(describeKey) } };
+    const { state } = parse(KeyAddSchema, await readJson(req));
+    return { status: 201, json: { key: describeKey(await keys.add(state)) } };
+  }
+  if (item === 'rotate' && depth === 5) {
+    only('POST');
+    const { overlapSeconds } = parse(RotateSchema, await readJson(req, true));
+    const { primary, previous, next } = await keys.rotate();
+    let retiresAt: string | undefined;
+    if (previous && overlapSeconds !== undefined) {
+      const kid = previous.kid;
+      retiresAt = new Date(Date.now() + overlapSeconds * 1000).toISOString();
+      // Only if nobody moved the key meanwhile: an explicit state change wins over the timer.
+      ctx.state.schedule(overlapSeconds * 1000, () => {
+        if (keys.find(kid)?.state === 'previous') keys.setState(kid, 'retired');
+      });
+    }
+    return {
+      json: {
+        primary: describeKey(primary),
+        ...(previous ? { previous: { ...describeKey(previous), ...(retiresAt ? { retiresAt } : {}) } } : {}),
+        next: describeKey(next),
+      },
+    };
+  }
+  if (item !== undefined && depth === 5 && extra === undefined) {
+    only('PUT', 'DELETE');
+    if (!keys.find(item)) throw new AdminError(404, 'not_found', `tenant ${rt.tenant.name} has no key with kid ${item}`, { field: 'kid' });
+    if (method === 'DELETE') {
+      if (keys.find(item)?.state === 'primary') throw new AdminError(409, 'conflict', 'the primary key cannot be removed; rotate first', { field: 'kid' });
+      keys.remove(item);
+      return { json: { removed: item } };
+    }
+    const { state } = parse(KeyStateSchema, await readJson(req));
+    return { json: { key: describeKey(keys.setState(item, state)) } };
+  }
+  throw new AdminError(404, 'not_found', `no control route ${method} under /keys`);
+}
+
+/** What the control API may say about a key: never the private half. */
+function describeKey(k: SigningKey): { kid: string; state: string; published: boolean; createdAt: string } {
+  return { kid: k.kid, state: k.state, published: PUBLISHED_STATES.includes(k.state), createdAt: k.createdAt.toISOString() };
+}
+
+function tenantOr404(ctx: AdminContext, ref: string): TenantRuntime {
+  const rt = findTenant(ctx.tenants, ref);
+  if (!rt) {
+    throw new AdminError(404, 'invalid_tenant', `unknown tenant ${ref}`, {
+      body: entraErrorBody(90002, 'invalid_tenant', `Tenant '${ref}' not found. Known tenants: ${ctx.tenants.map((t) => t.tenant.name).join(', ')}.`) as unknown as Record<string, unknown>,
+    });
+  }
+  return rt;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map(String).join('.');
+  const field = issue.code === 'unrecognized_keys' ? [path, ...issue.keys].filter(Boolean).join('.') : path;
+  const name = prefix.endsWith('.') ? `${prefix}${field}` : prefix || field;
+  throw new AdminError(400, 'invalid_request', `${name ? `${name}: ` : ''}${issue.message}`, { field: name });
+}
+
+async function readJson(req: IncomingMessage, emptyIsObject = false): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_ADMIN_BODY_BYTES) {
+    req.resume();
+    throw new AdminError(413, 'request_too_large', `the body must not exceed ${MAX_ADMIN_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_ADMIN_BODY_BYTES) {
+      req.resume();
+      throw new AdminError(413, 'request_too_large', `the body must not exceed ${MAX_ADMIN_BODY_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) {
+    if (emptyIsObject) return {};
+    throw new AdminError(400, 'invalid_request', 'a JSON body is required', { field: '' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AdminError(400, 'invalid_request', `the body is not JSON (${(e as Error).message})`, { field: '' });
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
