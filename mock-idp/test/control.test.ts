@@ -83,7 +83,7 @@ describe('faults, observed with a plain HTTP client', () => {
     const started = performance.now();
     const res = await idpGet(paths.jwks);
     expect(res.status).toBe(200);
-    expect((await res.json()).keys.length).toBeGreaterThan(0);
+    expect(((await res.json()) as JSONWebKeySet).keys.length).toBeGreaterThan(0);
     expect(performance.now() - started).toBeGreaterThanOrEqual(390);
   });
 
