@@ -1,7 +1,11 @@
 import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
 
-/** RFC 6750 §2.1 b64token after `Bearer` and one or more spaces. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/**
+ * After `Bearer` and one or more spaces (RFC 6750 §2.1), one run of visible characters. Stricter
+ * token grammar (base64url, segments) is the parser's job, so a token with `+` or `=` is an
+ * invalid_token (401, attacks.md A12) rather than a malformed request.
+ */
+const CREDENTIAL = /^[\x21-\x7e]+$/;
 
 /**
  * Finds the one bearer token (RFC 6750 §2): the Authorization header (scheme case-insensitive,
@@ -30,7 +34,7 @@ export const extractBearer: Step = {
         let i = sep;
         while (value.charCodeAt(i) === 32) i++;
         const token = value.slice(i);
-        if (!B64TOKEN.test(token)) headerFault = 'malformed_authorization';
+        if (!CREDENTIAL.test(token)) headerFault = 'malformed_authorization';
         else if (!locations.header) disabled = true;
         else {
           ctx.token = token;
