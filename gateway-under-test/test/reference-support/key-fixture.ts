@@ -9,18 +9,18 @@ export interface TestKey {
   jwk: Record<string, unknown>;
 }
 
-export function rsaKey(kid = randomUUID(), alg = 'RS256', bits = 2048): TestKey {
+export function rsaKey(kid: string = randomUUID(), alg = 'RS256', bits = 2048): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   return { kid, alg, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' } };
 }
 
-export function ecKey(kid = randomUUID(), curve: 'P-256' | 'P-384' | 'P-521' = 'P-256'): TestKey {
+export function ecKey(kid: string = randomUUID(), curve: 'P-256' | 'P-384' | 'P-521' = 'P-256'): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
   const alg = curve === 'P-256' ? 'ES256' : curve === 'P-384' ? 'ES384' : 'ES512';
   return { kid, alg, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' } };
 }
 
-export function edKey(kid = randomUUID()): TestKey {
+export function edKey(kid: string = randomUUID()): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return { kid, alg: 'EdDSA', privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' } };
 }
