@@ -31,6 +31,8 @@ export interface TestIssuer {
   /** SPKI PEM of the signing key, for gateways without JWKS (HAProxy). */
   publicKeyFile: string;
   kid: string;
+  /** The public JWK as served in the JWKS, for gateways configured with static keys. */
+  publicJwk: Record<string, unknown>;
   /** How often the JWKS was fetched: gateways cache it, tests can check they do. */
   jwksFetches(): number;
   token(spec?: TokenSpec): Promise<string>;
@@ -95,6 +97,7 @@ export async function startTestIssuer({
     caFile,
     publicKeyFile,
     kid,
+    publicJwk: jwk,
     jwksFetches: () => fetches,
     async token({ claims = {}, signWith = 'primary' }: TokenSpec = {}) {
       const now = Math.floor(Date.now() / 1000);

@@ -1,0 +1,269 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApacheOauth2, MOD_OAUTH2 } from '../gateway-under-test/apache-oauth2/start-apache-oauth2.ts';
+import { startApacheOpenidc, MOD_AUTH_OPENIDC } from '../gateway-under-test/apache-openidc/start-apache-openidc.ts';
+import { startHaproxy } from '../gateway-under-test/haproxy/start-haproxy.ts';
+import { startReferenceGateway, type GatewayConfigInput } from '../gateway-under-test/index.ts';
+import { findPeerBinary } from '../gateway-under-test/process/find-peer-binary.ts';
+import type { GatewayOptions } from '../gateway-under-test/process/gateway-options.ts';
+import { startEchoUpstream } from '../suites/harness/echo-upstream.ts';
+import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.ts';
+import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
+import { commandVersion, debianPackageVersion } from './machine-info.ts';
+import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
+
+type Server = 'upstream' | 'reference' | 'haproxy' | 'apache';
+
+interface Target {
+  label: string;
+  server: Server;
+  /** `auth` validates; `pass` is the same server's route without validation; `direct` skips any gateway. */
+  kind: 'auth' | 'pass' | 'direct';
+  url: string;
+  path: string;
+}
+
+const PASS = '/pass';
+const API_PATH = '/api/orders';
+const HAPROXY_JWT = 'HAProxy jwt_verify';
+const OPENIDC = 'Apache mod_auth_openidc';
+const REFERENCE = 'reference gateway';
+
+function referenceConfig(issuer: TestIssuer, upstream: string, workers: number): GatewayConfigInput {
+  return {
+    listen: { host: '127.0.0.1', port: 0 },
+    admin: false,
+    workers,
+    // Static keys, like HAProxy's PEM: the JWKS is fetched once anyway, and the bench process
+    // cannot make cluster workers trust the test CA for an HTTPS JWKS.
+    issuers: [{ issuer: issuer.issuer, keys: [issuer.publicJwk] }],
+    audiences: [issuer.audience],
+    routes: [
+      { path: `${PASS}*`, auth: 'anonymous' },
+      { path: '/*', require: { values: [issuer.role], claims: ['roles'] } },
+    ],
+    upstream: { url: upstream },
+    log: { level: 'warn', accessLog: false },
+  };
+}
+
+async function mintPool(issuer: TestIssuer, size: number, ctx: BenchContext): Promise<string[]> {
+  const tokens: string[] = [];
+  const started = Date.now();
+  for (let i = 0; i < size; i++) {
+    if (i % 2500 === 0 && i > 0) ctx.log(`  minted ${i}/${size} tokens`);
+    ctx.signal.throwIfAborted();
+    tokens.push(await issuer.token({ claims: { jti: `bench-${i}-${started}` } }));
+  }
+  return tokens;
+}
+
+/** A target that answers anything but 200 to a valid token would benchmark its error path. */
+async function probe(target: Target, token: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(target.url + target.path, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return response.status === 200 ? undefined : `answered ${response.status} to a valid token`;
+  } catch (error) {
+    return `unreachable: ${(error as Error).message}`;
+  }
+}
+
+const fmt = {
+  rps: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => n.toFixed(2),
+  ratio: (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '' : n.toFixed(2)),
+  delta: (n: number | undefined) => (n === undefined ? '' : `${n >= 0 ? '+' : ''}${n.toFixed(2)}`),
+};
+
+function table(caption: string, targets: Target[], results: Map<string, WrkResult>, skipped: Map<string, string>): BenchTable {
+  const byLabel = (label: string) => results.get(label);
+  const passOf = (server: Server) => targets.find((t) => t.server === server && t.kind === 'pass');
+  const haproxy = byLabel(HAPROXY_JWT);
+  const rows = targets.map((t) => {
+    const r = byLabel(t.label);
+    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, '', '', '', '', '', ''];
+    const pass = t.kind === 'auth' ? byLabel(passOf(t.server)?.label ?? '') : undefined;
+    return [
+      t.label,
+      fmt.rps(r.requestsPerSecond),
+      fmt.ms(r.p50Ms),
+      fmt.ms(r.p99Ms),
+      fmt.ratio(pass ? r.requestsPerSecond / pass.requestsPerSecond : undefined),
+      fmt.ratio(haproxy && t.kind === 'auth' ? r.requestsPerSecond / haproxy.requestsPerSecond : undefined),
+      fmt.delta(pass ? r.p50Ms - pass.p50Ms : undefined),
+      String(r.statusErrors + r.socketErrors),
+    ];
+  });
+  return {
+    caption,
+    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', '× own pass-through', `× ${HAPROXY_JWT}`, 'validation overhead p50 ms', 'errors'],
+    rows,
+  };
+}
+
+/**
+ * Token-validating gateways side by side on one machine in one run: each against its own
+ * pass-through route, in two modes (one repeated token; a pool of distinct tokens that defeats
+ * verified-token caches). Ratios within a run are the result; absolute req/s drift between runs.
+ */
+export const gatewayBench: BenchGroup = {
+  name: 'gateway',
+  description: 'reference gateway, HAProxy jwt_verify and Apache modules vs their own pass-through',
+  async run(ctx): Promise<BenchReport> {
+    const { settings } = ctx;
+    wrkBinary();
+    const notes: string[] = [];
+    const skipped = new Map<string, string>();
+
+    const issuer = await startTestIssuer();
+    ctx.defer(() => issuer.close());
+    const upstream = await startEchoUpstream({ record: false });
+    ctx.defer(() => upstream.close());
+    const dir = mkdtempSync(join(tmpdir(), 'gatecheck-bench-'));
+    ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
+
+    ctx.log(`minting ${settings.tokens} distinct tokens…`);
+    const sameToken = await issuer.token();
+    const pool = await mintPool(issuer, settings.tokens, ctx);
+    const files = { same: join(dir, 'same.tokens'), rotate: join(dir, 'rotate.tokens') };
+    writeFileSync(files.same, `${sameToken}\n`);
+    writeFileSync(files.rotate, `${pool.join('\n')}\n`);
+
+    const targets: Target[] = [
+      { label: 'upstream direct (Node echo, no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH },
+    ];
+    const common: GatewayOptions = {
+      upstream: upstream.url,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      requiredRole: issuer.role,
+      passThroughPath: PASS,
+      accessLog: false,
+    };
+    const pair = (server: Server, auth: string, pass: string, url: string) => {
+      targets.push({ label: auth, server, kind: 'auth', url, path: API_PATH });
+      targets.push({ label: pass, server, kind: 'pass', url, path: `${PASS}${API_PATH}` });
+    };
+
+    ctx.log('starting gateways…');
+    try {
+      const reference = await startReferenceGateway(referenceConfig(issuer, upstream.url, settings.referenceWorkers));
+      ctx.defer(() => reference.stop());
+      pair('reference', REFERENCE, 'reference gateway pass-through route', reference.url);
+      notes.push(`Reference gateway: ${settings.referenceWorkers} worker process(es) (\`--reference-workers\`), static keys, access log off.`);
+    } catch (error) {
+      skipped.set(REFERENCE, (error as Error).message);
+      notes.push(`Reference gateway not measured: ${(error as Error).message}`);
+    }
+
+    if (findPeerBinary('haproxy')) {
+      const haproxy = await startHaproxy({ ...common, publicKeyFile: issuer.publicKeyFile });
+      ctx.defer(() => haproxy.stop());
+      pair('haproxy', HAPROXY_JWT, 'HAProxy pass-through', haproxy.url);
+    } else {
+      notes.push('HAProxy not installed: not measured (apt-get install haproxy).');
+    }
+
+    const apache = findPeerBinary('apache2');
+    if (apache && existsSync(MOD_AUTH_OPENIDC)) {
+      const openidc = await startApacheOpenidc({ ...common, jwksUri: issuer.jwksUri, caBundleFile: issuer.caFile });
+      ctx.defer(() => openidc.stop());
+      pair('apache', OPENIDC, 'Apache pass-through', openidc.url);
+    } else {
+      notes.push('Apache mod_auth_openidc not installed: not measured.');
+    }
+    if (apache && existsSync(MOD_OAUTH2)) {
+      // liboauth2 has no CA-bundle option (gateways.md §2a').
+      const oauth2 = await startApacheOauth2({ ...common, jwksUri: issuer.jwksUri, sslVerify: false });
+      ctx.defer(() => oauth2.stop());
+      targets.push({ label: 'Apache mod_oauth2', server: 'apache', kind: 'auth', url: oauth2.url, path: API_PATH });
+    }
+    notes.push('express-oauth2-jwt-bearer (optional peer) is not a dependency of this project and was not measured.');
+
+    const live: Target[] = [];
+    for (const target of targets) {
+      const problem = await probe(target, sameToken);
+      if (problem) skipped.set(target.label, problem);
+      else live.push(target);
+    }
+
+    const load = (target: Target, tokensFile: string, durationSeconds: number) =>
+      runWrk({
+        url: target.url,
+        path: target.path,
+        tokensFile,
+        durationSeconds,
+        connections: settings.connections,
+        threads: settings.threads,
+        signal: ctx.signal,
+      });
+
+    ctx.log('warming up (1 s each)…');
+    for (const target of live) await load(target, files.same, 1);
+
+    const modes = [
+      { name: 'same', file: files.same, caption: 'One repeated valid token' },
+      { name: 'rotate', file: files.rotate, caption: `${settings.tokens.toLocaleString('en-US')} distinct valid tokens, rotated per request` },
+    ];
+    const tables: BenchTable[] = [];
+    const all = new Map<string, Map<string, WrkResult>>();
+    const total = modes.length * live.length;
+    let done = 0;
+    for (const mode of modes) {
+      const results = new Map<string, WrkResult>();
+      all.set(mode.name, results);
+      for (const target of live) {
+        ctx.signal.throwIfAborted();
+        const r = await load(target, mode.file, settings.durationSeconds);
+        results.set(target.label, r);
+        done++;
+        ctx.log(
+          `  [${done}/${total}] ${mode.name.padEnd(6)} ${target.label.padEnd(40)} ${fmt.rps(r.requestsPerSecond).padStart(8)} req/s  p50 ${fmt.ms(r.p50Ms)} ms  p99 ${fmt.ms(r.p99Ms)} ms${r.statusErrors + r.socketErrors ? `  ERRORS ${r.statusErrors}+${r.socketErrors}` : ''}`,
+        );
+      }
+      tables.push(table(mode.caption, targets, results, skipped));
+    }
+
+    const ratio = (mode: string, a: string, b: string) => {
+      const ra = all.get(mode)?.get(a);
+      const rb = all.get(mode)?.get(b);
+      return ra && rb ? ra.requestsPerSecond / rb.requestsPerSecond : undefined;
+    };
+    const sameVsPass = ratio('same', REFERENCE, 'reference gateway pass-through route');
+    const rotateVsHaproxy = ratio('rotate', REFERENCE, HAPROXY_JWT);
+    const rotateVsOpenidc = ratio('rotate', REFERENCE, OPENIDC);
+    if (sameVsPass !== undefined) {
+      notes.push(
+        `Reference gateway goals (issue 4): one repeated token ${fmt.ratio(sameVsPass)}× its own pass-through (goal ≥ 0.8); ` +
+          `distinct tokens ${fmt.ratio(rotateVsHaproxy)}× HAProxy jwt_verify (goal ≥ 1.0) and ${fmt.ratio(rotateVsOpenidc)}× mod_auth_openidc (goal ≥ 2).`,
+      );
+    }
+    const failures = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.statusErrors + r.socketErrors > 0);
+    if (failures.length > 0) {
+      notes.push(`Runs with errors (status ≥ 400 or socket errors), treat their numbers as suspect: ${[...new Set(failures.map(([l]) => l))].join(', ')}.`);
+    }
+    notes.push(
+      '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +
+        'The Apache modules share the Apache pass-through baseline. wrk, the gateways and the Node echo upstream share this machine\'s cores, so compare ratios within one run, not absolute req/s across runs.',
+    );
+
+    return {
+      title: 'Gateways: token validation vs pass-through',
+      versions: Object.fromEntries(
+        Object.entries({
+          haproxy: commandVersion('haproxy', ['-v'], /HAProxy version (\S+)/),
+          apache2: commandVersion(apache ?? 'apache2', ['-v'], /Apache\/(\S+)/),
+          'libapache2-mod-auth-openidc': debianPackageVersion('libapache2-mod-auth-openidc'),
+          'libapache2-mod-oauth2': debianPackageVersion('libapache2-mod-oauth2'),
+        }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
+      tables,
+      notes,
+    };
+  },
+};
