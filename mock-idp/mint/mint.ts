@@ -1,5 +1,6 @@
 import { CompactSign } from 'jose';
 import type { TenantRuntime } from '../tenant-runtime.ts';
+import type { Tenant } from '../tenants/tenant-schema.ts';
 import { findTenant } from '../tenant-runtime.ts';
 import { applyTamper } from './apply-tamper.ts';
 import { MintError } from './mint-error.ts';
@@ -11,7 +12,7 @@ import { RelativeTimeSchema, TokenRecipeSchema, type MintResult, type ResolvedTo
 
 export interface MintOptions {
   /** The mock's other tenants, so `issuerTenant` can name one; a GUID works without them. */
-  tenants?: readonly TenantRuntime[];
+  tenants?: readonly { tenant: Tenant }[];
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { mint } from '../mock-idp/mint/mint.ts';
+import type { MintResult, TokenRecipe } from '../mock-idp/mint/token-recipe.ts';
+import { findVariant, VARIANTS } from '../mock-idp/mint/variants.ts';
+import { createTenantRuntime, findTenant } from '../mock-idp/tenant-runtime.ts';
+import { loadTenants } from '../mock-idp/tenants/load-tenants.ts';
+import { CliError } from './cli-error.ts';
+
+interface MintOptions {
+  tenant?: string;
+  recipe?: string;
+  variant?: string;
+  json?: boolean;
+  list?: boolean;
+  idp?: string;
+  adminToken?: string;
+  keys?: string;
+  tenants?: string;
+  baseUrl: string;
+  issuerStyle: 'local' | 'entra';
+}
+
+function readRecipe(file: string): TokenRecipe {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`--recipe ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  try {
+    // YAML is a superset of JSON, so one parser takes both recipe spellings.
+    const value = parseYaml(text);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('the recipe must be an object');
+    return value as TokenRecipe;
+  } catch (e) {
+    throw new CliError(`--recipe ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function chosenRecipe(opts: MintOptions): TokenRecipe | { variant: string } {
+  if (opts.recipe && opts.variant) throw new CliError('give --recipe or --variant, not both');
+  if (opts.recipe) return readRecipe(opts.recipe);
+  if (opts.variant) {
+    const variant = findVariant(opts.variant);
+    if (!variant) throw new CliError(`no variant "${opts.variant}" (gatecheck mint --list shows them)`);
+    return { variant: variant.name };
+  }
+  return {};
+}
+
+/** Offline: the tenant files in process, with generated keys unless `--keys` gives the ones a running mock uses. */
+async function mintOffline(opts: MintOptions, what: TokenRecipe | { variant: string }): Promise<MintResult> {
+  const tenants = loadTenants(opts.tenants);
+  const tenant = opts.tenant ? findTenant(tenants.map((t) => ({ tenant: t })), opts.tenant)?.tenant : tenants[0];
+  if (!tenant) throw new CliError(`no tenant "${opts.tenant}"; known: ${tenants.map((t) => t.name).join(', ')}`);
+  // Keys are generated per run, so only the requested tenant gets a runtime; the others are needed for names only.
+  const runtime = await createTenantRuntime(tenant, {
+    baseUrl: opts.baseUrl.replace(/\/$/, ''),
+    issuerStyle: opts.issuerStyle,
+    keysDir: opts.keys,
+    lifetime: { min: 3600, max: 5400 },
+  });
+  const recipe = 'variant' in what ? findVariant(what.variant as string)!.recipe : what;
+  return mint(runtime, recipe, { tenants: tenants.map((t) => ({ tenant: t })) });
+}
+
+/** Online: the running mock's control API, so the token is signed by the keys its JWKS publishes. */
+async function mintOnline(opts: MintOptions, what: TokenRecipe | { variant: string }): Promise<MintResult> {
+  const base = opts.idp!.replace(/\/$/, '');
+  const tenant = opts.tenant ?? 'contoso';
+  const token = opts.adminToken ?? process.env.GATECHECK_ADMIN_TOKEN;
+  let res: Response;
+  try {
+    res = await fetch(`${base}/_admin/tenants/${encodeURIComponent(tenant)}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(what),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    throw new CliError(`--idp ${base}: cannot reach the mock (${cause})`);
+  }
+  const text = await res.text();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new CliError(`--idp ${base}: answered ${res.status} with a body that is not JSON; is it a gatecheck mock?`);
+  }
+  if (!res.ok) {
+    const description = String(body.error_description ?? body.error ?? `status ${res.status}`).split(' Trace ID:')[0];
+    throw new CliError(`--idp ${base}: ${res.status} ${description}`);
+  }
+  return body as unknown as MintResult;
+}
+
+/** `gatecheck mint`: one token on stdout (pipe-friendly), or token, header and claims with --json. */
+export function mintCommand(): Command {
+  return new Command('mint')
+    .description('print one token from a recipe or a named variant (offline, or through a running mock with --idp)')
+    .option('--tenant <tenant>', 'tenant name, domain or GUID (default: the first tenant)')
+    .option('--recipe <file>', 'a TokenRecipe as JSON or YAML')
+    .option('--variant <name>', 'a named variant (see --list)')
+    .option('--json', 'print token, header and claims as JSON')
+    .option('--list', 'list the named variants, one per line')
+    .option('--idp <url>', 'mint through a running mock-idp control API, with the keys it publishes')
+    .option('--admin-token <token>', 'bearer token for the control API (also GATECHECK_ADMIN_TOKEN)')
+    .option('--keys <dir>', 'offline: signing keys from DIR/<tenant>.pem, as `gatecheck idp --keys DIR` uses')
+    .option('--tenants <path>', 'offline: tenant YAML file or directory (default: fixtures/tenants)')
+    .option('--base-url <url>', 'offline: the origin the issuers are built on', 'http://127.0.0.1:9400')
+    .addOption(new Option('--issuer-style <style>', 'offline: issuers on the mock\'s origin, or Entra\'s literal ones').choices(['local', 'entra']).default('local'))
+    .action(async (opts: MintOptions) => {
+      if (opts.list) {
+        const width = Math.max(...VARIANTS.map((v) => v.name.length));
+        const lines = VARIANTS.map((v) => `${v.name.padEnd(width)}  ${v.expect.padEnd(6)}  ${v.description}`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+        return;
+      }
+      const what = chosenRecipe(opts);
+      const result = opts.idp ? await mintOnline(opts, what) : await mintOffline(opts, what);
+      process.stdout.write(opts.json ? `${JSON.stringify({ token: result.token, header: result.header, claims: result.claims }, null, 2)}\n` : `${result.token}\n`);
+    });
+}
