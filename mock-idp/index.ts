@@ -11,11 +11,20 @@ import { createRouter } from './server.ts';
 import { createTenantRuntime, findTenant, type TenantRuntime } from './tenant-runtime.ts';
 import { loadTenants } from './tenants/load-tenants.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
+import { handleAdmin } from './control/admin-routes.ts';
+import { mintWithTenants } from './mint/mint-with-tenants.ts';
+import type { MintResult, TokenRecipe } from './mint/token-recipe.ts';
 
 export { MockIdpConfigError, type MockIdpConfig } from './config.ts';
 export { TenantConfigError } from './tenants/tenant-config-error.ts';
 export type { TenantRuntime } from './tenant-runtime.ts';
 export type { Tenant } from './tenants/tenant-schema.ts';
+export type { MintResult, TokenRecipe, ResolvedTokenRecipe } from './mint/token-recipe.ts';
+export type { Fault, FaultRequest, Endpoint } from './control/fault-schema.ts';
+export type { KeyStore } from './keys/key-store.ts';
+export { ControlState } from './control/control-state.ts';
+export { VARIANTS, findVariant, type TokenVariant } from './mint/variants.ts';
+export { MintError } from './mint/mint-error.ts';
 
 export interface TenantInfo {
   name: string;
@@ -42,6 +51,9 @@ export interface MockIdp {
   tenant(ref: string): TenantInfo;
   keys(ref: string): KeyStore;
   runtime(ref: string): TenantRuntime;
+  /** The broken-token forge: the same result as `POST /_admin/tenants/{tenant}/tokens`. Default tenant: the first. */
+  mint(recipe: TokenRecipe): Promise<MintResult>;
+  /** Faults and the request log: the same state the control API changes. */
   control: ControlState;
   close(): Promise<void>;
 }
@@ -127,6 +139,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       })),
     );
     if (config.saveKeysDir) saveKeys(config.saveKeysDir, runtimes);
+    const mint = (recipe: TokenRecipe) => mintWithTenants(runtimes, recipe);
     const lookup = (ref: string) => {
       const rt = findTenant(runtimes, ref);
       if (!rt) throw new MockIdpConfigError(`unknown tenant "${ref}"; known: ${runtimes.map((r) => r.tenant.name).join(', ')}`);
@@ -139,9 +152,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       state: control,
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
       adminToken: config.adminToken,
-      admin: async (_req, res) => {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
-      },
+      admin: (req, res) => handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
     });
 
     return {
@@ -152,6 +163,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       tenant: (ref) => info(lookup(ref)),
       keys: (ref) => lookup(ref).keys,
       runtime: lookup,
+      mint,
       control,
       close: () =>
         new Promise<void>((resolve) => {

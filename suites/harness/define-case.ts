@@ -1,0 +1,105 @@
+import type { TargetProfile } from '../../gateway-under-test/index.ts';
+import type { FaultRequest, TokenRecipe } from '../../mock-idp/index.ts';
+
+/**
+ * How a case is graded (attacks.md §0): `must` — the security outcome is absolute; `should` — a
+ * recommendation (RFC SHOULD), failing it is reported but does not fail the run; `profile` — the
+ * expectation depends on what the target profile declares; `either` — both outcomes are acceptable,
+ * the report says which one the gateway chose.
+ */
+export type Level = 'must' | 'should' | 'profile' | 'either';
+
+export interface Reference {
+  /** `RFC 6750`, `CVE-2022-21449`, `APIM validate-jwt`, `OIDF oidcc-client-test-kid-absent-single-jwks`, … */
+  doc: string;
+  section?: string;
+  url?: string;
+}
+
+/** Where the case's token travels and what else is on the wire. Strings may contain `{token}`. */
+export interface RequestSpec {
+  method?: string;
+  /** Default: the profile's first protected GET route (`/api/orders` for the reference gateway). */
+  path?: string;
+  /** `header` (default): `Authorization: Bearer {token}`; `none`: the token is not sent unless placed explicitly. */
+  tokenIn?: 'header' | 'query' | 'body' | 'none';
+  /** Exact `Authorization` header value(s); several values become several header lines. Overrides `tokenIn: header`. */
+  authorization?: string | string[];
+  /** Extra headers in order, duplicates allowed, values sent byte for byte. */
+  headers?: [string, string][];
+  query?: [string, string][];
+  body?: string;
+  contentType?: string;
+}
+
+export interface WwwAuthenticateExpectation {
+  /** `null`: the challenge must carry no `error` attribute (RFC 6750 §3, no credentials sent). */
+  error?: string | null;
+  /** 403 insufficient_scope: the challenge should name the required scope (RFC 6750 §3). */
+  scope?: boolean;
+}
+
+export interface Expectation {
+  outcome: 'reject' | 'accept' | 'either';
+  /** RFC 6750 grading: a refusal with another status is `non-strict`, not failed. */
+  status?: number | number[];
+  wwwAuthenticate?: WwwAuthenticateExpectation;
+  /** Default: `untouched` for reject, `reached` for accept. */
+  upstream?: 'untouched' | 'reached';
+  /** Headers the upstream must see with this value (string), must match (RegExp), or must not see (null). */
+  upstreamHeaders?: Record<string, string | RegExp | null>;
+  /** Bounds on what the mock IdP saw during the case (request log), e.g. JWKS refetch throttling. */
+  idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token'; atMost?: number; atLeast?: number }[];
+}
+
+/** Why a case cannot run against this profile; the verdict becomes `skipped` with this reason. */
+export interface Skip {
+  skip: string;
+}
+
+/** Changes to the mock IdP a case makes before (setup) or after (teardown) its requests. */
+export type IdpAction =
+  | { action: 'rotate-keys' }
+  | { action: 'fault'; endpoint: 'discovery' | 'jwks' | 'token'; fault: FaultRequest }
+  | { action: 'clear-faults' }
+  | { action: 'clear-request-log' }
+  | { action: 'clock'; offsetSeconds: number }
+  | { action: 'wait'; ms: number };
+
+/** One request of a multi-step case; `repeat` sends it that many times, each judged. */
+export interface Step {
+  token?: TokenRecipe;
+  request?: RequestSpec;
+  expect: Expectation;
+  repeat?: number;
+  /** Sent concurrently (a flood) instead of one after another. */
+  concurrent?: boolean;
+}
+
+type FromProfile<T> = T | ((profile: TargetProfile) => T);
+
+export interface CaseDefinition {
+  /** `<category>/<slug>`, equal to the file's path under suites/cases; never renumbered. */
+  id: string;
+  title: string;
+  level: Level;
+  references: Reference[];
+  /** Rows of the attack catalogue (fixtures/attack-catalogue.json) this case covers, e.g. `['B01']`. */
+  covers: string[];
+  /** Feature names (fixtures/features.json); the case is skipped when the target profile lacks one. */
+  features: string[];
+  /** Cases that change shared state (IdP keys, faults, the clock, rate-limit counters) run alone, in file order. */
+  exclusive?: boolean;
+  /** The token as data (printable, replayable); a function of the profile only when it must read config (skew, audiences). */
+  token?: FromProfile<TokenRecipe>;
+  request?: FromProfile<RequestSpec>;
+  expect?: FromProfile<Expectation | Skip>;
+  setup?: IdpAction[];
+  steps?: FromProfile<Step[] | Skip>;
+  teardown?: IdpAction[];
+}
+
+/** Identity at run time, typed at write time: every case file is `export default defineCase({...})`. */
+export function defineCase(definition: CaseDefinition): CaseDefinition {
+  return definition;
+}

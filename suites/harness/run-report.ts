@@ -1,0 +1,68 @@
+import type { Expectation, Level, Reference, RequestSpec } from './define-case.ts';
+
+export type Verdict = 'pass' | 'non-strict' | 'fail' | 'skipped' | 'error';
+
+/** What the harness saw for one request. Never contains private keys; tokens are the ones sent. */
+export interface Observation {
+  request: {
+    method: string;
+    url: string;
+    /** Header lines exactly as sent, in order (the token may appear here: it is test data, not a secret). */
+    headers: [string, string][];
+    body?: string;
+  };
+  token?: { value: string; header: Record<string, unknown> | null; claims: Record<string, unknown> | null };
+  response?: { status: number; headers: Record<string, string | string[]>; body: string; latencyMs: number };
+  /** What reached the echo upstream for this request, if anything (correlated by a per-request id). */
+  upstream?: { method: string; path: string; headers: Record<string, string | string[]> } | null;
+  /** Network-level failure (connection reset, timeout), when there was no response. */
+  transportError?: string;
+}
+
+export interface StepResult {
+  verdict: Verdict;
+  expected: Expectation;
+  observation: Observation;
+  /** Why the verdict is what it is: one line per finding ("upstream was reached", "status 403, expected 401"). */
+  findings: string[];
+}
+
+export interface CaseResult {
+  id: string;
+  category: string;
+  title: string;
+  level: Level;
+  references: Reference[];
+  covers: string[];
+  verdict: Verdict;
+  /** For `either` cases: which outcome the gateway chose. */
+  chose?: 'accept' | 'reject';
+  skipReason?: string;
+  errorMessage?: string;
+  request?: RequestSpec;
+  steps: StepResult[];
+  durationMs: number;
+}
+
+export interface TargetInfo {
+  name: string;
+  baseUrl: string;
+  /** The profile the expectations were computed from. */
+  profile: unknown;
+  logs?: string[];
+}
+
+export interface RunReport {
+  tool: { name: 'gatecheck'; version: string };
+  startedAt: string;
+  durationMs: number;
+  target: TargetInfo;
+  summary: Record<Verdict, number> & { total: number; mustFailed: number };
+  cases: CaseResult[];
+}
+
+/** Several runs side by side (`gatecheck matrix`). */
+export interface MatrixReport {
+  startedAt: string;
+  runs: RunReport[];
+}
