@@ -69,9 +69,9 @@ async function startSingle(config: GatewayConfig, options: StartOptions): Promis
       config,
       profile: profileFromConfig(config),
       runtime: gateway.runtime,
-      async stop() {
+      stop: once(async () => {
         await Promise.all([gateway.close(), admin ? closeServer(admin) : undefined]);
-      },
+      }),
     };
   } catch (err) {
     await gateway.close();
@@ -129,9 +129,9 @@ async function startCluster(config: GatewayConfig): Promise<ReferenceGateway> {
     config,
     profile: profileFromConfig(config),
     runtime: null,
-    async stop() {
+    stop: once(async () => {
       await Promise.all([stopWorkers(), admin ? closeServer(admin) : undefined]);
-    },
+    }),
   };
 }
 
@@ -147,4 +147,10 @@ function health(runtime: GatewayRuntime): object {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** stop() may be called by a test's finally and again by its afterAll. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
 }
