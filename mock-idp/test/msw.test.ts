@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KeyStore } from '../keys/key-store.ts';
 import { mint } from '../mint/mint.ts';
@@ -18,7 +18,7 @@ function entraValidator(tenantId: string, audience: string, role: string) {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) return { ok: false, error: 'missing_token' };
     if (!jwks) {
-      const meta = await (await fetch(`https://login.microsoftonline.com/${tenantId}/v2.0/.well-known/openid-configuration`)).json();
+      const meta = (await (await fetch(`https://login.microsoftonline.com/${tenantId}/v2.0/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
       issuer = meta.issuer;
       jwks = createRemoteJWKSet(new URL(meta.jwks_uri));
     }
@@ -32,7 +32,7 @@ function entraValidator(tenantId: string, audience: string, role: string) {
   };
 }
 
-let server: SetupServerApi;
+let server: SetupServer;
 let tenants: TenantRuntime[];
 let contoso: TenantRuntime;
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   tenants = await mswTenants();
   contoso = tenants.find((t) => t.tenant.name === 'contoso')!;
   server = setupServer(...mockIdpHandlers({ tenants }));
-  server.listen({ onUnhandledRequest: 'error' });
+  server.listen({ onUnhandledFrame: 'error' });
 });
 afterAll(() => server?.close());
 
@@ -59,7 +59,7 @@ describe('mockIdpHandlers (msw) against a validator written in the test', () => 
   test('a client-credentials token from the msw token endpoint is accepted, with Entra v2 claims', async () => {
     const res = await clientCredentialsToken(daemon().clientId, daemon().secret!, 'api://orders-api/.default');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { access_token: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number) });
     const validate = entraValidator(contoso.tenant.id, ordersApi().appId, 'Orders.Read');
     const result = await validate(`Bearer ${body.access_token}`);
@@ -81,7 +81,7 @@ describe('mockIdpHandlers (msw) against a validator written in the test', () => 
   test('the token endpoint answers Entra errors for a wrong secret and an unknown resource', async () => {
     const wrong = await clientCredentialsToken(daemon().clientId, 'not-the-secret', 'api://orders-api/.default');
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error_description).toMatch(/^AADSTS7000215:/);
+    expect(((await wrong.json()) as { error_description: string }).error_description).toMatch(/^AADSTS7000215:/);
     const unknown = await clientCredentialsToken(daemon().clientId, daemon().secret!, 'api://nowhere/.default');
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ error: 'invalid_resource', error_codes: [500011] });
@@ -91,10 +91,10 @@ describe('mockIdpHandlers (msw) against a validator written in the test', () => 
     const shared = await KeyStore.create();
     server.use(...mockIdpHandlers({ tenants, keys: { contoso: shared } }));
     try {
-      const jwks = await (await fetch(`https://login.microsoftonline.com/${contoso.tenant.id}/discovery/v2.0/keys`)).json();
-      expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual(shared.jwks().keys.map((k) => k.kid));
+      const jwks = (await (await fetch(`https://login.microsoftonline.com/${contoso.tenant.id}/discovery/v2.0/keys`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toEqual(shared.jwks().keys.map((k) => k.kid));
       const res = await clientCredentialsToken(daemon().clientId, daemon().secret!, 'api://orders-api/.default');
-      const { access_token } = await res.json();
+      const { access_token } = (await res.json()) as { access_token: string };
       const validate = entraValidator(contoso.tenant.id, ordersApi().appId, 'Orders.Read');
       expect(await validate(`Bearer ${access_token}`)).toMatchObject({ ok: true });
       const header = JSON.parse(Buffer.from(access_token.split('.')[0], 'base64url').toString());
