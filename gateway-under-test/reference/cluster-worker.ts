@@ -9,6 +9,8 @@ import { createReferenceServer } from './server.ts';
  */
 const config = parseGatewayConfig(JSON.parse(process.env.GATECHECK_GATEWAY_CONFIG ?? 'null'));
 const gateway = createReferenceServer(config);
+// prom-client installs the worker's reply listener only when an AggregatorRegistry is constructed.
+new AggregatorRegistry();
 AggregatorRegistry.setRegistries([gateway.metrics.registry]);
 await gateway.runtime.start();
 const port = await listen(gateway.server, config.listen.host, config.listen.port);

@@ -165,6 +165,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     let contentType = '';
     let hasBody = false;
     let connectionTokens: string | undefined;
+    let host: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
       const lower = name.toLowerCase();
@@ -173,7 +174,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
         continue;
       }
       if (HOP_BY_HOP.has(lower)) {
-        if (lower === 'connection') connectionTokens = raw[i + 1].toLowerCase();
+        if (lower === 'host') host ??= raw[i + 1];
+        else if (lower === 'connection') connectionTokens = raw[i + 1].toLowerCase();
         else if (lower === 'transfer-encoding') hasBody = true;
         continue;
       }
@@ -189,7 +191,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     }
     if (connectionTokens) stripConnectionListed(forward, connectionTokens);
     forward.push('x-forwarded-for', ip, 'x-forwarded-proto', 'http');
-    if (req.headers.host) forward.push('x-forwarded-host', req.headers.host);
+    // From the raw scan: touching req.headers would make Node build the whole header object per request.
+    if (host) forward.push('x-forwarded-host', host);
 
     if (route.config.product && subscriptions) {
       if (subscriptionKey === undefined && query.includes(subscriptions.query)) {

@@ -83,7 +83,7 @@ async function startSingle(config: GatewayConfig, options: StartOptions): Promis
 async function startCluster(config: GatewayConfig): Promise<ReferenceGateway> {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.ts', import.meta.url)), silent: false });
   const workers: Worker[] = [];
-  let port = config.listen.port;
+  let port: number;
   const env = { GATECHECK_GATEWAY_CONFIG: '' };
   const fork = (p: number) =>
     new Promise<number>((resolve, reject) => {
@@ -105,9 +105,10 @@ async function startCluster(config: GatewayConfig): Promise<ReferenceGateway> {
       w.kill('SIGTERM');
     })));
   try {
-    // The first worker picks the port when 0 was asked for; the others join it.
-    port = await fork(port);
-    await Promise.all(Array.from({ length: config.workers - 1 }, () => fork(port)));
+    // Every worker asks for the configured port, 0 included: the primary keys its shared handle on
+    // (host, port), so asking for the port the first one got would try to bind it a second time.
+    const ports = await Promise.all(Array.from({ length: config.workers }, () => fork(config.listen.port)));
+    port = ports[0];
   } catch (err) {
     await stopWorkers();
     throw err;
