@@ -1,0 +1,155 @@
+import type { CaseResult, RunReport, StepResult, Verdict } from '../harness/run-report.ts';
+import { describeExpectation } from './describe-expectation.ts';
+import { describeObservation } from './describe-observation.ts';
+import { paint, type Paint } from './paint.ts';
+import { printable } from './printable.ts';
+import { shouldColor } from './should-color.ts';
+import { levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { groupByCategory } from './group-by-category.ts';
+import { referenceText } from './reference-text.ts';
+
+export interface ConsoleReportOptions {
+  /** Default: decided from process.stdout and the environment (shouldColor). */
+  color?: boolean;
+  /** Files written for this run (writeReports' result), printed last so the reader knows where to look. */
+  reportPaths?: string[];
+  /** Default true, as h2spec does; false prints only cases that need attention. */
+  showPassing?: boolean;
+  /** A multi-step case shows at most this many failing steps (floods can have hundreds). Default 3. */
+  maxStepsPerCase?: number;
+}
+
+const INDENT = '  ';
+
+/**
+ * The run as an h2spec-style tree (category → case, a mark per verdict, the level), with expected vs
+ * actual under every failure and non-strict result, then a category × verdict table. Returns text;
+ * the caller writes it, so tests and the CLI share one path.
+ */
+export function consoleReport(report: RunReport, options: ConsoleReportOptions = {}): string {
+  const c = paint(options.color ?? shouldColor(process.stdout));
+  const showPassing = options.showPassing ?? true;
+  const maxSteps = options.maxStepsPerCase ?? 3;
+  const out: string[] = [];
+
+  out.push(
+    c('bold', `${report.tool.name} ${report.tool.version}`) +
+      ` → ${printable(report.target.name)} (${printable(report.target.baseUrl)}), ${report.cases.length} cases in ${seconds(report.durationMs)}`,
+  );
+
+  for (const [category, cases] of groupByCategory(report.cases)) {
+    const shown = showPassing ? cases : cases.filter((r) => r.verdict !== 'pass');
+    if (shown.length === 0) continue;
+    out.push('', c('bold', printable(category)));
+    for (const result of shown) out.push(...caseLines(result, c, maxSteps));
+  }
+
+  out.push('', ...summaryTable(report, c), '');
+  out.push(...outcomeLines(report, c));
+  for (const path of options.reportPaths ?? []) out.push(`Report: ${path}`);
+  return out.join('\n') + '\n';
+}
+
+function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
+  const style = verdictStyle[result.verdict];
+  const level = levelLabel(result.level).padEnd(7);
+  const extra =
+    result.verdict === 'skipped' && result.skipReason
+      ? c('gray', ` (skipped: ${printable(result.skipReason)})`)
+      : result.chose
+        ? c('gray', ` (chose ${result.chose})`)
+        : result.verdict === 'non-strict'
+          ? c('yellow', ' (non-strict)')
+          : '';
+  const lines = [
+    `${INDENT}${c(style.color, style.mark)} ${c(result.level === 'must' ? 'bold' : 'dim', level)} ${printable(result.id)}  ${printable(result.title)}${extra}`,
+  ];
+  const detail = INDENT.repeat(3);
+  if (result.verdict === 'error') {
+    lines.push(`${detail}${c('magenta', 'error:')} ${printable(result.errorMessage ?? 'the harness failed without a message')}`);
+  }
+  if (result.verdict === 'fail' || result.verdict === 'non-strict') {
+    const explaining = explainingSteps(result);
+    const multi = result.steps.length > 1;
+    for (const { step, index } of explaining.slice(0, maxSteps)) {
+      if (multi) lines.push(`${detail}${c('gray', `step ${index + 1}/${result.steps.length}:`)}`);
+      lines.push(...stepLines(step, c, multi ? detail + INDENT : detail));
+    }
+    if (explaining.length > maxSteps) lines.push(`${detail}${c('gray', `… ${explaining.length - maxSteps} more steps like these`)}`);
+    if (result.verdict === 'fail' && result.references.length > 0) {
+      lines.push(`${detail}${c('gray', 'references:')} ${printable(result.references.map(referenceText).join('; '))}`);
+    }
+  }
+  return lines;
+}
+
+function stepLines(step: StepResult, c: Paint, indent: string): string[] {
+  const lines = [
+    `${indent}${c('green', 'expected:')} ${printable(describeExpectation(step.expected))}`,
+    `${indent}${c('red', '  actual:')} ${printable(describeObservation(step.observation, step.expected))}`,
+  ];
+  for (const finding of step.findings) lines.push(`${indent}  - ${printable(finding)}`);
+  return lines;
+}
+
+/** The steps that carry this case's verdict; a case judged as a whole (no such step) falls back to every step. */
+function explainingSteps(result: CaseResult): { step: StepResult; index: number }[] {
+  const indexed = result.steps.map((step, index) => ({ step, index }));
+  const matching = indexed.filter(({ step }) => step.verdict === result.verdict);
+  if (matching.length > 0) return matching;
+  const notPassing = indexed.filter(({ step }) => step.verdict !== 'pass');
+  return notPassing.length > 0 ? notPassing : indexed;
+}
+
+function summaryTable(report: RunReport, c: Paint): string[] {
+  const rows: { name: string; counts: Record<Verdict, number>; total: number }[] = [];
+  for (const [category, cases] of groupByCategory(report.cases)) rows.push({ name: category, ...count(cases) });
+  const totals = count(report.cases);
+  const nameWidth = Math.max('category'.length, 'total'.length, ...rows.map((r) => printable(r.name).length));
+  const columns = [...VERDICTS, 'total'] as const;
+  const widths = columns.map((v) => Math.max(v.length, 5));
+  const line = (name: string, cells: number[], styleCells: boolean) =>
+    INDENT +
+    printable(name).padEnd(nameWidth) +
+    cells
+      .map((n, i) => {
+        const text = String(n).padStart(widths[i]);
+        const verdict = VERDICTS[i];
+        return '  ' + (styleCells && verdict && n > 0 && verdict !== 'pass' ? c(verdictStyle[verdict].color, text) : text);
+      })
+      .join('');
+  const header = INDENT + 'category'.padEnd(nameWidth) + columns.map((v, i) => '  ' + v.padStart(widths[i])).join('');
+  const out = [c('bold', header)];
+  for (const row of rows) out.push(line(row.name, [...VERDICTS.map((v) => row.counts[v]), row.total], true));
+  out.push(INDENT + '─'.repeat(header.length - INDENT.length));
+  out.push(c('bold', line('total', [...VERDICTS.map((v) => totals.counts[v]), totals.total], false)));
+  return out;
+}
+
+function outcomeLines(report: RunReport, c: Paint): string[] {
+  const mustFailed = report.cases.filter((r) => r.level === 'must' && r.verdict === 'fail');
+  const errored = report.cases.filter((r) => r.verdict === 'error');
+  const lines: string[] = [];
+  // The summary the harness computed is authoritative for the count; the ids come from the cases.
+  const mustCount = Math.max(report.summary.mustFailed, mustFailed.length);
+  if (mustCount > 0) {
+    lines.push(c(['bold', 'red'], `MUST failures: ${mustCount}`));
+    for (const r of mustFailed) lines.push(`${INDENT}${c('red', verdictStyle.fail.mark)} ${printable(r.id)}  ${printable(r.title)}`);
+  } else {
+    lines.push(c(['bold', 'green'], 'MUST failures: 0'));
+  }
+  if (errored.length > 0) {
+    lines.push(c(['bold', 'magenta'], `Harness errors: ${errored.length} (not the gateway's fault; the run fails)`));
+  }
+  return lines;
+}
+
+function count(cases: CaseResult[]): { counts: Record<Verdict, number>; total: number } {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const r of cases) counts[r.verdict] += 1;
+  return { counts, total: cases.length };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

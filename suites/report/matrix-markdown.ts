@@ -1,0 +1,51 @@
+import type { MatrixReport, Verdict } from '../harness/run-report.ts';
+import { matrixRows } from './matrix-rows.ts';
+import { levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+
+/**
+ * matrix.md: the same matrix for a pull request or wiki page. Cells are verdict marks with a legend;
+ * a summary row per target comes first so the headline is visible without scrolling a long table.
+ */
+export function matrixMarkdown(matrix: MatrixReport): string {
+  const { targets, rows } = matrixRows(matrix);
+  const out: string[] = [];
+  out.push(`# gatecheck matrix`, '');
+  out.push(`Started ${md(matrix.startedAt)}; ${targets.length} targets, ${rows.length} cases.`, '');
+  out.push(`Legend: ${VERDICTS.map((v) => `${verdictStyle[v].mark} ${v}`).join(' · ')} · (blank) not run`, '');
+
+  out.push(`| target | ${VERDICTS.join(' | ')} | total | MUST failed |`);
+  out.push(`|---|${VERDICTS.map(() => '---:').join('|')}|---:|---:|`);
+  matrix.runs.forEach((run, i) => {
+    const counts = tally(run.cases.map((c) => c.verdict));
+    const mustFailed = run.cases.filter((c) => c.level === 'must' && c.verdict === 'fail').length;
+    out.push(`| ${md(targets[i])} | ${VERDICTS.map((v) => counts[v]).join(' | ')} | ${run.cases.length} | ${mustFailed} |`);
+  });
+  out.push('');
+
+  out.push(`| case | level | ${targets.map(md).join(' | ')} | finding (failing MUST) |`);
+  out.push(`|---|---|${targets.map(() => ':---:').join('|')}|---|`);
+  for (const row of rows) {
+    const cells = row.cells.map((r) => (r ? verdictStyle[r.verdict].mark : ''));
+    out.push(`| ${md(row.id)} | ${levelLabel(row.level)} | ${cells.join(' | ')} | ${md(row.mustFindings.join(' · '))} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Inert Markdown text inside a table cell. Hostile findings must not become links, images or raw HTML
+ * when a forge renders the file, nor break out of their cell: inline markup characters are backslash-escaped
+ * (line-start markup such as `-` or `#` cannot occur inside a cell),
+ * angle brackets and ampersands become entities, and newlines become spaces.
+ */
+function md(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, (ch) => `\\${ch}`)
+    .replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch] ?? ch);
+}
+
+function tally(verdicts: Verdict[]): Record<Verdict, number> {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const v of verdicts) counts[v] += 1;
+  return counts;
+}
