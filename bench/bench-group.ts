@@ -1,6 +1,8 @@
 /** Settings shared by every group, from the command line. */
 export interface BenchSettings {
   durationSeconds: number;
+  /** Passes over every target; results are means across rounds. */
+  rounds: number;
   connections: number;
   threads: number;
   /** Size of the distinct-token pool. */

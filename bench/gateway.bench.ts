@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { startApacheOauth2, MOD_OAUTH2 } from '../gateway-under-test/apache-oauth2/start-apache-oauth2.ts';
 import { startApacheOpenidc, MOD_AUTH_OPENIDC } from '../gateway-under-test/apache-openidc/start-apache-openidc.ts';
 import { startHaproxy } from '../gateway-under-test/haproxy/start-haproxy.ts';
-import { startReferenceGateway, type GatewayConfigInput } from '../gateway-under-test/index.ts';
+import type { GatewayConfigInput } from '../gateway-under-test/index.ts';
 import { findPeerBinary } from '../gateway-under-test/process/find-peer-binary.ts';
 import type { GatewayOptions } from '../gateway-under-test/process/gateway-options.ts';
-import { startEchoUpstream } from '../suites/harness/echo-upstream.ts';
 import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.ts';
+import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
 import { commandVersion, debianPackageVersion } from './machine-info.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
@@ -32,7 +32,6 @@ const REFERENCE = 'reference gateway';
 
 function referenceConfig(issuer: TestIssuer, upstream: string, workers: number): GatewayConfigInput {
   return {
-    listen: { host: '127.0.0.1', port: 0 },
     admin: false,
     workers,
     // Static keys, like HAProxy's PEM: the JWKS is fetched once anyway, and the bench process
@@ -80,13 +79,41 @@ const fmt = {
   delta: (n: number | undefined) => (n === undefined ? '' : `${n >= 0 ? '+' : ''}${n.toFixed(2)}`),
 };
 
-function table(caption: string, targets: Target[], results: Map<string, WrkResult>, skipped: Map<string, string>): BenchTable {
+interface Combined extends WrkResult {
+  perRound: number[];
+}
+
+/** Several rounds of one target: mean req/s, p50 and p99; errors summed. */
+function combineRounds(list: WrkResult[]): Combined {
+  const mean = (pick: (r: WrkResult) => number) => list.reduce((sum, r) => sum + pick(r), 0) / list.length;
+  return {
+    ...list[0],
+    requests: list.reduce((sum, r) => sum + r.requests, 0),
+    requestsPerSecond: mean((r) => r.requestsPerSecond),
+    meanMs: mean((r) => r.meanMs),
+    p50Ms: mean((r) => r.p50Ms),
+    p90Ms: mean((r) => r.p90Ms),
+    p99Ms: mean((r) => r.p99Ms),
+    maxMs: Math.max(...list.map((r) => r.maxMs)),
+    statusErrors: list.reduce((sum, r) => sum + r.statusErrors, 0),
+    socketErrors: list.reduce((sum, r) => sum + r.socketErrors, 0),
+    perRound: list.map((r) => r.requestsPerSecond),
+  };
+}
+
+function table(
+  caption: string,
+  targets: Target[],
+  results: Map<string, Combined>,
+  skipped: Map<string, string>,
+  rounds: number,
+): BenchTable {
   const byLabel = (label: string) => results.get(label);
   const passOf = (server: Server) => targets.find((t) => t.server === server && t.kind === 'pass');
   const haproxy = byLabel(HAPROXY_JWT);
   const rows = targets.map((t) => {
     const r = byLabel(t.label);
-    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, '', '', '', '', '', ''];
+    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, ...Array(rounds > 1 ? 7 : 6).fill('')];
     const pass = t.kind === 'auth' ? byLabel(passOf(t.server)?.label ?? '') : undefined;
     return [
       t.label,
@@ -97,11 +124,22 @@ function table(caption: string, targets: Target[], results: Map<string, WrkResul
       fmt.ratio(haproxy && t.kind === 'auth' ? r.requestsPerSecond / haproxy.requestsPerSecond : undefined),
       fmt.delta(pass ? r.p50Ms - pass.p50Ms : undefined),
       String(r.statusErrors + r.socketErrors),
+      ...(rounds > 1 ? [r.perRound.map(fmt.rps).join(' / ')] : []),
     ];
   });
   return {
     caption,
-    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', '× own pass-through', `× ${HAPROXY_JWT}`, 'validation overhead p50 ms', 'errors'],
+    columns: [
+      'target',
+      rounds > 1 ? `req/s (mean of ${rounds})` : 'req/s',
+      'p50 ms',
+      'p99 ms',
+      '× own pass-through',
+      `× ${HAPROXY_JWT}`,
+      'validation overhead p50 ms',
+      'errors',
+      ...(rounds > 1 ? ['req/s per round'] : []),
+    ],
     rows,
   };
 }
@@ -122,8 +160,9 @@ export const gatewayBench: BenchGroup = {
 
     const issuer = await startTestIssuer();
     ctx.defer(() => issuer.close());
-    const upstream = await startEchoUpstream({ record: false });
-    ctx.defer(() => upstream.close());
+    // Its own process: a Node gateway under test must not share an event loop with its upstream.
+    const upstream = await startNodeChild('echo-upstream', 'echo-upstream-main.ts');
+    ctx.defer(() => upstream.stop());
     const dir = mkdtempSync(join(tmpdir(), 'gatecheck-bench-'));
     ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -135,7 +174,7 @@ export const gatewayBench: BenchGroup = {
     writeFileSync(files.rotate, `${pool.join('\n')}\n`);
 
     const targets: Target[] = [
-      { label: 'upstream direct (Node echo, no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH },
+      { label: 'upstream direct (no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH },
     ];
     const common: GatewayOptions = {
       upstream: upstream.url,
@@ -152,7 +191,7 @@ export const gatewayBench: BenchGroup = {
 
     ctx.log('starting gateways…');
     try {
-      const reference = await startReferenceGateway(referenceConfig(issuer, upstream.url, settings.referenceWorkers));
+      const reference = await startNodeChild('reference-gateway', 'reference-gateway-main.ts', referenceConfig(issuer, upstream.url, settings.referenceWorkers));
       ctx.defer(() => reference.stop());
       pair('reference', REFERENCE, 'reference gateway pass-through route', reference.url);
       notes.push(`Reference gateway: ${settings.referenceWorkers} worker process(es) (\`--reference-workers\`), static keys, access log off.`);
@@ -210,24 +249,29 @@ export const gatewayBench: BenchGroup = {
       { name: 'same', file: files.same, caption: 'One repeated valid token' },
       { name: 'rotate', file: files.rotate, caption: `${settings.tokens.toLocaleString('en-US')} distinct valid tokens, rotated per request` },
     ];
-    const tables: BenchTable[] = [];
-    const all = new Map<string, Map<string, WrkResult>>();
-    const total = modes.length * live.length;
+    const rounds = new Map(modes.map((m) => [m.name, new Map<string, WrkResult[]>()]));
+    const total = settings.rounds * modes.length * live.length;
     let done = 0;
-    for (const mode of modes) {
-      const results = new Map<string, WrkResult>();
-      all.set(mode.name, results);
-      for (const target of live) {
-        ctx.signal.throwIfAborted();
-        const r = await load(target, mode.file, settings.durationSeconds);
-        results.set(target.label, r);
-        done++;
-        ctx.log(
-          `  [${done}/${total}] ${mode.name.padEnd(6)} ${target.label.padEnd(40)} ${fmt.rps(r.requestsPerSecond).padStart(8)} req/s  p50 ${fmt.ms(r.p50Ms)} ms  p99 ${fmt.ms(r.p99Ms)} ms${r.statusErrors + r.socketErrors ? `  ERRORS ${r.statusErrors}+${r.socketErrors}` : ''}`,
-        );
+    // Rounds interleave whole passes over all targets, so slow drift on a shared machine spreads
+    // over every target instead of penalising whichever ran last.
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const mode of modes) {
+        for (const target of live) {
+          ctx.signal.throwIfAborted();
+          const r = await load(target, mode.file, settings.durationSeconds);
+          const list = rounds.get(mode.name)!;
+          list.set(target.label, [...(list.get(target.label) ?? []), r]);
+          done++;
+          ctx.log(
+            `  [${done}/${total}] ${mode.name.padEnd(6)} ${target.label.padEnd(40)} ${fmt.rps(r.requestsPerSecond).padStart(8)} req/s  p50 ${fmt.ms(r.p50Ms)} ms  p99 ${fmt.ms(r.p99Ms)} ms${r.statusErrors ? `  STATUS≥400 ${r.statusErrors}` : ''}${r.socketErrors ? `  SOCKET ERRORS (${r.socketErrorDetail})` : ''}`,
+          );
+        }
       }
-      tables.push(table(mode.caption, targets, results, skipped));
     }
+    const all = new Map(
+      modes.map((m) => [m.name, new Map([...rounds.get(m.name)!].map(([label, list]) => [label, combineRounds(list)]))]),
+    );
+    const tables = modes.map((m) => table(m.caption, targets, all.get(m.name)!, skipped, settings.rounds));
 
     const ratio = (mode: string, a: string, b: string) => {
       const ra = all.get(mode)?.get(a);

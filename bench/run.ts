@@ -1,4 +1,4 @@
-// Usage: node bench/run.ts [--only NAME[,NAME]] [--duration 10s] [--connections 32] [--threads 1]
+// Usage: node bench/run.ts [--only NAME[,NAME]] [--duration 10s] [--rounds 1] [--connections 32] [--threads 1]
 //                          [--tokens 10000] [--reference-workers 1] [--no-write]
 // One run, one load tool (wrk); prints tables and writes docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       options: {
         only: { type: 'string' },
         duration: { type: 'string', default: '10s' },
+        rounds: { type: 'string', default: '1' },
         connections: { type: 'string', default: '32' },
         threads: { type: 'string', default: '1' },
         tokens: { type: 'string', default: '10000' },
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   try {
     settings = {
       durationSeconds: parseDuration(values.duration),
+      rounds: positiveInt('rounds', values.rounds),
       connections: positiveInt('connections', values.connections),
       threads: positiveInt('threads', values.threads),
       tokens: positiveInt('tokens', values.tokens),

@@ -26,6 +26,8 @@ export interface WrkResult {
   /** Responses with status ≥ 400: a benchmark of refusals would measure the wrong thing. */
   statusErrors: number;
   socketErrors: number;
+  /** `connect/read/write/timeout` counts when socketErrors > 0, for the log. */
+  socketErrorDetail: string;
 }
 
 export class WrkError extends Error {
@@ -79,6 +81,7 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
           maxMs: r.max_us / 1000,
           statusErrors: r.status_errors,
           socketErrors: r.connect_errors + r.read_errors + r.write_errors + r.timeouts,
+          socketErrorDetail: `connect ${r.connect_errors}, read ${r.read_errors}, write ${r.write_errors}, timeout ${r.timeouts}`,
         });
       },
     );

@@ -45,10 +45,12 @@ export function apacheConfig(input: ApacheConfigInput): string {
     'LogLevel warn',
     ...(input.dropPrivileges ? ['User www-data', 'Group www-data'] : []),
     ...modules.map(([name, file]) => `LoadModule ${name} ${APACHE_MODULES_DIR}/${file}`),
-    // Debian's mods-available/mpm_event.conf.
-    'StartServers 2',
+    // Debian's mods-available/mpm_event.conf, except the spare-thread bounds: with Debian's 75, load
+    // makes Apache fork a third child and later retire one, closing its kept-alive client connections
+    // (wrk counts them as read errors). A fixed pool of 3 × 25 threads never churns.
+    'StartServers 3',
     'MinSpareThreads 25',
-    'MaxSpareThreads 75',
+    'MaxSpareThreads 150',
     'ThreadLimit 64',
     'ThreadsPerChild 25',
     'MaxRequestWorkers 150',
