@@ -47,6 +47,16 @@ export interface TargetProfile {
     maxLifetimeSeconds?: number;
     kidAbsent: 'reject' | 'try-all';
     requiredClaims: string[];
+    /** Claim values every token must hold; failing them is a token fault (APIM/Apigee), not a route's 403. */
+    claimValues?: ProfileRequirement[];
+    /** false: `aud` is not checked at all (emulated policies without audiences). */
+    checkAudience?: boolean;
+    /** Status for missing and invalid tokens when not 401 (APIM failed-validation-httpcode). */
+    failureStatus?: number;
+    /** Where the token is read when not `Authorization: Bearer` / `access_token`. */
+    headerName?: string;
+    scheme?: 'bearer' | 'bearer-optional';
+    queryParameter?: string;
   };
   jwks?: { refreshSeconds: number; unknownKidCooldownSeconds: number; staleIfErrorSeconds: number };
   /** Capabilities the suite may rely on; cases needing a missing one are skipped with a reason. */

@@ -19,6 +19,16 @@ export type Algorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
 /** Verified claims a rate limit may be keyed on: never anything unverified (attacks.md G). */
 export const IDENTITY_CLAIMS = ['iss', 'tid', 'sub', 'oid', 'azp', 'appid', 'client_id'] as const;
+/** Rate-limit key parts: verified identity claims, or the caller's address (APIM `context.Request.IpAddress`). */
+export const RATE_LIMIT_KEYS = [...IDENTITY_CLAIMS, 'client_ip'] as const;
+
+/**
+ * `issuer: '*'` trusts the issuer's keys for any `iss` (or none): what APIM `issuer-signing-keys`
+ * without `<issuers>` and Apigee VerifyJWT without `<Issuer>` do. Only policy emulation should use it.
+ */
+export const ANY_ISSUER = '*';
+/** In `tenants`: any tenant of a `{tenantid}` issuer (APIM openid-config on `common`/`organizations` without `<issuers>`). */
+export const ANY_TENANT = '*';
 
 const TENANT_PLACEHOLDER = '{tenantid}';
 
@@ -86,7 +96,7 @@ const routeSchema = z.strictObject({
 });
 
 const rateLimitSchema = z.strictObject({
-  key: z.array(z.enum(IDENTITY_CLAIMS)).min(1).default(['tid', 'sub']),
+  key: z.array(z.enum(RATE_LIMIT_KEYS)).min(1).default(['tid', 'sub']),
   limit: z.number().int().positive(),
   windowSeconds: z.number().positive().max(86_400),
 });
@@ -103,11 +113,25 @@ export const gatewayConfigSchema = z
     workers: z.number().int().min(1).max(64).default(1),
     realm: z.string().regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/, 'printable ASCII without " or \\').default('gatecheck'),
     issuers: z.array(issuerSchema).min(1),
-    audiences: z.array(z.string().min(1)).min(1),
+    /** At least one unless `token.checkAudience` is off (policy emulation only). */
+    audiences: z.array(z.string().min(1)).default([]),
     token: z
       .strictObject({
         locations: z
-          .strictObject({ header: z.boolean().default(true), query: z.boolean().default(false), body: z.boolean().default(false) })
+          .strictObject({
+            header: z.boolean().default(true),
+            query: z.boolean().default(false),
+            body: z.boolean().default(false),
+            /** Header carrying the token (APIM `header-name`); any other than Authorization holds the bare token. */
+            headerName: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name').default('Authorization'),
+            /**
+             * On Authorization: `bearer` needs the scheme (RFC 6750 §2.1, APIM `require-scheme="Bearer"`);
+             * `bearer-optional` also takes the bare token (APIM without `require-scheme`).
+             */
+            scheme: z.enum(['bearer', 'bearer-optional']).default('bearer'),
+            /** Query parameter carrying the token when `query` is on (APIM `query-parameter-name`). */
+            queryParameter: z.string().min(1).default('access_token'),
+          })
           .prefault({}),
         maxTokenBytes: z.number().int().positive().default(8192),
         /** Accepted `typ` values, compared case-insensitively with an optional `application/` prefix (RFC 7515 §4.1.9). */
@@ -120,6 +144,12 @@ export const gatewayConfigSchema = z
         /** No `kid` and several keys: reject, or try each key allowed for the algorithm. */
         kidAbsent: z.enum(['reject', 'try-all']).default('reject'),
         requiredClaims: z.array(z.string().min(1)).default([]),
+        /** Claim values every token must hold, failing as invalid_token (APIM `required-claims`, Apigee `AdditionalClaims`), not as a route's 403. */
+        claimValues: z.array(requirementSchema).default([]),
+        /** Off only to emulate policies that don't check `aud` (APIM without `<audiences>`, Apigee without `<Audience>`). */
+        checkAudience: z.boolean().default(true),
+        /** Replaces the 401 of missing and invalid tokens (APIM `failed-validation-httpcode`). */
+        failureStatus: z.number().int().min(400).max(599).optional(),
         /** `crit` names this gateway understands; any other is rejected (RFC 7515 §4.1.11). */
         understoodCritical: z.array(z.string().min(1)).default([]),
         /** Tokens with `cnf` are sender-constrained (RFC 9449, RFC 8705) and can't be honoured as plain bearer tokens. */
@@ -197,6 +227,9 @@ export const gatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.token.checkAudience && cfg.audiences.length === 0 && cfg.issuers.some((i) => !i.audiences)) {
+      ctx.addIssue({ code: 'custom', path: ['audiences'], message: 'at least one audience (or token.checkAudience: false)' });
+    }
     cfg.routes.forEach((route, i) => {
       if (route.rateLimit && !cfg.rateLimits[route.rateLimit]) {
         ctx.addIssue({ code: 'custom', path: ['routes', i, 'rateLimit'], message: `no rate limit named "${route.rateLimit}"` });

@@ -48,6 +48,12 @@ export function profileFromConfig(config: GatewayConfig, name = 'reference'): Ta
       ...(t.maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds: t.maxLifetimeSeconds } : {}),
       kidAbsent: t.kidAbsent,
       requiredClaims: t.requiredClaims,
+      ...(t.claimValues.length > 0 ? { claimValues: t.claimValues.map((r) => ({ ...r })) } : {}),
+      ...(t.checkAudience ? {} : { checkAudience: false }),
+      ...(t.failureStatus !== undefined ? { failureStatus: t.failureStatus } : {}),
+      ...(t.locations.headerName.toLowerCase() !== 'authorization' ? { headerName: t.locations.headerName } : {}),
+      ...(t.locations.scheme !== 'bearer' ? { scheme: t.locations.scheme } : {}),
+      ...(t.locations.queryParameter !== 'access_token' ? { queryParameter: t.locations.queryParameter } : {}),
     },
     jwks: {
       refreshSeconds: config.jwks.refreshSeconds,

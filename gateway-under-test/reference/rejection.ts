@@ -45,6 +45,7 @@ export const REJECTIONS = {
   claim_invalid: badToken,
   exp_missing: badToken,
   required_claim_missing: badToken,
+  claim_value_not_allowed: badToken,
   sender_constrained: badToken,
   token_expired: badToken,
   token_not_yet_valid: badToken,

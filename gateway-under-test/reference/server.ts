@@ -82,6 +82,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     keepAliveTimeout: config.upstream.keepAliveTimeoutMs,
   });
   const accessLog = config.log.accessLog && logger.isLevelEnabled('info');
+  const tokenHeader = config.token.locations.headerName.toLowerCase();
+  const tokenParam = config.token.locations.queryParameter;
   const tokenCacheHits = metrics.tokenCacheLookups.labels('hit');
   const tokenCacheMisses = metrics.tokenCacheLookups.labels('miss');
   const validationHit = metrics.validationSeconds.labels('hit');
@@ -123,6 +125,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
 
   function reject(x: Exchange, reason: Reason, extra: { scope?: string; retryAfter?: number; remaining?: number } = {}): void {
     const rule = REJECTIONS[reason];
+    // APIM failed-validation-httpcode: one status for every missing or invalid token.
+    const status = rule.status === 401 && config.token.failureStatus !== undefined ? config.token.failureStatus : rule.status;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
     const challenge = challengeFor(reason, config.realm, extra.scope);
     if (challenge) headers['www-authenticate'] = challenge;
@@ -132,9 +136,9 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     const error = rule.error ?? (STATUS_CODES[rule.status] ?? 'error').toLowerCase().replaceAll(' ', '_');
     const body = `{"error":"${error}"}`;
     headers['content-length'] = String(body.length);
-    if (!x.res.headersSent) x.res.writeHead(rule.status, headers);
+    if (!x.res.headersSent) x.res.writeHead(status, headers);
     x.res.end(x.req.method === 'HEAD' ? undefined : body);
-    finish(x, rule.status, rule.status >= 500 && reason !== 'keys_unavailable' ? 'error' : 'reject', reason);
+    finish(x, status, rule.status >= 500 && reason !== 'keys_unavailable' ? 'error' : 'reject', reason);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -169,7 +173,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
       const lower = name.toLowerCase();
-      if (lower === 'authorization') {
+      if (lower === tokenHeader) {
         authorization.push(raw[i + 1]);
         continue;
       }
@@ -206,7 +210,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     }
 
     if (route.anonymous) {
-      if (route.config.forwardAuthorization) for (const a of authorization) forward.push('authorization', a);
+      if (route.config.forwardAuthorization) for (const a of authorization) forward.push(tokenHeader, a);
       return proxy(x, method, path, query, forward, hasBody ? req : null, undefined);
     }
 
@@ -234,7 +238,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     let remaining: number | undefined;
     if (route.config.rateLimit) {
       const { rl, limiter } = limiters.get(route.config.rateLimit)!;
-      const result = limiter.hit(identityKey(verified.claims, rl.key));
+      const result = limiter.hit(identityKey(verified.claims, rl.key, ip));
       if (!result.allowed) return reject(x, 'rate_limited', { retryAfter: result.retryAfterSeconds, remaining: 0 });
       remaining = result.remaining;
     }
@@ -252,9 +256,9 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
       }
       forward.push('authorization', `Bearer ${token}`);
     } else if (route.config.forwardAuthorization) {
-      for (const a of authorization) forward.push('authorization', a);
+      for (const a of authorization) forward.push(tokenHeader, a);
     }
-    if (ctx.location === 'query') query = withoutParam(query, 'access_token');
+    if (ctx.location === 'query') query = withoutParam(query, tokenParam);
     return proxy(x, method, path, query, forward, bufferedBody ?? (hasBody ? req : null), remaining);
   }
 
@@ -315,10 +319,10 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   };
 }
 
-function identityKey(claims: Record<string, unknown>, keys: readonly string[]): string {
+function identityKey(claims: Record<string, unknown>, keys: readonly string[], ip: string): string {
   let key = '';
   for (const k of keys) {
-    const v = claims[k];
+    const v = k === 'client_ip' ? ip : claims[k];
     key += `${typeof v === 'string' ? v : ''}\u0000`;
   }
   return key;

@@ -1,10 +1,11 @@
-import type { PipelineContext, Step, StepResult } from './types.ts';
+import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
 
 /** `aud` (string or array of strings) must contain one configured audience, compared exactly (RFC 7519 §4.1.3). */
 export const checkAudience: Step = {
   name: 'check-audience',
   cacheable: true,
-  run(ctx: PipelineContext): StepResult {
+  run(ctx: PipelineContext, env: PipelineEnv): StepResult {
+    if (!env.config.token.checkAudience) return undefined;
     const aud = ctx.payload.aud;
     const allowed = ctx.issuer!.audiences;
     if (aud === undefined) return 'audience_missing';

@@ -28,7 +28,16 @@ export const extractBearer: Step = {
       const value = authorization[0];
       const sep = value.search(/[ \t]/);
       const scheme = sep === -1 ? value : value.slice(0, sep);
-      if (scheme.toLowerCase() !== 'bearer') headerFault = 'unsupported_scheme';
+      // A custom token header (APIM header-name) or APIM without require-scheme carries the bare token.
+      const bare = locations.headerName.toLowerCase() !== 'authorization' || (locations.scheme === 'bearer-optional' && sep === -1);
+      if (bare) {
+        if (!CREDENTIAL.test(value)) headerFault = 'malformed_authorization';
+        else if (!locations.header) disabled = true;
+        else {
+          ctx.token = value;
+          ctx.location = 'header';
+        }
+      } else if (scheme.toLowerCase() !== 'bearer') headerFault = 'unsupported_scheme';
       else if (sep === -1 || value.charCodeAt(sep) === 9) headerFault = 'malformed_authorization';
       else {
         let i = sep;
@@ -44,8 +53,9 @@ export const extractBearer: Step = {
     }
 
     // Looked at even when disabled: a token there alongside a header is still two methods (A06).
-    if (query.length > 0 && query.includes('access_token')) {
-      const values = new URLSearchParams(query).getAll('access_token');
+    const param = locations.queryParameter;
+    if (query.length > 0 && query.includes(param)) {
+      const values = new URLSearchParams(query).getAll(param);
       if (values.length > 1) return 'multiple_tokens';
       if (values.length === 1) {
         found++;

@@ -1,3 +1,4 @@
+import { ANY_ISSUER, ANY_TENANT } from '../config.ts';
 import type { CompiledIssuer, PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
 
 /**
@@ -12,6 +13,12 @@ export const resolveIssuer: Step = {
   cacheable: true,
   run(ctx: PipelineContext, env: PipelineEnv): StepResult {
     const iss = ctx.payload.iss;
+    // ANY_ISSUER (policy emulation): the keys decide, whatever `iss` says, as APIM and Apigee do without an issuer list.
+    const any = env.issuersExact.get(ANY_ISSUER);
+    if (iss === undefined && any) {
+      ctx.issuer = any;
+      return undefined;
+    }
     if (iss === undefined) return 'issuer_missing';
     if (typeof iss !== 'string') return 'claim_invalid';
     const exact = env.issuersExact.get(iss);
@@ -22,9 +29,13 @@ export const resolveIssuer: Step = {
     for (const candidate of env.issuersTemplated) {
       const tenant = tenantOf(candidate, iss);
       if (tenant === undefined) continue;
-      if (!candidate.tenants.has(tenant) || ctx.payload.tid !== tenant) return 'tenant_not_allowed';
+      if ((!candidate.tenants.has(tenant) && !candidate.tenants.has(ANY_TENANT)) || ctx.payload.tid !== tenant) return 'tenant_not_allowed';
       ctx.issuer = candidate;
       ctx.tenant = tenant;
+      return undefined;
+    }
+    if (any) {
+      ctx.issuer = any;
       return undefined;
     }
     return 'issuer_not_allowed';
