@@ -15,3 +15,11 @@ export { demoConfig, DemoDiscoveryError, DEMO_AUDIENCE, DEMO_TENANT_ID, type Dem
 export { profileFromConfig } from './reference/profile-from-config.ts';
 export { REJECTIONS, type Reason } from './reference/rejection.ts';
 export type { Target, TargetProfile, StartedTarget } from './target.ts';
+export { startHaproxy, type HaproxyOptions } from './haproxy/start-haproxy.ts';
+export { startApacheOpenidc, MOD_AUTH_OPENIDC, type ApacheOpenidcOptions } from './apache-openidc/start-apache-openidc.ts';
+export { startApacheOauth2, MOD_OAUTH2, type ApacheOauth2Options } from './apache-oauth2/start-apache-oauth2.ts';
+export type { GatewayOptions } from './process/gateway-options.ts';
+export type { RunningGateway } from './process/start-gateway-process.ts';
+export { findPeerBinary } from './process/find-peer-binary.ts';
+export { peerForTests, type PeerForTests } from './process/peer-for-tests.ts';
+export { GatewayStartError, LauncherConfigError, PeerBinaryMissingError } from './process/errors.ts';

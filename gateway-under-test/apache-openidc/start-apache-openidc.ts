@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApache } from '../apache/start-apache.ts';
 import { checkConfigValue, type GatewayOptions } from '../process/gateway-options.ts';
-import { GatewayConfigError } from '../process/errors.ts';
+import { LauncherConfigError } from '../process/errors.ts';
 import type { RunningGateway } from '../process/start-gateway-process.ts';
 
 export const MOD_AUTH_OPENIDC = '/usr/lib/apache2/modules/mod_auth_openidc.so';
@@ -21,7 +21,7 @@ export interface ApacheOpenidcOptions extends GatewayOptions {
  */
 export function startApacheOpenidc(options: ApacheOpenidcOptions): Promise<RunningGateway> {
   const jwksUri = checkConfigValue('jwksUri', options.jwksUri);
-  if (!jwksUri.startsWith('https://')) throw new GatewayConfigError('jwksUri', 'mod_auth_openidc needs https://');
+  if (!jwksUri.startsWith('https://')) throw new LauncherConfigError('jwksUri', 'mod_auth_openidc needs https://');
   const issuer = checkConfigValue('issuer', options.issuer);
   const audience = checkConfigValue('audience', options.audience);
   const role = checkConfigValue('requiredRole', options.requiredRole);

@@ -21,12 +21,12 @@ export class GatewayStartError extends Error {
 }
 
 /** A launcher option that would produce a broken or injectable configuration; `key` names it. */
-export class GatewayConfigError extends Error {
-  readonly code = 'ERR_GATEWAY_CONFIG';
+export class LauncherConfigError extends Error {
+  readonly code = 'ERR_LAUNCHER_CONFIG';
   readonly key: string;
   constructor(key: string, message: string) {
     super(`${key}: ${message}`);
-    this.name = 'GatewayConfigError';
+    this.name = 'LauncherConfigError';
     this.key = key;
   }
 }

@@ -1,4 +1,4 @@
-import { GatewayConfigError } from './errors.ts';
+import { LauncherConfigError } from './errors.ts';
 
 /** What every real-gateway launcher enforces; each adapter adds how it gets the keys. */
 export interface GatewayOptions {
@@ -26,7 +26,7 @@ const SAFE_VALUE = /^[A-Za-z0-9._~:/?#@!$&()*+,;=%-]+$/;
 
 export function checkConfigValue(key: string, value: string): string {
   if (!SAFE_VALUE.test(value)) {
-    throw new GatewayConfigError(key, `unsupported characters in ${JSON.stringify(value)}`);
+    throw new LauncherConfigError(key, `unsupported characters in ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -36,9 +36,9 @@ export function upstreamHostPort(upstream: string): { host: string; port: number
   try {
     url = new URL(upstream);
   } catch {
-    throw new GatewayConfigError('upstream', `not a URL: ${JSON.stringify(upstream)}`);
+    throw new LauncherConfigError('upstream', `not a URL: ${JSON.stringify(upstream)}`);
   }
-  if (url.protocol !== 'http:') throw new GatewayConfigError('upstream', 'only http:// upstreams are supported');
+  if (url.protocol !== 'http:') throw new LauncherConfigError('upstream', 'only http:// upstreams are supported');
   const port = Number(url.port || 80);
   return { host: url.hostname, port, origin: `http://${url.hostname}:${port}` };
 }
@@ -46,7 +46,7 @@ export function upstreamHostPort(upstream: string): { host: string; port: number
 export function checkPassThroughPath(path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
   if (!/^\/[A-Za-z0-9._~-]+$/.test(path)) {
-    throw new GatewayConfigError('passThroughPath', 'must be one path segment like /pass');
+    throw new LauncherConfigError('passThroughPath', 'must be one path segment like /pass');
   }
   return path;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { haproxyConfig } from '../haproxy/haproxy-config.ts';
-import { GatewayConfigError, GatewayStartError, PeerBinaryMissingError } from '../process/errors.ts';
+import { LauncherConfigError, GatewayStartError, PeerBinaryMissingError } from '../process/errors.ts';
 import { peerForTests } from '../process/peer-for-tests.ts';
 import { startGatewayProcess } from '../process/start-gateway-process.ts';
 
@@ -16,8 +16,8 @@ const common = {
 describe('gateway launchers', () => {
   test('refuse option values that could break out of a quoted config string', () => {
     const config = () => haproxyConfig({ ...common, audience: "api://demo' }\n  http-request allow" });
-    expect(config).toThrow(GatewayConfigError);
-    expect(config).toThrow(expect.objectContaining({ code: 'ERR_GATEWAY_CONFIG', key: 'audience' }));
+    expect(config).toThrow(LauncherConfigError);
+    expect(config).toThrow(expect.objectContaining({ code: 'ERR_LAUNCHER_CONFIG', key: 'audience' }));
   });
 
   test('HAProxy config pins RS256 before jwt_verify and keeps regexes in single quotes', () => {
