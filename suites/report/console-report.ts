@@ -66,7 +66,8 @@ function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
   ];
   const detail = INDENT.repeat(3);
   if (result.verdict === 'error') {
-    lines.push(`${detail}${c('magenta', 'error:')} ${printable(result.errorMessage ?? 'the harness failed without a message')}`);
+    const [first, ...rest] = printable(result.errorMessage ?? 'the harness failed without a message', { keepNewlines: true }).split('\n');
+    lines.push(`${detail}${c('magenta', 'error:')} ${first}`, ...rest.map((line) => `${detail}  ${c('gray', line)}`));
   }
   if (result.verdict === 'fail' || result.verdict === 'non-strict') {
     const explaining = explainingSteps(result);

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { jsonReport } from '../report/json-report.ts';
+import { fixtureReport } from './fixtures/run-report-fixture.ts';
+
+const schema = JSON.parse(readFileSync(new URL('../report/report.schema.json', import.meta.url), 'utf8'));
+
+function validator() {
+  // strict: an unknown keyword or format in the schema is an error, not silently ignored.
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+describe('report.json', () => {
+  const validate = validator();
+
+  it('validates against report.schema.json (JSON Schema 2020-12)', () => {
+    const parsed = JSON.parse(jsonReport(fixtureReport()));
+    const ok = validate(parsed);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('round-trips the model, keeping RegExp expectations as { regexp, flags } instead of {}', () => {
+    const parsed = JSON.parse(jsonReport(fixtureReport()));
+    const forwarding = parsed.cases.find((c: { id: string }) => c.id === 'forwarding/claim-headers');
+    expect(forwarding.steps[0].expected.upstreamHeaders).toEqual({
+      'X-User-Id': 'alice',
+      'X-Roles': { regexp: '^Orders\\.Read', flags: 'i' },
+      'X-Spoofed': null,
+    });
+    expect(parsed.summary).toEqual(fixtureReport().summary);
+    expect(parsed.cases.map((c: { verdict: string }) => c.verdict)).toEqual(fixtureReport().cases.map((c) => c.verdict));
+  });
+
+  it('the schema has teeth: an unknown verdict, a skipped case without reason, a bad date are refused', () => {
+    const good = () => JSON.parse(jsonReport(fixtureReport()));
+    const badVerdict = good();
+    badVerdict.cases[0].verdict = 'passed';
+    expect(validate(badVerdict)).toBe(false);
+    const noReason = good();
+    delete noReason.cases.find((c: { verdict: string }) => c.verdict === 'skipped').skipReason;
+    expect(validate(noReason)).toBe(false);
+    const badDate = good();
+    badDate.startedAt = 'yesterday';
+    expect(validate(badDate)).toBe(false);
+    const noSummary = good();
+    delete noSummary.summary.mustFailed;
+    expect(validate(noSummary)).toBe(false);
+  });
+
+  it('never writes private key material, even if a target profile carries some', () => {
+    const report = fixtureReport();
+    report.target.profile = {
+      staticKeys: [{ kty: 'RSA', kid: 'k1', n: 'modulus', e: 'AQAB', d: 'PRIVATE-EXPONENT', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'QI' }],
+      clientSecret: 'hunter2',
+      pem: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----',
+    };
+    const text = jsonReport(report);
+    for (const secret of ['PRIVATE-EXPONENT', 'hunter2', 'MIIEvQIBADANBg', '"DP"']) expect(text).not.toContain(secret);
+    const parsed = JSON.parse(text);
+    expect(parsed.target.profile.staticKeys[0]).toMatchObject({ kty: 'RSA', kid: 'k1', n: 'modulus', e: 'AQAB', d: '[redacted]' });
+    expect(validate(parsed)).toBe(true);
+  });
+});
