@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { idpCommand } from './idp.ts';
 import { gatewayCommand } from './gateway.ts';
+import { runCommand } from './run.ts';
 
 /** Errors the user can fix (bad flags, bad files, a busy port) carry an ERR_* code: one line, exit 2, no stack. */
 function isUserError(e: unknown): e is Error & { code: string } {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(idpCommand());
   program.addCommand(gatewayCommand());
+  program.addCommand(runCommand());
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

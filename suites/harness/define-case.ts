@@ -1,6 +1,23 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { FaultRequest, TokenRecipe } from '../../mock-idp/index.ts';
 
+/*
+ * Changes since the first version (all additive; every earlier case file still type-checks and means
+ * the same):
+ * - Expectation.responseHeaders: response headers graded like status (a mismatch is `non-strict`).
+ * - Expectation.upstreamHeaders: a key `@userId` / `@tenantId` / `@clientId` / `@roles` / `@scopes`
+ *   names the profile's claim header; a string value may contain `{claims.NAME}` / `{header.NAME}`,
+ *   filled from the token this step sent.
+ * - Step.before: IdP actions (including `wait`) right before that step.
+ * - Step.reuseToken: send the very token an earlier step (0-based index) sent, for cache and replay cases.
+ * - Recipe strings may contain `{{run.i}}` (repetition index within a step) and `{{run.nonce}}` (unique
+ *   per case and run), filled by the harness before minting: distinct kids for a flood, a fresh
+ *   rate-limit identity per run.
+ * - A case with setup, teardown, `before` or idpRequests runs exclusively even without `exclusive: true`,
+ *   and the harness clears faults and the IdP clock after such a case (keys cannot be un-rotated).
+ * - Level `profile` counts like `must` for the exit code: the target declared the behaviour.
+ */
+
 /**
  * How a case is graded (attacks.md §0): `must` — the security outcome is absolute; `should` — a
  * recommendation (RFC SHOULD), failing it is reported but does not fail the run; `profile` — the
@@ -48,8 +65,13 @@ export interface Expectation {
   upstream?: 'untouched' | 'reached';
   /** Headers the upstream must see with this value (string), must match (RegExp), or must not see (null). */
   upstreamHeaders?: Record<string, string | RegExp | null>;
-  /** Bounds on what the mock IdP saw during the case (request log), e.g. JWKS refetch throttling. */
+  /**
+   * Bounds on what the mock IdP saw during this step (request log, all tenants, counted from just before
+   * the step's first request to just after its last response), e.g. JWKS refetch throttling.
+   */
   idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token'; atMost?: number; atLeast?: number }[];
+  /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status. */
+  responseHeaders?: Record<string, string | RegExp | null>;
 }
 
 /** Why a case cannot run against this profile; the verdict becomes `skipped` with this reason. */
@@ -74,6 +96,10 @@ export interface Step {
   repeat?: number;
   /** Sent concurrently (a flood) instead of one after another. */
   concurrent?: boolean;
+  /** IdP actions right before this step (e.g. `{ action: 'wait', ms }` until a token expires, or a rotation mid-case). */
+  before?: IdpAction[];
+  /** Send the token an earlier step (0-based index) sent, byte for byte, instead of minting one. */
+  reuseToken?: number;
 }
 
 type FromProfile<T> = T | ((profile: TargetProfile) => T);

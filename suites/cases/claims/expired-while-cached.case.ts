@@ -1,0 +1,23 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'claims/expired-while-cached',
+  title: 'a token accepted once is refused after it expires (no verdict served from a cache past exp)',
+  level: 'must',
+  references: [{ doc: 'RFC 7519', section: '4.1.4' }],
+  covers: ['E01'],
+  features: [],
+  token: { claims: { exp: { in: '+2s' } } },
+  steps: (profile) =>
+    profile.clockSkewSeconds > 5
+      ? { skip: `the target's clock skew of ${profile.clockSkewSeconds} s would make this case wait too long` }
+      : [
+          { expect: { outcome: 'accept' } },
+          {
+            // exp has whole-second resolution: two seconds, the declared skew and one more to be past it.
+            before: [{ action: 'wait', ms: (3 + profile.clockSkewSeconds) * 1000 }],
+            reuseToken: 0,
+            expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' } },
+          },
+        ],
+});

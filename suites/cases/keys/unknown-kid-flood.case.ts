@@ -1,0 +1,27 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'keys/unknown-kid-flood',
+  title: 'a flood of tokens with random unknown kids costs the IdP at most one JWKS refetch',
+  level: 'must',
+  references: [
+    { doc: 'APIM validate-jwt', section: 'key refresh at most once per 5 minutes' },
+    { doc: 'mod_auth_openidc ChangeLog', section: 'throttle JWKS refresh on unknown kid' },
+  ],
+  covers: ['H07', 'C10'],
+  features: ['idp-faults'],
+  exclusive: true,
+  steps: [
+    {
+      token: { header: { kid: 'gatecheck-unknown-{{run.nonce}}-{{run.i}}' } },
+      repeat: 20,
+      concurrent: true,
+      expect: {
+        outcome: 'reject',
+        status: 401,
+        wwwAuthenticate: { error: 'invalid_token' },
+        idpRequests: [{ endpoint: 'jwks', atMost: 1 }],
+      },
+    },
+  ],
+});

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { TargetProfile } from '../../gateway-under-test/index.ts';
+import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
+import { buildRequest, REQUEST_ID_HEADER } from './build-request.ts';
+import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
+import { judge, type Judgement } from './judge.ts';
+import type { LoadedCase } from './load-cases.ts';
+import type { CaseResult, Observation, StepResult, Verdict } from './run-report.ts';
+import type { RunTarget } from './run-target.ts';
+import { sendRequest } from './send-request.ts';
+
+export interface CaseContext {
+  target: RunTarget;
+  dispatcher: Dispatcher;
+  /** Per request; IdP-fault cases may hold a gateway for a while, never the whole run. */
+  requestTimeoutMs: number;
+  /** Unique per run, so `{{run.nonce}}` identities never meet counters of an earlier run. */
+  runId: string;
+}
+
+const RANK: Record<Verdict, number> = { pass: 0, skipped: 0, 'non-strict': 1, fail: 2, error: 3 };
+
+/**
+ * Runs one case against the target: computes its steps from the profile (or a skip reason), applies
+ * IdP actions, mints, sends, correlates what the echo upstream received, judges each request, and
+ * always tears down. An exception anywhere is the harness's (or the case's) fault: verdict `error`.
+ */
+export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<CaseResult> {
+  const started = performance.now();
+  const def = loaded.definition;
+  const base = {
+    id: loaded.id,
+    category: loaded.category,
+    title: def?.title ?? loaded.id,
+    level: def?.level ?? 'must',
+    references: def?.references ?? [],
+    covers: def?.covers ?? [],
+  } as const;
+  const done = (rest: Partial<CaseResult> & Pick<CaseResult, 'verdict'>): CaseResult => ({
+    ...base,
+    steps: [],
+    ...rest,
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (!def) return done({ verdict: 'error', errorMessage: loaded.loadError ?? 'not loaded' });
+
+  const profile = ctx.target.profile;
+  const missing = def.features.filter((f) => !profile.features.includes(f));
+  if (missing.length) return done({ verdict: 'skipped', skipReason: `the target lacks feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+
+  let plan: PlannedStep[] | Skip;
+  try {
+    plan = planSteps(def, profile);
+  } catch (e) {
+    return done({ verdict: 'error', errorMessage: `computing the case from the profile failed: ${(e as Error).message}` });
+  }
+  if ('skip' in plan) return done({ verdict: 'skipped', skipReason: plan.skip });
+  const request = plan[0]?.request;
+
+  const steps: StepResult[] = [];
+  const sentTokens: (MintResult | undefined)[] = [];
+  let chose: 'accept' | 'reject' | undefined;
+  const stateful = isStateful(def, plan);
+  try {
+    for (const action of def.setup ?? []) await ctx.target.idp.apply(action);
+    for (const [index, step] of plan.entries()) {
+      for (const action of step.before ?? []) await ctx.target.idp.apply(action);
+      const result = await runStep(step, index, sentTokens, loaded.id, ctx);
+      steps.push(result.step);
+      chose ??= result.chose;
+    }
+  } catch (e) {
+    return done({ verdict: 'error', errorMessage: (e as Error).message, request, steps, ...(await teardown(def, stateful, ctx)) });
+  }
+  const teardownError = await teardown(def, stateful, ctx);
+  if (teardownError.errorMessage) return done({ verdict: 'error', request, steps, ...teardownError });
+  const verdict = steps.reduce<Verdict>((worst, s) => (RANK[s.verdict] > RANK[worst] ? s.verdict : worst), 'pass');
+  const either = def.level === 'either' || plan.some((s) => s.expect.outcome === 'either');
+  return done({ verdict, request, steps, ...(either && chose ? { chose } : {}) });
+}
+
+interface PlannedStep extends Step {
+  expect: Expectation;
+}
+
+/** The case's steps as concrete data for this profile, or why it does not apply. */
+export function planSteps(def: CaseDefinition, profile: TargetProfile): PlannedStep[] | Skip {
+  const token = resolve(def.token, profile);
+  const request = resolve(def.request, profile);
+  if (def.steps !== undefined) {
+    const steps = resolve(def.steps, profile)!;
+    if ('skip' in steps) return steps;
+    return steps.map((s) => ({ ...s, token: s.token ?? token, request: s.request ?? request }));
+  }
+  const expect = resolve(def.expect, profile)!;
+  if ('skip' in expect) return expect;
+  return [{ token, request, expect }];
+}
+
+/** Cases that touch shared state run alone and are cleaned up after, whether or not they said so. */
+export function isStateful(def: CaseDefinition, plan: PlannedStep[] | Skip): boolean {
+  if (def.exclusive || def.setup?.length || def.teardown?.length) return true;
+  if ('skip' in plan) return false;
+  return plan.some((s) => s.before?.some((a) => a.action !== 'wait') || s.expect.idpRequests?.length);
+}
+
+function resolve<T>(value: T | ((p: TargetProfile) => T) | undefined, profile: TargetProfile): T | undefined {
+  return typeof value === 'function' ? (value as (p: TargetProfile) => T)(profile) : value;
+}
+
+async function teardown(def: CaseDefinition, stateful: boolean, ctx: CaseContext): Promise<{ errorMessage?: string }> {
+  try {
+    for (const action of def.teardown ?? []) await ctx.target.idp.apply(action);
+    if (stateful) await ctx.target.idp.reset();
+    return {};
+  } catch (e) {
+    return { errorMessage: `teardown failed: ${(e as Error).message}` };
+  }
+}
+
+interface Sample {
+  judgement: Judgement;
+  observation: Observation;
+  expected: Expectation;
+}
+
+async function runStep(
+  step: PlannedStep,
+  index: number,
+  sentTokens: (MintResult | undefined)[],
+  caseId: string,
+  ctx: CaseContext,
+): Promise<{ step: StepResult; chose?: 'accept' | 'reject' }> {
+  const repeat = Math.max(1, step.repeat ?? 1);
+  const bounds = step.expect.idpRequests ?? [];
+  const before = await Promise.all(bounds.map((b) => ctx.target.idp.requestCount(b.endpoint)));
+
+  const one = async (i: number): Promise<Sample> => {
+    let minted: MintResult | undefined;
+    if (step.reuseToken !== undefined) {
+      if (step.reuseToken >= index || !sentTokens[step.reuseToken]) throw new Error(`step ${index} reuses the token of step ${step.reuseToken}, which sent none`);
+      minted = sentTokens[step.reuseToken];
+    } else if (step.token) {
+      minted = await ctx.target.idp.mint(fillRunTemplates(step.token, { i: String(i), nonce: `${ctx.runId}-${caseId.replace(/\W+/g, '-')}` }));
+    }
+    if (i === 0) sentTokens[index] = minted;
+    return exchange(step.request ?? {}, step.expect, minted, ctx);
+  };
+  const samples: Sample[] = [];
+  if (step.concurrent) samples.push(...(await Promise.all(Array.from({ length: repeat }, (_, i) => one(i)))));
+  else for (let i = 0; i < repeat; i++) samples.push(await one(i));
+
+  const findings: string[] = [];
+  let worst = samples[0];
+  samples.forEach((s, i) => {
+    if (RANK[s.judgement.verdict] > RANK[worst.judgement.verdict]) worst = s;
+    for (const f of s.judgement.findings) findings.push(repeat > 1 ? `request ${i + 1}/${repeat}: ${f}` : f);
+  });
+  let verdict: Verdict = worst.judgement.verdict;
+
+  if (bounds.length) {
+    // Refetches the gateway starts right after answering still belong to this step.
+    await new Promise((r) => setTimeout(r, 50));
+    const after = await Promise.all(bounds.map((b) => ctx.target.idp.requestCount(b.endpoint)));
+    bounds.forEach((b, k) => {
+      const seen = after[k] - before[k];
+      if (b.atMost !== undefined && seen > b.atMost) findings.push(`the IdP served ${seen} ${b.endpoint} requests, at most ${b.atMost} allowed`);
+      else if (b.atLeast !== undefined && seen < b.atLeast) findings.push(`the IdP served ${seen} ${b.endpoint} requests, at least ${b.atLeast} expected`);
+      else return;
+      verdict = 'fail';
+    });
+  }
+  const shown = findings.length > 12 ? [...findings.slice(0, 12), `… and ${findings.length - 12} more`] : findings;
+  return {
+    step: { verdict, expected: worst.expected, observation: worst.observation, findings: shown },
+    chose: samples[0].judgement.chose,
+  };
+}
+
+async function exchange(spec: RequestSpec, expect: Expectation, minted: MintResult | undefined, ctx: CaseContext): Promise<Sample> {
+  const requestId = randomUUID();
+  const wire = buildRequest(spec, minted?.token, ctx.target.profile, requestId);
+  const sent = await sendRequest(ctx.dispatcher, ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
+  const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === requestId);
+  const observation: Observation = {
+    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) },
+    ...(minted ? { token: { value: minted.token, header: minted.header, claims: minted.claims } } : {}),
+    ...sent,
+    upstream: seen ? { method: seen.method, path: seen.path, headers: definedHeaders(seen.headers) } : null,
+  };
+  const expected = concreteExpectation(expect, ctx.target.profile, minted);
+  return { judgement: judge(expected, observation), observation, expected };
+}
+
+function definedHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+const CLAIM_HEADER_KEYS = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'] as const;
+
+/** `@userId` → the profile's header name; `{claims.oid}` → the sent token's value (arrays comma-joined, as the claims contract does). */
+export function concreteExpectation(expect: Expectation, profile: TargetProfile, minted: MintResult | undefined): Expectation {
+  if (!expect.upstreamHeaders) return expect;
+  const headers: Record<string, string | RegExp | null> = {};
+  for (const [key, value] of Object.entries(expect.upstreamHeaders)) {
+    let name = key;
+    if (key.startsWith('@')) {
+      const which = key.slice(1) as (typeof CLAIM_HEADER_KEYS)[number];
+      if (!CLAIM_HEADER_KEYS.includes(which)) throw new Error(`upstreamHeaders key ${key} is not one of ${CLAIM_HEADER_KEYS.map((k) => `@${k}`).join(', ')}`);
+      name = profile.claimHeaders[which];
+    }
+    headers[name.toLowerCase()] =
+      typeof value === 'string'
+        ? value.replace(/\{(claims|header)\.([A-Za-z0-9_-]+)\}/g, (_, ns: string, member: string) => {
+            const source = ns === 'claims' ? minted?.claims : minted?.header;
+            const v = source?.[member];
+            if (v === undefined) throw new Error(`upstreamHeaders refers to {${ns}.${member}}, which the sent token lacks`);
+            return Array.isArray(v) ? v.join(',') : String(v);
+          })
+        : value;
+  }
+  return { ...expect, upstreamHeaders: headers };
+}
+
+/** `{{run.i}}` and `{{run.nonce}}` in any string of the recipe; other templates are the forge's. */
+function fillRunTemplates(recipe: TokenRecipe, values: { i: string; nonce: string }): TokenRecipe {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes('{{run.') ? v.replaceAll('{{run.i}}', values.i).replaceAll('{{run.nonce}}', values.nonce) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(recipe) as TokenRecipe;
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'undici';
+import pkg from '../../package.json' with { type: 'json' };
+import { buildRequest, REQUEST_ID_HEADER } from './build-request.ts';
+import { HarnessError } from './harness-error.ts';
+import type { LoadedCase } from './load-cases.ts';
+import { isStateful, planSteps, runCase, type CaseContext } from './run-case.ts';
+import type { CaseResult, RunReport, Verdict } from './run-report.ts';
+import type { RunTarget } from './run-target.ts';
+import { sendRequest } from './send-request.ts';
+
+export interface RunSuiteOptions {
+  target: RunTarget;
+  cases: LoadedCase[];
+  /** Cases in flight at once outside the exclusive ones. Default 8. */
+  concurrency?: number;
+  requestTimeoutMs?: number;
+  /** Progress display hooks; cases overlap, so start and end are separate. */
+  onCaseStart?: (started: { id: string }) => void;
+  onCaseEnd?: (result: CaseResult, finished: number, total: number) => void;
+}
+
+/** Levels whose failure fails the run: `must`, and what the target itself declared (`profile`), and `either` answered inconsistently. */
+export const BLOCKING_LEVELS = new Set(['must', 'profile', 'either']);
+
+/**
+ * Runs the cases against one target and returns the report. Cases that share state (IdP keys and
+ * faults, the clock, rate-limit counters) run alone after the rest, in file order; the others run
+ * concurrently up to the bound. The report lists cases in id order whatever order they ran in.
+ */
+export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000 });
+  const ctx: CaseContext = { target: options.target, dispatcher, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, runId: randomUUID().slice(0, 8) };
+  const results = new Map<string, CaseResult>();
+  const total = options.cases.length;
+  const record = (r: CaseResult) => {
+    results.set(r.id, r);
+    options.onCaseEnd?.(r, results.size, total);
+  };
+  const start = (c: LoadedCase) => {
+    options.onCaseStart?.({ id: c.id });
+    return runCase(c, ctx);
+  };
+  try {
+    await preflight(ctx);
+    const exclusive: LoadedCase[] = [];
+    const shared: LoadedCase[] = [];
+    for (const c of options.cases) (runsAlone(c, ctx) ? exclusive : shared).push(c);
+
+    let next = 0;
+    const worker = async () => {
+      while (next < shared.length) record(await start(shared[next++]));
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
+    for (const c of exclusive) record(await start(c));
+  } finally {
+    await dispatcher.close();
+  }
+
+  const cases = options.cases.map((c) => results.get(c.id)!);
+  const summary = { pass: 0, 'non-strict': 0, fail: 0, skipped: 0, error: 0, total: cases.length, mustFailed: 0 } satisfies Record<Verdict, number> & { total: number; mustFailed: number };
+  for (const c of cases) {
+    summary[c.verdict]++;
+    if (c.verdict === 'fail' && BLOCKING_LEVELS.has(c.level)) summary.mustFailed++;
+  }
+  return {
+    tool: { name: 'gatecheck', version: pkg.version },
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    target: { name: options.target.name, baseUrl: options.target.baseUrl, profile: options.target.profile },
+    summary,
+    cases,
+  };
+}
+
+function runsAlone(c: LoadedCase, ctx: CaseContext): boolean {
+  if (!c.definition) return false;
+  try {
+    return isStateful(c.definition, planSteps(c.definition, ctx.target.profile));
+  } catch {
+    return false; // runCase reports the same exception as the case's error
+  }
+}
+
+/**
+ * One genuine token to the default route before any case: if it does not reach the upstream carrying
+ * our request id, no verdict would mean anything (a gateway that drops unknown headers would make every
+ * rejection look clean), so the run stops with a harness error that says what to fix.
+ */
+async function preflight(ctx: CaseContext): Promise<void> {
+  const { target } = ctx;
+  let minted;
+  try {
+    minted = await target.idp.mint({});
+  } catch (e) {
+    throw new HarnessError('ERR_IDP_CONTROL', `cannot mint a token through the mock IdP at ${target.idp.url}: ${(e as Error).message}`);
+  }
+  const id = `preflight-${randomUUID()}`;
+  const wire = buildRequest({}, minted.token, target.profile, id);
+  const sent = await sendRequest(ctx.dispatcher, target.baseUrl, wire, ctx.requestTimeoutMs);
+  const reached = target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === id);
+  const status = sent.response?.status;
+  if (status === undefined || status < 200 || status >= 300) {
+    const reason = sent.response?.headers['x-gatecheck-reason'];
+    throw new HarnessError(
+      'ERR_TARGET_PREFLIGHT',
+      `a valid token for ${wire.method} ${wire.path} got ${status ?? sent.transportError} from ${target.baseUrl}${reason ? ` (reason ${reason})` : ''}; check that the gateway trusts ${target.idp.url} (tenant ${target.idp.tenant}) and the profile's routes`,
+    );
+  }
+  if (!reached) {
+    throw new HarnessError(
+      'ERR_TARGET_PREFLIGHT',
+      `a valid request got ${status} but did not reach the echo upstream at ${target.upstream.url} with its ${REQUEST_ID_HEADER} header; configure the gateway to forward there and to pass that header`,
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import type { TargetProfile } from '../../gateway-under-test/index.ts';
+import type { EchoUpstream } from './echo-upstream.ts';
+import type { IdpDriver } from './idp-driver.ts';
+
+/**
+ * A gateway ready to be tested, with everything around it the harness talks to: the IdP it trusts
+ * (to mint and to fault), the echo upstream it forwards to (to see what got through), and the profile
+ * the expectations are computed from.
+ */
+export interface RunTarget {
+  name: string;
+  baseUrl: string;
+  profile: TargetProfile;
+  idp: IdpDriver;
+  upstream: EchoUpstream;
+  /** Stops whatever this target started (never a server it was only pointed at). */
+  stop(): Promise<void>;
+}

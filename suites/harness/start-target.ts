@@ -1,0 +1,34 @@
+import { HarnessError } from './harness-error.ts';
+import { loadTargetProfile } from './load-target-profile.ts';
+import type { RunTarget } from './run-target.ts';
+import { startEmbeddedReference } from './start-embedded-reference.ts';
+import { startRemoteTarget } from './start-remote-target.ts';
+
+export interface TargetSpec {
+  /** `reference` (default) or a gateway's http(s) URL. */
+  target?: string;
+  /** Profile file, required with a URL target. */
+  profile?: string;
+  /** A running mock IdP; otherwise one is started in process. */
+  idp?: string;
+  upstreamPort?: number;
+}
+
+/** Names `--target` understands besides a URL. The real-gateway launchers (issue 6) will join here. */
+export const TARGET_NAMES = ['reference'] as const;
+
+/** `--target`/`--profile`/`--idp` → a started target. Bad input is a HarnessError with one clear line. */
+export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
+  const name = spec.target ?? 'reference';
+  if (name === 'reference') {
+    if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', '--profile applies to a URL target; the reference gateway generates its own profile from its config');
+    if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', '--idp applies to a URL target; the embedded reference gateway starts its own mock IdP');
+    return startEmbeddedReference();
+  }
+  if (/^https?:\/\//i.test(name)) {
+    if (!spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', `--target ${name} needs --profile FILE describing what the gateway enforces (see README, "Testing your own gateway")`);
+    const profile = await loadTargetProfile(spec.profile);
+    return startRemoteTarget({ url: name, profile, idpUrl: spec.idp, upstreamPort: spec.upstreamPort });
+  }
+  throw new HarnessError('ERR_UNKNOWN_TARGET', `unknown target "${name}"; use one of ${TARGET_NAMES.join(', ')} or an http(s) URL with --profile`);
+}
