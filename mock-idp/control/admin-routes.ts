@@ -57,7 +57,12 @@ type Answer = { status?: number; json: unknown };
 async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
   const url = new URL(req.url ?? '/', 'http://admin.invalid');
   const method = req.method ?? 'GET';
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new AdminError(400, 'invalid_request', `the path ${url.pathname} is not validly percent-encoded`, { field: 'path' });
+  }
   // parts[0] is `_admin`.
   const [, first, ref, section, item, extra] = parts;
   const only = (...allowed: string[]) => {

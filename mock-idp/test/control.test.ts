@@ -164,6 +164,10 @@ describe('control API validation', () => {
     expect(json).toMatchObject({ error: 'invalid_request', field });
   });
 
+  test('a path with broken percent-encoding answers 400, not 500', async () => {
+    expect(await call('GET', '/_admin/tenants/%E0%A4%A/keys')).toMatchObject({ status: 400, json: { field: 'path' } });
+  });
+
   test('a body that is not JSON answers 400', async () => {
     expect((await call('PUT', '/_admin/tenants/contoso/clock', '{nope')).status).toBe(400);
   });
