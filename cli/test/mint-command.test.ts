@@ -7,7 +7,6 @@ import { compactVerify, decodeJwt } from 'jose';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { createMockIdp } from '../../mock-idp/index.ts';
 import { VARIANTS } from '../../mock-idp/mint/variants.ts';
-import { startAdminServer } from '../../mock-idp/test/support/admin-server.ts';
 import { mintCommand } from '../mint.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatecheck-mint-'));
@@ -68,13 +67,11 @@ describe('gatecheck mint', () => {
 
   test('--idp mints through the control API with the keys the mock publishes', async () => {
     const idp = await createMockIdp({ port: 0 });
-    const admin = await startAdminServer({ state: idp.control, tenants: [idp.runtime('contoso'), idp.runtime('fabrikam')] });
     try {
-      const token = (await run('--idp', admin.url, '--tenant', 'fabrikam', '--variant', 'valid')).trim();
+      const token = (await run('--idp', idp.url, '--tenant', 'fabrikam', '--variant', 'valid')).trim();
       await expect(compactVerify(token, idp.keys('fabrikam').primary().publicKey)).resolves.toBeTruthy();
-      await expect(run('--idp', admin.url, '--tenant', 'nowhere')).rejects.toThrow(/^--idp http:\/\/127\.0\.0\.1:\d+: 404 AADSTS90002: Tenant 'nowhere' not found/);
+      await expect(run('--idp', idp.url, '--tenant', 'nowhere')).rejects.toThrow(/^--idp http:\/\/127\.0\.0\.1:\d+: 404 AADSTS90002: Tenant 'nowhere' not found/);
     } finally {
-      await admin.close();
       await idp.close();
     }
   });

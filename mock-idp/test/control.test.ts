@@ -3,22 +3,18 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createMockIdp, type MockIdp } from '../index.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
-import { startAdminServer } from './support/admin-server.ts';
 
 let idp: MockIdp;
-let admin: { url: string; close(): Promise<void> };
 let contoso: TenantRuntime;
 let paths: { discovery: string; jwks: string; token: string };
 
 beforeAll(async () => {
   idp = await createMockIdp({ port: 0 });
   contoso = idp.runtime('contoso');
-  admin = await startAdminServer({ state: idp.control, tenants: ['contoso', 'fabrikam'].map((t) => idp.runtime(t)) });
   const id = contoso.tenant.id;
   paths = { discovery: `/${id}/v2.0/.well-known/openid-configuration`, jwks: `/${id}/discovery/v2.0/keys`, token: `/${id}/oauth2/v2.0/token` };
 });
 afterAll(async () => {
-  await admin?.close();
   await idp?.close();
 });
 afterEach(async () => {
@@ -27,7 +23,7 @@ afterEach(async () => {
 });
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${admin.url}${path}`, {
+  const res = await fetch(`${idp.url}${path}`, {
     method,
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
   });
@@ -246,7 +242,7 @@ describe('key lifecycle', () => {
     expect((await call('DELETE', `/_admin/tenants/contoso/keys/${kid}`)).status).toBe(404);
     const primary = contoso.keys.primary().kid;
     expect((await call('DELETE', `/_admin/tenants/contoso/keys/${primary}`)).status).toBe(409);
-    const listing = await fetch(`${admin.url}/_admin/tenants/contoso/keys`).then((r) => r.text());
+    const listing = await fetch(`${idp.url}/_admin/tenants/contoso/keys`).then((r) => r.text());
     expect(listing).not.toMatch(/PRIVATE|"d":|"n":/);
     expect(JSON.parse(listing).keys[0]).toEqual({ kid: expect.any(String), state: expect.any(String), published: expect.any(Boolean), createdAt: expect.any(String) });
   });
