@@ -69,9 +69,11 @@ export function htmlReport(input: RunReport): string {
 
 function banner(report: RunReport): SafeHtml {
   const errors = countOf(report, 'error');
-  if (errors > 0) return html`<div class="banner err">${errors} harness error(s): the run is not conclusive and fails</div>`;
-  if (report.summary.mustFailed > 0) return html`<div class="banner bad">${report.summary.mustFailed} MUST case(s) failed</div>`;
-  return html`<div class="banner ok">Every MUST case passed</div>`;
+  const lines: SafeHtml[] = [];
+  if (report.summary.mustFailed > 0) lines.push(html`<div class="banner bad">${report.summary.mustFailed} MUST case(s) failed</div>`);
+  if (errors > 0) lines.push(html`<div class="banner err">${errors} harness error(s): not the gateway's fault, but the run is not conclusive and fails</div>`);
+  if (lines.length === 0) lines.push(html`<div class="banner ok">Every MUST case passed</div>`);
+  return html`${lines}`;
 }
 
 function categoryTable(report: RunReport): SafeHtml {

@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { matrixHtml } from '../report/matrix-html.ts';
+import { matrixMarkdown } from '../report/matrix-markdown.ts';
+import { writeMatrix } from '../report/write-matrix.ts';
+import { writeReports } from '../report/write-reports.ts';
+import { htmlReport } from '../report/html-report.ts';
+import { fixtureMatrix, fixtureReport } from './fixtures/run-report-fixture.ts';
+
+/** Cells of a Markdown table row, split on unescaped pipes. */
+function cells(line: string): string[] {
+  return line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+}
+
+describe('matrix.md', () => {
+  const md = matrixMarkdown(fixtureMatrix());
+  const lines = md.split('\n');
+
+  it('starts with a summary row per target', () => {
+    const header = lines.findIndex((l) => l.startsWith('| target |'));
+    expect(cells(lines[header])).toEqual(['target', 'pass', 'non-strict', 'fail', 'skipped', 'error', 'total', 'MUST failed']);
+    expect(cells(lines[header + 2])).toEqual(['reference', '4', '1', '3', '1', '1', '10', '2']);
+    expect(cells(lines[header + 3]).slice(1)).toEqual(['5', '1', '2', '0', '1', '9', '1']);
+  });
+
+  it('has a row per case and a column per target, with verdict marks and the failing MUST finding', () => {
+    const header = lines.findIndex((l) => l.startsWith('| case |'));
+    const rows = lines.slice(header + 2).filter((l) => l.startsWith('|'));
+    expect(rows).toHaveLength(10);
+    for (const row of [lines[header], ...rows]) expect(cells(row)).toHaveLength(5);
+    const hs256 = rows.find((r) => r.includes('hs256'))!;
+    expect(cells(hs256)).toEqual(['algorithm/hs256-with-public-key', 'MUST', '✖', '✔', 'reference: upstream was reached']);
+    const skipped = rows.find((r) => r.includes('query-token'))!;
+    expect(cells(skipped).slice(2, 4)).toEqual(['–', '']);
+    const flood = rows.find((r) => r.includes('unknown-kid-flood'))!;
+    expect(cells(flood)[4]).toBe('reference: jwks fetched 7 times, at most 2 allowed · haproxy \\[click\\](https://evil.example/) \\| &lt;b&gt;bold&lt;/b&gt;: jwks fetched 7 times, at most 2 allowed');
+    expect(cells(rows.find((r) => r.includes('jwks-down'))!).slice(2, 4)).toEqual(['!', '!']);
+  });
+
+  it('keeps hostile target names inert: no link, no HTML, no extra cell', () => {
+    expect(md).not.toContain('[click](');
+    expect(md).not.toContain('<b>');
+  });
+});
+
+describe('matrix.html', () => {
+  const page = matrixHtml(fixtureMatrix());
+
+  it('is self-contained and escapes target names and findings', () => {
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).not.toMatch(/<script[^>]*src=|<link|<img|<b>bold/);
+    expect(page).toContain('haproxy [click](https://evil.example/) | &lt;b&gt;bold&lt;/b&gt;');
+    expect(page).toContain('title="fail\nupstream was reached\nstatus 200, expected 401 &lt;/pre&gt;&lt;script&gt;');
+  });
+
+  it('has a summary row per verdict with a count per target, and a row per case', () => {
+    expect(page).toMatch(/<th colspan="2" class="v-pass">✔ pass<\/th><td class="cell">4<\/td><td class="cell">5<\/td>/);
+    expect(page).toMatch(/MUST failed<\/th><td class="cell v-fail">2<\/td><td class="cell v-fail">1<\/td>/);
+    expect(page.match(/<tr data-all-pass=/g)).toHaveLength(10);
+    expect(page).toContain('<tr data-all-pass="true">');
+    expect(page).toContain('<td class="cell muted" title="not run">·</td>');
+  });
+});
+
+describe('writeReports and writeMatrix', () => {
+  it('write report.json, junit.xml, report.html (creating the directory) and return their absolute paths', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gatecheck-report-')), 'nested', 'run');
+    const paths = await writeReports(fixtureReport(), dir);
+    expect(paths).toEqual({ json: join(dir, 'report.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'report.html') });
+    expect(JSON.parse(readFileSync(paths.json, 'utf8')).summary.total).toBe(10);
+    expect(readFileSync(paths.junit, 'utf8')).toMatch(/^<\?xml/);
+    expect(readFileSync(paths.html, 'utf8')).toBe(htmlReport(fixtureReport()));
+  });
+
+  it('write matrix.html and matrix.md', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatecheck-matrix-'));
+    const paths = await writeMatrix(fixtureMatrix(), dir);
+    expect(existsSync(paths.html) && existsSync(paths.markdown)).toBe(true);
+    expect(readFileSync(paths.markdown, 'utf8')).toContain(`# gatecheck matrix`);
+  });
+});
