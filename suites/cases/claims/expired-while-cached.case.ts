@@ -1,5 +1,8 @@
 import { defineCase } from '../../harness/define-case.ts';
 
+// Written with the harness (issue 5): suites/test/teeth.test.ts relies on it to catch a gateway that
+// serves cached verdicts past exp. No other case sends one token twice across its expiry; please keep it.
+
 export default defineCase({
   id: 'claims/expired-while-cached',
   title: 'a token accepted once is refused after it expires (no verdict served from a cache past exp)',
