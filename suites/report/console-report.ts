@@ -4,7 +4,7 @@ import { describeObservation } from './describe-observation.ts';
 import { paint, type Paint } from './paint.ts';
 import { printable } from './printable.ts';
 import { shouldColor } from './should-color.ts';
-import { levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
 import { groupByCategory } from './group-by-category.ts';
 import { referenceText } from './reference-text.ts';
 
@@ -128,14 +128,16 @@ function summaryTable(report: RunReport, c: Paint): string[] {
 }
 
 function outcomeLines(report: RunReport, c: Paint): string[] {
-  const mustFailed = report.cases.filter((r) => r.level === 'must' && r.verdict === 'fail');
+  const mustFailed = report.cases.filter(isBlockingFailure);
   const errored = report.cases.filter((r) => r.verdict === 'error');
   const lines: string[] = [];
   // The summary the harness computed is authoritative for the count; the ids come from the cases.
   const mustCount = Math.max(report.summary.mustFailed, mustFailed.length);
   if (mustCount > 0) {
     lines.push(c(['bold', 'red'], `MUST failures: ${mustCount}`));
-    for (const r of mustFailed) lines.push(`${INDENT}${c('red', verdictStyle.fail.mark)} ${printable(r.id)}  ${printable(r.title)}`);
+    for (const r of mustFailed) {
+      lines.push(`${INDENT}${c('red', verdictStyle.fail.mark)} ${levelLabel(r.level).padEnd(7)} ${printable(r.id)}  ${printable(r.title)}`);
+    }
   } else {
     lines.push(c(['bold', 'green'], 'MUST failures: 0'));
   }

@@ -22,6 +22,11 @@ export function describeExpectation(expected: Expectation): string {
     else if (want instanceof RegExp) parts.push(`upstream ${name} ~ ${String(want)}`);
     else parts.push(`upstream ${name}: ${JSON.stringify(want)}`);
   }
+  for (const [name, want] of Object.entries(expected.responseHeaders ?? {})) {
+    if (want === null) parts.push(`response without ${name}`);
+    else if (want instanceof RegExp) parts.push(`response ${name} ~ ${String(want)}`);
+    else parts.push(`response ${name}: ${JSON.stringify(want)}`);
+  }
   for (const bound of expected.idpRequests ?? []) {
     if (bound.atLeast !== undefined) parts.push(`IdP ${bound.endpoint} requests ≥ ${bound.atLeast}`);
     if (bound.atMost !== undefined) parts.push(`IdP ${bound.endpoint} requests ≤ ${bound.atMost}`);

@@ -16,6 +16,10 @@ export function describeObservation(observation: Observation, expected?: Expecta
     const challenge = headerValue(response.headers, 'www-authenticate');
     if (challenge !== undefined) parts.push(`WWW-Authenticate ${challenge}`);
     else if (response.status === 401) parts.push('no WWW-Authenticate');
+    for (const name of Object.keys(expected?.responseHeaders ?? {})) {
+      const value = headerValue(response.headers, name);
+      parts.push(value === undefined ? `response without ${name}` : `response ${name}: ${JSON.stringify(value)}`);
+    }
   } else if (!observation.transportError) {
     parts.push('no response');
   }

@@ -8,7 +8,7 @@ import { htmlPage } from './html-page.ts';
 import { htmlReportScript } from './html-report-script.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { reportCss } from './report-css.ts';
-import { LEVELS, levelLabel, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, LEVELS, levelLabel, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
 /** Steps shown in full per case; a flood of hundreds of requests is summarised beyond this. */
 const MAX_STEPS_SHOWN = 6;
@@ -79,7 +79,7 @@ function banner(report: RunReport): SafeHtml {
 function categoryTable(report: RunReport): SafeHtml {
   const rows = [...groupByCategory(report.cases)].map(([category, cases]) => {
     const counts = tally(cases);
-    const mustFailed = cases.filter((c) => c.level === 'must' && c.verdict === 'fail').length;
+    const mustFailed = cases.filter(isBlockingFailure).length;
     return html`<tr><th><button type="button" class="linkish" data-only-category="${category}">${category}</button></th>${VERDICTS.map(
       (v) => html`<td class="num ${counts[v] > 0 && v !== 'pass' ? `v-${v}` : ''}">${counts[v]}</td>`,
     )}<td class="num">${cases.length}</td><td class="num ${mustFailed > 0 ? 'v-fail' : ''}">${mustFailed}</td></tr>`;

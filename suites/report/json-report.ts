@@ -3,7 +3,7 @@ import { redactSecrets } from './redact-secrets.ts';
 
 /**
  * report.json: the RunReport as it is, so consumers can type it with the same model. The one value
- * JSON cannot carry is a RegExp (Expectation.upstreamHeaders); JSON.stringify would turn it into `{}`
+ * JSON cannot carry is a RegExp (Expectation.upstreamHeaders, responseHeaders); JSON.stringify would turn it into `{}`
  * and lose the expectation, so it becomes `{ "regexp": source, "flags": flags }` (see report.schema.json).
  */
 export function jsonReport(report: RunReport): string {

@@ -3,7 +3,7 @@ import { html } from './html.ts';
 import { htmlPage } from './html-page.ts';
 import { matrixRows } from './matrix-rows.ts';
 import { reportCss } from './report-css.ts';
-import { levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
 
 /** Hides rows where every target passed, so the differences between gateways stand out. */
 const matrixScript = `
@@ -29,7 +29,7 @@ export function matrixHtml(matrix: MatrixReport): string {
     )}<td></td></tr>`,
   );
   const mustRow = html`<tr class="summary"><th colspan="2">MUST failed</th>${matrix.runs.map((run) => {
-    const n = run.cases.filter((c) => c.level === 'must' && c.verdict === 'fail').length;
+    const n = run.cases.filter(isBlockingFailure).length;
     return html`<td class="cell ${n > 0 ? 'v-fail' : 'v-pass'}">${n}</td>`;
   })}<td></td></tr>`;
   const body = html`

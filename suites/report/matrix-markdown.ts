@@ -1,6 +1,6 @@
 import type { MatrixReport, Verdict } from '../harness/run-report.ts';
 import { matrixRows } from './matrix-rows.ts';
-import { levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
 
 /**
  * matrix.md: the same matrix for a pull request or wiki page. Cells are verdict marks with a legend;
@@ -17,7 +17,7 @@ export function matrixMarkdown(matrix: MatrixReport): string {
   out.push(`|---|${VERDICTS.map(() => '---:').join('|')}|---:|---:|`);
   matrix.runs.forEach((run, i) => {
     const counts = tally(run.cases.map((c) => c.verdict));
-    const mustFailed = run.cases.filter((c) => c.level === 'must' && c.verdict === 'fail').length;
+    const mustFailed = run.cases.filter(isBlockingFailure).length;
     out.push(`| ${md(targets[i])} | ${VERDICTS.map((v) => counts[v]).join(' | ')} | ${run.cases.length} | ${mustFailed} |`);
   });
   out.push('');

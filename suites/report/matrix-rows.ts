@@ -1,6 +1,6 @@
 import type { Level } from '../harness/define-case.ts';
 import type { CaseResult, MatrixReport } from '../harness/run-report.ts';
-import { verdictSeverity } from './verdict-style.ts';
+import { isBlockingFailure, verdictSeverity } from './verdict-style.ts';
 
 export interface MatrixRow {
   id: string;
@@ -9,7 +9,7 @@ export interface MatrixRow {
   level: Level;
   /** One per target, in column order; undefined when that run did not have the case (e.g. --only). */
   cells: (CaseResult | undefined)[];
-  /** `target: first finding` for every target where this MUST case failed; empty otherwise. */
+  /** `target: first finding` for every target where this case failed at a blocking level (MUST, PROFILE, EITHER). */
   mustFindings: string[];
 }
 
@@ -37,7 +37,7 @@ export function matrixRows(matrix: MatrixReport): { targets: string[]; rows: Mat
   });
   for (const row of byId.values()) {
     row.cells.forEach((result, column) => {
-      if (result && result.level === 'must' && result.verdict === 'fail') {
+      if (result && isBlockingFailure(result)) {
         row.mustFindings.push(`${targets[column]}: ${firstFinding(result)}`);
       }
     });

@@ -24,3 +24,14 @@ export const verdictSeverity: Record<Verdict, number> = { error: 0, fail: 1, 'no
 export function levelLabel(level: Level): string {
   return level.toUpperCase();
 }
+
+/**
+ * Levels whose failure fails the run and counts in RunReport.summary.mustFailed: a `profile` case
+ * holds the gateway to what its own profile declares, and `either` fails only when neither outcome
+ * held (define-case.ts). Reports call these "MUST failures" to match the summary's count.
+ */
+export const BLOCKING_LEVELS: ReadonlySet<Level> = new Set<Level>(['must', 'profile', 'either']);
+
+export function isBlockingFailure(result: { level: Level; verdict: Verdict }): boolean {
+  return result.verdict === 'fail' && BLOCKING_LEVELS.has(result.level);
+}

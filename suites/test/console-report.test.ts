@@ -56,7 +56,7 @@ describe('console report', () => {
     expect(text).toMatch(/category +pass +non-strict +fail +skipped +error +total/);
     expect(text).toMatch(/^ {2}claims +1 +1 +1 +0 +0 +3$/m);
     expect(text).toMatch(/^ {2}total +4 +1 +3 +1 +1 +10$/m);
-    expect(text).toContain('MUST failures: 2\n  ✖ algorithm/hs256-with-public-key');
+    expect(text).toContain('MUST failures: 2\n  ✖ MUST    algorithm/hs256-with-public-key');
     expect(text).toContain('Harness errors: 1');
     expect(text.trimEnd().split('\n').slice(-2)).toEqual(['Report: /tmp/run/report.html', 'Report: /tmp/run/report.json']);
   });
@@ -64,6 +64,26 @@ describe('console report', () => {
   it('says MUST failures: 0 when every MUST case passed', () => {
     const clean = fixtureReport(fixtureCases().filter((c) => !(c.level === 'must' && c.verdict === 'fail')));
     expect(consoleReport(clean, { color: false })).toContain('MUST failures: 0');
+  });
+
+  it('counts a failed PROFILE case among the MUST failures, as the run summary does', () => {
+    const cases = fixtureCases();
+    const typ = cases.find((c) => c.id === 'claims/typ-at-jwt')!;
+    typ.verdict = 'fail';
+    typ.steps[0] = { ...typ.steps[0], verdict: 'fail', findings: ['upstream was reached'] };
+    const out = consoleReport(fixtureReport(cases), { color: false });
+    expect(out).toContain('MUST failures: 3');
+    expect(out).toContain('  ✖ PROFILE claims/typ-at-jwt');
+  });
+
+  it('grades response headers in the same words on both sides (Retry-After on a 429)', () => {
+    const cases = fixtureCases();
+    const limited = cases.find((c) => c.id === 'claims/exp-in-past')!;
+    limited.steps[0].expected = { outcome: 'reject', status: 429, responseHeaders: { 'retry-after': /^\d+$/, 'x-gatecheck-reason': null } };
+    limited.steps[0].observation.response = { status: 429, headers: { 'Retry-After': '30' }, body: '', latencyMs: 1 };
+    const out = consoleReport(fixtureReport(cases), { color: false });
+    expect(out).toContain('expected: reject; status 429; upstream untouched; response retry-after ~ /^\\d+$/; response without x-gatecheck-reason');
+    expect(out).toContain('actual: status 429; response retry-after: "30"; response without x-gatecheck-reason; upstream untouched');
   });
 
   it('can leave out passing cases', () => {
