@@ -3,10 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { idpCommand } from './idp.ts';
 import { gatewayCommand } from './gateway.ts';
 import { runCommand } from './run.ts';
+import { mintCommand } from './mint.ts';
 
 /** Errors the user can fix (bad flags, bad files, a busy port) carry an ERR_* code: one line, exit 2, no stack. */
 function isUserError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === "string" && /^ERR_/.test(String((e as { code?: unknown }).code));
+  return e instanceof Error && /^ERR_/.test(String((e as { code?: unknown }).code ?? ''));
 }
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(idpCommand());
   program.addCommand(gatewayCommand());
   program.addCommand(runCommand());
+  program.addCommand(mintCommand());
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

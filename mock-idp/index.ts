@@ -25,6 +25,8 @@ export type { KeyStore } from './keys/key-store.ts';
 export { ControlState } from './control/control-state.ts';
 export { VARIANTS, findVariant, type TokenVariant } from './mint/variants.ts';
 export { MintError } from './mint/mint-error.ts';
+export { TokenRecipeSchema } from './mint/token-recipe.ts';
+// The msw face (`mockIdpHandlers`) is its own entry point, mock-idp/msw.ts, so starting the mock never loads msw.
 
 export interface TenantInfo {
   name: string;
