@@ -116,7 +116,11 @@ export interface CaseDefinition {
   features: string[];
   /** Cases that change shared state (IdP keys, faults, the clock, rate-limit counters) run alone, in file order. */
   exclusive?: boolean;
-  /** The token as data (printable, replayable); a function of the profile only when it must read config (skew, audiences). */
+  /**
+   * The token as data (printable, replayable); a function of the profile only when it must read config
+   * (skew, audiences). Absent: a genuine token of the default profile (`{}`), for steps too; a request
+   * without credentials says `request: { tokenIn: 'none' }`.
+   */
   token?: FromProfile<TokenRecipe>;
   request?: FromProfile<RequestSpec>;
   expect?: FromProfile<Expectation | Skip>;

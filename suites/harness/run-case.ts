@@ -86,7 +86,8 @@ interface PlannedStep extends Step {
 
 /** The case's steps as concrete data for this profile, or why it does not apply. */
 export function planSteps(def: CaseDefinition, profile: TargetProfile): PlannedStep[] | Skip {
-  const token = resolve(def.token, profile);
+  // No recipe means a genuine token of the default profile; "no credentials" is `tokenIn: 'none'`.
+  const token = resolve(def.token, profile) ?? {};
   const request = resolve(def.request, profile);
   if (def.steps !== undefined) {
     const steps = resolve(def.steps, profile)!;

@@ -10,9 +10,14 @@ export default defineCase({
   ],
   covers: ['H05'],
   features: ['key-rotation'],
-  setup: [{ action: 'rotate-keys' }],
-  steps: [
-    { token: { key: 'primary' }, expect: { outcome: 'accept' } },
+  steps: (profile) => [
+    {
+      // Earlier cases may have just spent the gateway's unknown-kid refetch; wait that out so the
+      // new primary is judged on rotation alone, whatever ran before.
+      before: [{ action: 'wait', ms: Math.min(profile.jwks?.unknownKidCooldownSeconds ?? 0, 5) * 1000 + 100 }, { action: 'rotate-keys' }],
+      token: { key: 'primary' },
+      expect: { outcome: 'accept' },
+    },
     { token: { key: 'previous' }, expect: { outcome: 'accept' } },
   ],
 });
