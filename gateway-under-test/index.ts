@@ -23,3 +23,19 @@ export type { RunningGateway } from './process/start-gateway-process.ts';
 export { findPeerBinary } from './process/find-peer-binary.ts';
 export { peerForTests, type PeerForTests } from './process/peer-for-tests.ts';
 export { GatewayStartError, LauncherConfigError, PeerBinaryMissingError } from './process/errors.ts';
+export {
+  emulatePolicy,
+  targetFromPolicy,
+  lintPolicy,
+  readPolicy,
+  toSarif,
+  trustSnippets,
+  LINT_RULES,
+  PolicyError,
+  type Emulation,
+  type EmulateOptions,
+  type PolicyTarget,
+  type PolicyDiagnostic,
+  type PolicyCheck,
+  type LintRule,
+} from './reference/policies/index.ts';

@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { LINT_RULES, lintPolicy, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
+import { CliError } from './cli-error.ts';
+
+/**
+ * `gatecheck lint POLICY.xml…`: APIM and Apigee policies against the rules in LINT_RULES. Exit 1 when
+ * any finding is an error; a file that can't be read as a policy is a PolicyError (exit 2, with line).
+ */
+export function lintCommand(): Command {
+  return new Command('lint')
+    .description('lint APIM / Apigee token-validation policies; exit 1 on errors')
+    .argument('<files...>', 'policy XML files')
+    .option('--format <format>', 'text or sarif', 'text')
+    .action(async (files: string[], opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'sarif') throw new CliError(`--format: expected text or sarif, got "${opts.format}"`);
+      const findings: PolicyDiagnostic[] = [];
+      for (const file of files) {
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        }
+        findings.push(...lintPolicy(text, file));
+      }
+      if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(findings), null, 2)}\n`);
+      else {
+        const fixes = new Map(LINT_RULES.map((r) => [r.id, r.fix]));
+        for (const f of findings) process.stdout.write(`${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}\n    fix: ${fixes.get(f.rule)}\n`);
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        process.stdout.write(`${files.length} file(s), ${errors} error(s), ${findings.length - errors} warning(s)\n`);
+      }
+      if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,329 @@
+import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
+import { ANY_ISSUER, ANY_TENANT, IDENTITY_CLAIMS, TENANT_PLACEHOLDER, type GatewayConfigInput } from '../config.ts';
+import { parseKeyExpression } from './counter-key.ts';
+import { isExpression } from './element-reader.ts';
+import { note, notEmulated, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
+import { PolicyError } from './policy-error.ts';
+import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
+import type { ApimAzureAdToken, ApimPolicy, ApimRequiredClaim, ApimValidateJwt } from './read-apim-policy.ts';
+import { readPolicy, type Policy } from './read-policy.ts';
+
+export interface EmulateOptions {
+  file?: string;
+  /** Where allowed requests go. */
+  upstreamUrl: string;
+  /**
+   * Base URL standing in for https://login.microsoftonline.com (and https://sts.windows.net): policies
+   * name Entra, the emulation trusts the mock IdP at this URL instead.
+   */
+  authority?: string;
+  port?: number;
+  fetch?: typeof fetch;
+}
+
+export interface Emulation {
+  kind: 'apim' | 'apigee';
+  policy: Policy;
+  config: GatewayConfigInput;
+  /** Every remark, with line: what is not emulated (and which checks that affects), and notes. */
+  diagnostics: PolicyDiagnostic[];
+  notEmulated: PolicyCheck[];
+}
+
+const ENTRA = 'https://login.microsoftonline.com';
+const STS = 'https://sts.windows.net';
+/** APIM's documented asymmetric algorithms (validate-jwt usage notes; ES256 in the newer page). */
+const APIM_ALGORITHMS = ['RS256', 'RS512', 'PS256', 'ES256'] as const;
+/** No separator in APIM required-claims means the whole value must match: split on nothing that occurs. */
+const NO_SPLIT = '\u0000';
+const CLAIM_HEADER_FIELD: Record<string, 'userId' | 'tenantId' | 'clientId' | 'roles' | 'scopes'> = {
+  oid: 'userId', sub: 'userId', tid: 'tenantId', azp: 'clientId', appid: 'clientId', client_id: 'clientId', roles: 'roles', scp: 'scopes',
+};
+
+/**
+ * Translates an APIM or Apigee policy into the reference gateway's config with the platform's own
+ * semantics where they differ from the reference defaults (APIM: skew 0, exp required, iat not
+ * checked, Authorization forwarded unless deleted; Apigee: exp optional, future iat rejected, every
+ * failure 401). What can't be expressed is never dropped silently: it becomes a `not-emulated`
+ * diagnostic naming the line and the checks it affects.
+ */
+export async function emulatePolicy(text: string, options: EmulateOptions): Promise<Emulation> {
+  const file = options.file ?? 'policy.xml';
+  const policy = readPolicy(text, file);
+  const diagnostics = [...policy.diagnostics];
+  const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
+  const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);
+  config.listen = { host: '127.0.0.1', port: options.port ?? 8080 };
+  config.upstream = { url: options.upstreamUrl };
+  const checks = new Set<PolicyCheck>();
+  for (const d of diagnostics) for (const c of d.checks ?? []) checks.add(c);
+  return { kind: policy.kind, policy, config, diagnostics, notEmulated: [...checks].sort() };
+}
+
+interface Ctx {
+  file: string;
+  options: EmulateOptions;
+  diagnostics: PolicyDiagnostic[];
+  fetch: typeof fetch;
+}
+
+function rewrite(url: string, ctx: Ctx): string {
+  const a = ctx.options.authority?.replace(/\/$/, '');
+  if (!a) return url;
+  if (url.startsWith(ENTRA)) return a + url.slice(ENTRA.length);
+  if (url.startsWith(STS)) return a + url.slice(STS.length);
+  return url;
+}
+
+async function discoveredIssuer(url: string, line: number, ctx: Ctx): Promise<string> {
+  try {
+    const res = await ctx.fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
+    const doc = (await res.json()) as { issuer?: unknown };
+    if (res.ok && typeof doc.issuer === 'string') return doc.issuer;
+    throw new Error(`answered ${res.status} without an issuer`);
+  } catch (err) {
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', ctx.file, line, `cannot read the OpenID configuration ${url}: ${(err as Error).message}`);
+  }
+}
+
+type Token = NonNullable<GatewayConfigInput['token']>;
+type Issuer = GatewayConfigInput['issuers'][number];
+
+async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigInput> {
+  const { file, diagnostics: d } = ctx;
+  const [v, ...more] = policy.validations;
+  if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
+  for (const m of more) d.push(notEmulated(file, m.line, `only the first token validation is emulated; this <${m.kind}> is not`, ['claims']));
+
+  const token: Token = {
+    // Microsoft.IdentityModel, which APIM builds on, doesn't look at iat; APIM documents no iat rule.
+    rejectFutureIat: false,
+    rejectSenderConstrained: false,
+    kidAbsent: 'try-all',
+    locations: tokenLocation(v, ctx),
+  };
+  if (v.failedStatus !== 401) token.failureStatus = v.failedStatus;
+  if (v.failedMessage !== undefined) d.push(note(file, v.line, 'failed-validation-error-message is not reproduced in the emulated response body'));
+  const issuers: Issuer[] = [];
+  let audiences: string[] = [];
+
+  if (v.kind === 'validate-jwt') {
+    token.requireExp = v.requireExpirationTime;
+    if (v.clockSkew > 600) d.push(notEmulated(file, v.line, `clock-skew ${v.clockSkew} s is emulated as 600 s, the reference gateway's maximum`, ['lifetime']));
+    token.clockSkewSeconds = Math.min(v.clockSkew, 600);
+    if (!v.requireSignedTokens) d.push(notEmulated(file, v.line, 'require-signed-tokens="false": the emulation still requires a signature, real APIM accepts unsigned tokens', ['signature', 'algorithm']));
+    if (v.decryptionKeys.length > 0) d.push(notEmulated(file, v.decryptionKeys[0].line, 'decryption-keys (encrypted tokens) are not emulated', ['signature']));
+    const listed = (v.issuers ?? []).map((i) => rewrite(i, ctx));
+    const covered = new Set<string>();
+    for (const oc of v.openidConfigs) {
+      if (isExpression(oc.url)) {
+        d.push(notEmulated(file, oc.line, 'openid-config url is a policy expression', ['signature', 'issuer']));
+        continue;
+      }
+      const url = rewrite(oc.url, ctx);
+      const issuer = await discoveredIssuer(url, oc.line, ctx);
+      if (issuer.includes(TENANT_PLACEHOLDER)) {
+        // common/organizations: the metadata names a template; without <issuers> every tenant's token is accepted.
+        const [prefix, suffix] = issuer.split(TENANT_PLACEHOLDER);
+        const tenants = listed.filter((i) => i.startsWith(prefix) && i.endsWith(suffix)).map((i) => i.slice(prefix.length, i.length - suffix.length));
+        for (const i of listed) if (i.startsWith(prefix) && i.endsWith(suffix)) covered.add(i);
+        issuers.push({ issuer, discoveryUrl: url, algorithms: [...APIM_ALGORITHMS], tenants: v.issuers ? tenants : [ANY_TENANT] });
+        if (v.issuers && tenants.length === 0) d.push(notEmulated(file, oc.line, 'no <issuer> matches this multi-tenant configuration; no tenant is accepted through it', ['issuer']));
+      } else {
+        if (!v.issuers || listed.includes(issuer)) issuers.push({ issuer, discoveryUrl: url, algorithms: [...APIM_ALGORITHMS] });
+        covered.add(issuer);
+      }
+    }
+    const jwks = v.signingKeys.flatMap((k) => {
+      if (k.n && k.e) return [{ kty: 'RSA', n: k.n, e: k.e, ...(k.id ? { kid: k.id } : {}) }];
+      d.push(notEmulated(file, k.line, k.certificateId ? `certificate-id="${k.certificateId}" names a certificate in the APIM instance; not emulated` : 'a symmetric (HMAC) issuer signing key is not emulated: the reference gateway refuses HMAC', ['signature', 'algorithm']));
+      return [];
+    });
+    if (jwks.length > 0) {
+      if (v.issuers) for (const i of listed) issuers.push({ issuer: i, keys: jwks, algorithms: [...APIM_ALGORITHMS] });
+      else issuers.push({ issuer: ANY_ISSUER, keys: jwks, algorithms: [...APIM_ALGORITHMS] });
+      for (const i of listed) covered.add(i);
+    }
+    for (const i of listed) if (!covered.has(i)) d.push(notEmulated(file, v.line, `issuer ${i} has no key source in this policy; not emulated`, ['issuer']));
+    if (v.audiences) audiences = v.audiences;
+    else token.checkAudience = false;
+    applyRequiredClaims(v.requiredClaims, token);
+  } else {
+    emulateAzureAdClaims(v, token, ctx);
+    const base = rewrite(v.authenticationEndpoint?.replace(/\/$/, '') ?? ENTRA, ctx);
+    if (isExpression(v.tenantId)) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, v.line, 'tenant-id is a policy expression');
+    for (const url of [`${base}/${v.tenantId}/v2.0/.well-known/openid-configuration`, `${base}/${v.tenantId}/.well-known/openid-configuration`]) {
+      issuers.push({ issuer: await discoveredIssuer(url, v.line, ctx), discoveryUrl: url, algorithms: ['RS256'] });
+    }
+    const auds = [...(v.audiences ?? []), ...v.backendApplicationIds];
+    if (auds.length > 0) audiences = auds;
+    else token.checkAudience = false;
+  }
+  if (issuers.length === 0) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, v.line, 'no key source gatecheck can emulate (openid-config, or issuer-signing-keys with n and e)');
+
+  const forwardAuthorization = !policy.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete');
+  const config: GatewayConfigInput = {
+    issuers,
+    audiences,
+    token,
+    // APIM's documented openid-config refresh: hourly, and at most once per 5 minutes on an unknown kid.
+    jwks: { refreshSeconds: 3600, unknownKidCooldownSeconds: 300 },
+    routes: [{ path: '/*', methods: ['*'], forwardAuthorization }],
+    upstream: { url: ctx.options.upstreamUrl },
+  };
+  emulateRateLimits(policy, v, config, ctx);
+  emulateSetHeaders(policy, v, config, ctx);
+  for (const ch of policy.checkHeaders) {
+    if (ch.name.toLowerCase() === v.headerName?.toLowerCase() && ch.values.length === 0) continue;
+    d.push(notEmulated(file, ch.line, `<check-header name="${ch.name}"> is not emulated`, ['request-checks']));
+  }
+  return config;
+}
+
+function tokenLocation(v: ApimValidateJwt | ApimAzureAdToken, ctx: Ctx): NonNullable<Token['locations']> {
+  if (v.queryParameterName !== undefined && !isExpression(v.queryParameterName)) return { header: false, query: true, queryParameter: v.queryParameterName };
+  if (v.headerName !== undefined && !isExpression(v.headerName)) {
+    const auth = v.headerName.toLowerCase() === 'authorization';
+    const scheme = v.kind === 'validate-jwt' ? v.requireScheme : 'Bearer';
+    if (auth && scheme !== undefined && scheme.toLowerCase() !== 'bearer') {
+      ctx.diagnostics.push(notEmulated(ctx.file, v.line, `require-scheme="${scheme}" is not emulated (only Bearer)`, ['token-location']));
+    }
+    // With a custom header APIM ignores require-scheme (documented): the header carries the bare token.
+    return { headerName: v.headerName, scheme: auth && scheme === undefined ? 'bearer-optional' : 'bearer' };
+  }
+  ctx.diagnostics.push(notEmulated(ctx.file, v.line, 'the token comes from a policy expression (token-value); emulated as Authorization: Bearer', ['token-location']));
+  return {};
+}
+
+function applyRequiredClaims(claims: ApimRequiredClaim[], token: Token): void {
+  for (const c of claims) {
+    if (c.values.length === 0) (token.requiredClaims ??= []).push(c.name);
+    else (token.claimValues ??= []).push({ claims: [c.name], values: c.values, match: c.match, separator: c.separator || NO_SPLIT });
+  }
+}
+
+function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void {
+  // Entra app tokens name the caller in azp (v2) or appid (v1).
+  (token.claimValues ??= []).push({ claims: ['azp', 'appid'], values: v.clientApplicationIds, match: 'any', separator: NO_SPLIT });
+  applyRequiredClaims(v.requiredClaims, token);
+  ctx.diagnostics.push(note(ctx.file, v.line, 'validate-azure-ad-token: exp required and no clock skew assumed (not documented by Microsoft)'));
+}
+
+function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
+  const { file, diagnostics: d } = ctx;
+  policy.rateLimits.forEach((rl, i) => {
+    if (i > 0) return void d.push(notEmulated(file, rl.line, 'only the first rate-limit-by-key is emulated', ['rate-limit']));
+    const calls = Number(rl.calls);
+    const period = Number(rl.renewalPeriod);
+    if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));
+    if (rl.incrementCondition) d.push(notEmulated(file, rl.line, 'increment-condition is not emulated: every allowed request counts', ['rate-limit']));
+    const src = parseKeyExpression(rl.counterKey);
+    let key: string | undefined;
+    if (src.kind === 'ip') key = 'client_ip';
+    else if (src.kind === 'validated-claim' && src.variable === v.outputVariable && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim) && rl.index > v.index) key = src.claim;
+    else if (src.kind === 'parsed-claim' && rl.index > v.index && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim)) key = src.claim;
+    if (!key) return void d.push(notEmulated(file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
+    config.rateLimits = { policy: { key: [key as 'sub'], limit: calls, windowSeconds: period } };
+    config.routes[0].rateLimit = 'policy';
+  });
+}
+
+function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
+  const { file, diagnostics: d } = ctx;
+  const names: Record<string, string> = {};
+  const covered = new Set<string>();
+  for (const h of policy.setHeaders) {
+    const lower = h.name.toLowerCase();
+    if (lower === 'authorization') continue;
+    const sources = h.values.map(parseKeyExpression);
+    const claim = sources.find((s) => s.kind === 'validated-claim' || s.kind === 'parsed-claim') as { claim: string; variable?: string } | undefined;
+    if (!claim) {
+      if (h.existsAction === 'delete') covered.add(lower);
+      else d.push(note(file, h.line, `<set-header name="${h.name}"> carries no token claim; not emulated (no effect on validation)`));
+      continue;
+    }
+    const field = CLAIM_HEADER_FIELD[claim.claim];
+    if (!field || h.section !== 'inbound' || (claim.variable !== undefined && claim.variable !== v.outputVariable)) {
+      d.push(notEmulated(file, h.line, `<set-header name="${h.name}"> forwards claim ${claim.claim} in a way the claims contract can't express`, ['claim-headers']));
+      continue;
+    }
+    if (h.existsAction === 'skip' || h.existsAction === 'append') {
+      d.push(notEmulated(file, h.line, `exists-action="${h.existsAction}" keeps the client's own ${h.name}; the emulation replaces it`, ['claim-headers']));
+    }
+    names[field] = h.name;
+    covered.add(lower);
+  }
+  if (Object.keys(names).length > 0) config.claimHeaders = names;
+  const contract = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'].map((f) => (names[f] ?? `X-${{ userId: 'User-Id', tenantId: 'Tenant-Id', clientId: 'Client-Id', roles: 'Roles', scopes: 'Scopes' }[f]}`).toLowerCase());
+  const uncovered = contract.filter((n) => !covered.has(n));
+  if (uncovered.length > 0) {
+    d.push(notEmulated(file, v.line, `the emulation always sets and strips ${uncovered.join(', ')}; real APIM forwards a client's copy of a header no set-header overrides or deletes`, ['claim-headers']));
+  }
+}
+
+function emulateApigee(p: ApigeeVerifyJwt, ctx: Ctx): GatewayConfigInput {
+  const { file, diagnostics: d } = ctx;
+  if (!p.enabled) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, p.line, 'enabled="false": the policy never runs, nothing is validated');
+  if (p.continueOnError) d.push(notEmulated(file, p.line, 'continueOnError="true": real Apigee lets failed tokens continue; the emulation rejects them', ['signature', 'issuer', 'audience', 'lifetime', 'claims']));
+  const asym = p.algorithms.filter((a) => !a.startsWith('HS'));
+  if (asym.length < p.algorithms.length) d.push(notEmulated(file, p.algorithmsLine, 'HS* algorithms (SecretKey) are not emulated: the reference gateway refuses HMAC', ['signature', 'algorithm']));
+  if (asym.length === 0) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, p.algorithmsLine, 'only HMAC algorithms: nothing the reference gateway can verify');
+  const token: Token = {
+    requireExp: false,
+    rejectFutureIat: !p.ignoreIssuedAt,
+    rejectSenderConstrained: false,
+    clockSkewSeconds: Math.min(p.timeAllowance, 600),
+    kidAbsent: 'reject',
+    understoodCritical: p.knownHeaders,
+  };
+  if (p.timeAllowance > 600) d.push(notEmulated(file, p.timeAllowanceLine ?? p.line, `TimeAllowance ${p.timeAllowance} s is emulated as 600 s`, ['lifetime']));
+  if (p.ignoreCriticalHeaders) d.push(notEmulated(file, p.ignoreCriticalHeadersLine ?? p.line, 'IgnoreCriticalHeaders=true: real Apigee ignores crit; the emulation still rejects unknown crit', ['critical-headers']));
+  if (p.maxLifespan) {
+    token.maxLifetimeSeconds = p.maxLifespan.seconds;
+    d.push(note(file, p.maxLifespan.line, 'MaxLifespan emulated as exp minus iat (or nbf) at most this long; useIssueTime details are not documented precisely'));
+  }
+  // Source: documented default request.header.authorization, Bearer prefix removed.
+  const src = p.source ?? 'request.header.authorization';
+  const header = /^request\.header\.([\w-]+)$/i.exec(src);
+  const query = /^request\.queryparam\.([\w-]+)$/i.exec(src);
+  if (header) token.locations = header[1].toLowerCase() === 'authorization' ? {} : { headerName: header[1] };
+  else if (query) token.locations = { header: false, query: true, queryParameter: query[1] };
+  else d.push(notEmulated(file, p.sourceLine ?? p.line, `<Source>${src}</Source> is not emulated; emulated as Authorization: Bearer`, ['token-location']));
+
+  const pk = p.publicKey!;
+  const issuer = p.issuer?.value ? rewrite(p.issuer.value, ctx) : ANY_ISSUER;
+  if (p.issuer?.ref) d.push(notEmulated(file, p.issuer.line, 'Issuer ref (a flow variable) is not emulated: any issuer accepted', ['issuer']));
+  let keySource: Pick<Issuer, 'jwksUri' | 'keys'>;
+  try {
+    if (pk.jwksUri && !isExpression(pk.jwksUri) && !pk.jwksUri.includes('{')) keySource = { jwksUri: rewrite(pk.jwksUri, ctx) };
+    else if (pk.jwksInline) keySource = { keys: (JSON.parse(pk.jwksInline) as { keys: Record<string, unknown>[] }).keys };
+    else if (pk.valuePem) keySource = { keys: [createPublicKey(pk.valuePem).export({ format: 'jwk' }) as Record<string, unknown>] };
+    else if (pk.certificatePem) keySource = { keys: [new X509Certificate(pk.certificatePem).publicKey.export({ format: 'jwk' }) as JsonWebKey as Record<string, unknown>] };
+    else throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, pk.line, 'the public key comes from a flow variable (ref) or a templated URI; gatecheck cannot resolve it');
+  } catch (err) {
+    if (err instanceof PolicyError) throw err;
+    throw new PolicyError('ERR_POLICY_INVALID', file, pk.line, `<PublicKey> can't be read: ${(err as Error).message} (Apigee KeyParsingFailed)`);
+  }
+  const audiences = p.audience?.value ? p.audience.value.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  if (audiences.length === 0) token.checkAudience = false;
+  if (p.audience?.ref) d.push(notEmulated(file, p.audience.line, 'Audience ref (a flow variable) is not emulated: aud unchecked', ['audience']));
+  const claimValues: NonNullable<Token['claimValues']> = [];
+  if (p.subject?.value) claimValues.push({ claims: ['sub'], values: [p.subject.value], match: 'any', separator: NO_SPLIT });
+  if (p.id?.value) claimValues.push({ claims: ['jti'], values: [p.id.value], match: 'any', separator: NO_SPLIT });
+  for (const c of p.additionalClaims) {
+    if (c.ref || c.value === undefined) d.push(notEmulated(file, c.line, `<Claim name="${c.name}"> without a literal value is not emulated`, ['claims']));
+    else if (c.array) claimValues.push({ claims: [c.name], values: c.value.split(',').map((x) => x.trim()), match: 'all', separator: NO_SPLIT });
+    else if (c.type === 'string') claimValues.push({ claims: [c.name], values: [c.value], match: 'any', separator: NO_SPLIT });
+    else d.push(notEmulated(file, c.line, `<Claim name="${c.name}" type="${c.type}"> is not emulated (string claims only)`, ['claims']));
+  }
+  for (const h of p.additionalHeaders) d.push(notEmulated(file, h.line, `<AdditionalHeaders> ${h.name} is not emulated`, ['claims']));
+  if (claimValues.length > 0) token.claimValues = claimValues;
+  return {
+    issuers: [{ issuer, ...keySource, algorithms: asym as ['RS256'] }],
+    audiences,
+    token,
+    // Apigee leaves the verified JWT in flow variables; forwarding the Authorization header is the proxy's default.
+    routes: [{ path: '/*', methods: ['*'], forwardAuthorization: true }],
+    upstream: { url: ctx.options.upstreamUrl },
+  };
+}

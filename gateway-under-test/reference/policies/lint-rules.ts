@@ -1,0 +1,36 @@
+/**
+ * The policy linter's rules. Ids are stable (they appear in SARIF and in suppressions elsewhere): a
+ * rule may be reworded, never renumbered or reused for another meaning.
+ */
+export interface LintRule {
+  id: string;
+  severity: 'error' | 'warning';
+  /** One line: what is wrong and what it lets through. */
+  summary: string;
+  fix: string;
+}
+
+const rule = (id: string, severity: LintRule['severity'], summary: string, fix: string): LintRule => ({ id, severity, summary, fix });
+
+export const LINT_RULES = [
+  rule('apim-no-audiences', 'error', 'validate-jwt without <audiences> accepts tokens minted for any other API of the same issuer', 'add <audiences><audience>your API\'s application ID or App ID URI</audience></audiences>'),
+  rule('apim-azure-ad-no-audiences', 'warning', 'validate-azure-ad-token without <audiences> or <backend-application-ids> accepts tokens for other APIs the client may call', 'add <audiences> with this API\'s application ID'),
+  rule('apim-multi-tenant-any-issuer', 'error', 'openid-config on common/organizations without <issuers> accepts tokens from every Entra tenant', 'list the tenants you trust in <issuers>, or use the tenant-specific openid-config URL'),
+  rule('apim-unsigned-tokens', 'error', 'require-signed-tokens="false" accepts unsigned (alg none) tokens anyone can forge', 'remove require-signed-tokens or set it to true'),
+  rule('apim-expiration-optional', 'error', 'require-expiration-time="false" accepts tokens without exp, valid forever once leaked', 'remove require-expiration-time or set it to true'),
+  rule('apim-clock-skew-large', 'warning', 'clock-skew over 5 minutes keeps expired tokens usable for that long', 'use at most clock-skew="300"'),
+  rule('apim-short-symmetric-key', 'error', 'a symmetric signing key shorter than its hash output (32 bytes for HS256) can be brute-forced (RFC 7518 §3.2)', 'use a random key of at least 32 bytes (64 for HS512), or an asymmetric key'),
+  rule('apim-rate-limit-unvalidated-key', 'error', 'rate-limit-by-key counter-key comes from a client-chosen header or an unvalidated token, so callers evade the limit by changing it', 'key on the validated token: output-token-variable-name="jwt" and counter-key="@(((Jwt)context.Variables[\\"jwt\\"]).Subject)", after validate-jwt'),
+  rule('apim-authorization-forwarded', 'warning', 'the caller\'s bearer token is forwarded to the backend, which can replay it wherever it is valid', 'add <set-header name="Authorization" exists-action="delete" /> after validation'),
+  rule('apim-claim-header-spoofable', 'error', 'a claim header set with exists-action skip or append keeps the client\'s own copy, so callers choose their identity', 'use exists-action="override" (the default), or delete the header before setting it'),
+  rule('apigee-no-audience', 'error', 'VerifyJWT without <Audience> accepts tokens minted for any other API of the same issuer', 'add <Audience>your API\'s audience</Audience>'),
+  rule('apigee-no-issuer', 'warning', 'VerifyJWT without <Issuer> accepts any iss signed by the configured keys', 'add <Issuer>the exact issuer</Issuer>'),
+  rule('apigee-ignore-critical-headers', 'error', 'IgnoreCriticalHeaders=true accepts tokens whose crit extensions the proxy does not understand (RFC 7515 §4.1.11)', 'remove IgnoreCriticalHeaders and list understood extensions in <KnownHeaders>'),
+  rule('apigee-continue-on-error', 'error', 'continueOnError="true" lets requests with failed tokens continue through the proxy', 'remove continueOnError or set it to false'),
+] as const satisfies readonly LintRule[];
+
+export type LintRuleId = (typeof LINT_RULES)[number]['id'];
+
+export function lintRule(id: LintRuleId): LintRule {
+  return LINT_RULES.find((r) => r.id === id)!;
+}

@@ -1,0 +1,306 @@
+import { ElementReader, isExpression } from './element-reader.ts';
+import { APIM_KNOWN_POLICIES, APIM_SECTIONS } from './apim-known-policies.ts';
+import type { PolicyElement } from './parse-policy-xml.ts';
+import { note, notEmulated, type PolicyDiagnostic } from './policy-diagnostic.ts';
+import { PolicyError } from './policy-error.ts';
+
+/**
+ * Documented attributes and defaults: validate-jwt-policy.md, validate-azure-ad-token-policy.md,
+ * rate-limit-by-key-policy.md, set-header-policy.md, check-header-policy.md (MicrosoftDocs/azure-docs;
+ * re-read on learn.microsoft.com and docs.azure.cn for this issue: validate-azure-ad-token's
+ * `authentication-endpoint` is documented there, for sovereign clouds).
+ */
+export interface ApimRequiredClaim {
+  name: string;
+  /** Documented default: all. */
+  match: 'all' | 'any';
+  separator?: string;
+  values: string[];
+  line: number;
+}
+
+export interface ApimKey {
+  line: number;
+  id?: string;
+  /** Inline Base64 key material: a symmetric (HMAC) key. */
+  base64?: string;
+  n?: string;
+  e?: string;
+  certificateId?: string;
+}
+
+interface TokenSource {
+  headerName?: string;
+  queryParameterName?: string;
+  tokenValue?: string;
+  /** failed-validation-httpcode, documented default 401. */
+  failedStatus: number;
+  failedMessage?: string;
+  outputVariable?: string;
+}
+
+export interface ApimValidateJwt extends TokenSource {
+  kind: 'validate-jwt';
+  line: number;
+  index: number;
+  /** Documented default true. */
+  requireExpirationTime: boolean;
+  requireScheme?: string;
+  /** Documented default true. */
+  requireSignedTokens: boolean;
+  /** Seconds; documented default 0. */
+  clockSkew: number;
+  openidConfigs: { url: string; line: number }[];
+  signingKeys: ApimKey[];
+  decryptionKeys: ApimKey[];
+  /** null = element absent: `aud` isn't checked. */
+  audiences: string[] | null;
+  audiencesLine?: number;
+  issuers: string[] | null;
+  requiredClaims: ApimRequiredClaim[];
+}
+
+export interface ApimAzureAdToken extends TokenSource {
+  kind: 'validate-azure-ad-token';
+  line: number;
+  index: number;
+  tenantId: string;
+  authenticationEndpoint?: string;
+  clientApplicationIds: string[];
+  backendApplicationIds: string[];
+  audiences: string[] | null;
+  requiredClaims: ApimRequiredClaim[];
+}
+
+export interface ApimRateLimitByKey {
+  line: number;
+  index: number;
+  calls: string;
+  renewalPeriod: string;
+  counterKey: string;
+  incrementCondition?: string;
+}
+
+export interface ApimSetHeader {
+  line: number;
+  index: number;
+  section: string;
+  name: string;
+  existsAction: 'override' | 'skip' | 'append' | 'delete';
+  values: string[];
+}
+
+export interface ApimCheckHeader {
+  line: number;
+  name: string;
+  values: string[];
+}
+
+export interface ApimPolicy {
+  kind: 'apim';
+  file: string;
+  validations: (ApimValidateJwt | ApimAzureAdToken)[];
+  rateLimits: ApimRateLimitByKey[];
+  setHeaders: ApimSetHeader[];
+  checkHeaders: ApimCheckHeader[];
+  diagnostics: PolicyDiagnostic[];
+}
+
+const TOKEN_SOURCE_ATTRS = ['header-name', 'query-parameter-name', 'token-value', 'failed-validation-httpcode', 'failed-validation-error-message', 'output-token-variable-name'];
+const VALIDATE_JWT_ATTRS = [...TOKEN_SOURCE_ATTRS, 'require-expiration-time', 'require-scheme', 'require-signed-tokens', 'clock-skew'];
+const AZURE_AD_ATTRS = [...TOKEN_SOURCE_ATTRS, 'tenant-id', 'authentication-endpoint'];
+const RATE_LIMIT_ATTRS = ['calls', 'renewal-period', 'counter-key', 'increment-condition', 'increment-count', 'retry-after-header-name', 'retry-after-variable-name', 'remaining-calls-header-name', 'remaining-calls-variable-name', 'total-calls-header-name'];
+
+/** Reads a `<policies>` document; throws PolicyError for what APIM itself would refuse. */
+export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
+  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], diagnostics: [] };
+  const d = policy.diagnostics;
+  new ElementReader(root, file, []);
+  let index = 0;
+  for (const section of root.children) {
+    if (!(APIM_SECTIONS as readonly string[]).includes(section.name)) {
+      throw new PolicyError('ERR_POLICY_UNKNOWN', file, section.line, `<${section.name}> is not a policy section (inbound, backend, outbound, on-error)`);
+    }
+    new ElementReader(section, file, []);
+    for (const el of section.children) {
+      index++;
+      if (!APIM_KNOWN_POLICIES.has(el.name)) throw new PolicyError('ERR_POLICY_UNKNOWN', file, el.line, `unknown APIM policy <${el.name}>`);
+      const inbound = section.name === 'inbound';
+      switch (el.name) {
+        case 'base':
+          d.push(note(file, el.line, `<base/> in ${section.name}: policies inherited from outer scopes are not in this file and are not emulated`));
+          break;
+        case 'validate-jwt':
+          policy.validations.push(readValidateJwt(el, file, index, d));
+          if (!inbound) d.push(notEmulated(file, el.line, `<validate-jwt> in ${section.name} is emulated as if in inbound`, ['token-location']));
+          break;
+        case 'validate-azure-ad-token':
+          policy.validations.push(readAzureAd(el, file, index));
+          if (!inbound) d.push(notEmulated(file, el.line, `<validate-azure-ad-token> in ${section.name} is emulated as if in inbound`, ['token-location']));
+          break;
+        case 'rate-limit-by-key': {
+          const r = new ElementReader(el, file, RATE_LIMIT_ATTRS);
+          for (const req of ['calls', 'renewal-period', 'counter-key']) if (!r.attr(req)) r.fail(`<rate-limit-by-key> needs ${req}`);
+          policy.rateLimits.push({ line: el.line, index, calls: r.attr('calls')!, renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
+          break;
+        }
+        case 'set-header': {
+          const r = new ElementReader(el, file, ['name', 'exists-action']);
+          if (!r.attr('name')) r.fail('<set-header> needs name');
+          const action = (r.attr('exists-action') ?? 'override').toLowerCase();
+          if (!['override', 'skip', 'append', 'delete'].includes(action)) r.fail(`<set-header exists-action="${action}">: expected override, skip, append or delete`);
+          const values = el.children.filter((c) => c.name === 'value').map((c) => c.text);
+          for (const c of el.children) if (c.name !== 'value') d.push(notEmulated(file, c.line, `unknown element <${c.name}> in <set-header>`, ['claim-headers']));
+          policy.setHeaders.push({ line: el.line, index, section: section.name, name: r.attr('name')!, existsAction: action as ApimSetHeader['existsAction'], values });
+          break;
+        }
+        case 'check-header': {
+          const r = new ElementReader(el, file, ['name', 'failed-check-httpcode', 'failed-check-error-message', 'ignore-case']);
+          if (!r.attr('name')) r.fail('<check-header> needs name');
+          policy.checkHeaders.push({ line: el.line, name: r.attr('name')!, values: el.children.filter((c) => c.name === 'value').map((c) => c.text) });
+          break;
+        }
+        default:
+          d.push(notEmulated(file, el.line, `<${el.name}> is not emulated`, ['request-checks']));
+      }
+    }
+  }
+  return policy;
+}
+
+function readTokenSource(r: ElementReader): TokenSource {
+  const sources = ['header-name', 'query-parameter-name', 'token-value'].filter((a) => r.attr(a) !== undefined);
+  if (sources.length !== 1) r.fail(`<${r.el.name}> needs exactly one of header-name, query-parameter-name, token-value (found ${sources.length})`);
+  return {
+    headerName: r.attr('header-name'),
+    queryParameterName: r.attr('query-parameter-name'),
+    tokenValue: r.attr('token-value'),
+    failedStatus: isExpression(r.attr('failed-validation-httpcode')) ? 401 : (r.int('failed-validation-httpcode') ?? 401),
+    failedMessage: r.attr('failed-validation-error-message'),
+    outputVariable: r.attr('output-token-variable-name'),
+  };
+}
+
+function readValidateJwt(el: PolicyElement, file: string, index: number, d: PolicyDiagnostic[]): ApimValidateJwt {
+  const r = new ElementReader(el, file, VALIDATE_JWT_ATTRS);
+  const skew = r.attr('clock-skew');
+  if (skew !== undefined && !isExpression(skew) && !/^\s*\d+\s*$/.test(skew)) r.fail(`<validate-jwt clock-skew="${skew}">: expected seconds`);
+  const v: ApimValidateJwt = {
+    kind: 'validate-jwt',
+    line: el.line,
+    index,
+    ...readTokenSource(r),
+    requireExpirationTime: r.bool('require-expiration-time', true),
+    requireScheme: r.attr('require-scheme'),
+    requireSignedTokens: r.bool('require-signed-tokens', true),
+    clockSkew: skew === undefined || isExpression(skew) ? 0 : Number(skew),
+    openidConfigs: [],
+    signingKeys: [],
+    decryptionKeys: [],
+    audiences: null,
+    issuers: null,
+    requiredClaims: [],
+  };
+  if (isExpression(skew)) d.push(notEmulated(file, el.line, 'clock-skew is a policy expression; emulated as 0', ['lifetime']));
+  for (const c of el.children) {
+    switch (c.name) {
+      case 'openid-config': {
+        const cr = new ElementReader(c, file, ['url', 'validate-connectivity']);
+        if (!cr.attr('url')) cr.fail('<openid-config> needs url');
+        v.openidConfigs.push({ url: cr.attr('url')!.trim(), line: c.line });
+        break;
+      }
+      case 'issuer-signing-keys':
+      case 'decryption-keys': {
+        new ElementReader(c, file, []);
+        const keys = c.children.map((k) => readKey(k, file));
+        if (c.name === 'issuer-signing-keys') v.signingKeys.push(...keys);
+        else v.decryptionKeys.push(...keys);
+        break;
+      }
+      case 'audiences':
+        new ElementReader(c, file, []);
+        v.audiences = listOf(c, 'audience', file);
+        v.audiencesLine = c.line;
+        break;
+      case 'issuers':
+        new ElementReader(c, file, []);
+        v.issuers = listOf(c, 'issuer', file);
+        break;
+      case 'required-claims':
+        v.requiredClaims.push(...readRequiredClaims(c, file));
+        break;
+      default:
+        d.push(notEmulated(file, c.line, `unknown element <${c.name}> in <validate-jwt>`, ['claims']));
+    }
+  }
+  return v;
+}
+
+function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureAdToken {
+  const r = new ElementReader(el, file, AZURE_AD_ATTRS);
+  // Unlike validate-jwt, header-name defaults to Authorization here (documented), so no source is fine.
+  const hasSource = ['header-name', 'query-parameter-name', 'token-value'].some((a) => r.attr(a) !== undefined);
+  const source = hasSource ? readTokenSource(r) : { headerName: 'Authorization', failedStatus: r.int('failed-validation-httpcode') ?? 401, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
+  if (!r.attr('tenant-id')) r.fail('<validate-azure-ad-token> needs tenant-id');
+  const v: ApimAzureAdToken = {
+    kind: 'validate-azure-ad-token',
+    line: el.line,
+    index,
+    ...source,
+    tenantId: r.attr('tenant-id')!,
+    authenticationEndpoint: r.attr('authentication-endpoint'),
+    clientApplicationIds: [],
+    backendApplicationIds: [],
+    audiences: null,
+    requiredClaims: [],
+  };
+  for (const c of el.children) {
+    new ElementReader(c, file, c.name === 'required-claims' ? [] : []);
+    if (c.name === 'client-application-ids') v.clientApplicationIds = listOf(c, 'application-id', file);
+    else if (c.name === 'backend-application-ids') v.backendApplicationIds = listOf(c, 'application-id', file);
+    else if (c.name === 'audiences') v.audiences = listOf(c, 'audience', file);
+    else if (c.name === 'required-claims') v.requiredClaims.push(...readRequiredClaims(c, file));
+    else if (c.name !== 'decryption-keys') throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `unknown element <${c.name}> in <validate-azure-ad-token>`);
+  }
+  if (v.clientApplicationIds.length === 0) r.fail('<validate-azure-ad-token> needs <client-application-ids> with at least one <application-id> (documented as required)');
+  return v;
+}
+
+function readKey(k: PolicyElement, file: string): ApimKey {
+  if (k.name !== 'key') throw new PolicyError('ERR_POLICY_UNKNOWN', file, k.line, `expected <key>, found <${k.name}>`);
+  const r = new ElementReader(k, file, ['id', 'certificate-id', 'n', 'e']);
+  const key: ApimKey = { line: k.line, id: r.attr('id'), certificateId: r.attr('certificate-id'), n: r.attr('n'), e: r.attr('e') };
+  if (k.text) key.base64 = k.text;
+  if ((key.n === undefined) !== (key.e === undefined)) r.fail('<key> needs both n and e');
+  if (!key.base64 && !key.certificateId && !key.n) r.fail('<key> needs Base64 text, certificate-id, or n and e');
+  return key;
+}
+
+function listOf(parent: PolicyElement, child: string, file: string): string[] {
+  const out: string[] = [];
+  for (const c of parent.children) {
+    if (c.name !== child) throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `expected <${child}> in <${parent.name}>, found <${c.name}>`);
+    new ElementReader(c, file, []);
+    if (!c.text) throw new PolicyError('ERR_POLICY_INVALID', file, c.line, `<${child}> is empty`);
+    out.push(c.text);
+  }
+  if (out.length === 0) throw new PolicyError('ERR_POLICY_INVALID', file, parent.line, `<${parent.name}> needs at least one <${child}>`);
+  return out;
+}
+
+function readRequiredClaims(el: PolicyElement, file: string): ApimRequiredClaim[] {
+  new ElementReader(el, file, []);
+  return el.children.map((c) => {
+    if (c.name !== 'claim') throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `expected <claim> in <required-claims>, found <${c.name}>`);
+    const r = new ElementReader(c, file, ['name', 'match', 'separator']);
+    if (!r.attr('name')) r.fail('<claim> needs name');
+    const match = (r.attr('match') ?? 'all').toLowerCase();
+    if (match !== 'all' && match !== 'any') r.fail(`<claim match="${match}">: expected all or any`);
+    const values = c.children.map((v) => {
+      if (v.name !== 'value') throw new PolicyError('ERR_POLICY_UNKNOWN', file, v.line, `expected <value> in <claim>, found <${v.name}>`);
+      return v.text;
+    });
+    return { name: r.attr('name')!, match: match as 'all' | 'any', separator: r.attr('separator'), values, line: c.line };
+  });
+}

@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import type { TargetProfile } from '../../target.ts';
+import { parseGatewayConfig, type GatewayConfig } from '../config.ts';
+import { profileFromConfig } from '../profile-from-config.ts';
+import { emulatePolicy, type EmulateOptions, type Emulation } from './emulate-policy.ts';
+import { PolicyError } from './policy-error.ts';
+
+export interface PolicyTarget {
+  config: GatewayConfig;
+  profile: TargetProfile;
+  emulation: Emulation;
+}
+
+/**
+ * A policy file as a reference-gateway config and target profile, for `gatecheck gateway
+ * --apim-policy` and `gatecheck run --apim-policy`: the profile says what the policy enforces, the
+ * emulation's `notEmulated` which checks' verdicts don't speak for the real gateway.
+ */
+export async function targetFromPolicy(file: string, options: Omit<EmulateOptions, 'file'>): Promise<PolicyTarget> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PolicyError('ERR_POLICY_XML', file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const emulation = await emulatePolicy(text, { ...options, file });
+  const config = parseGatewayConfig(emulation.config);
+  const profile = profileFromConfig(config, `${emulation.kind}-policy`);
+  return { config, profile, emulation };
+}
