@@ -1,0 +1,17 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'algorithm/alg-array',
+  title: 'rejects a token whose alg is ["RS256"]',
+  level: 'must',
+  references: [
+    { doc: 'RFC 7515', section: '4.1.1' },
+    { doc: 'Apigee VerifyJWT', section: 'steps.jwt.NoAlgorithmFoundInHeader' },
+    { doc: 'jwt_verify_lib', section: 'JwtHeaderBadAlg' },
+    { doc: 'jwt_tool', section: '-M er' },
+  ],
+  covers: ['B04'],
+  features: [],
+  token: { header: { alg: ['RS256'] } },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'algorithm/payload-roles-escalated-signature-kept',
+  title: 'rejects a token whose roles were extended after signing',
+  level: 'must',
+  references: [{ doc: 'PortSwigger Web Security Academy', section: 'JWT authentication bypass via unverified signature' }],
+  covers: ['B20'],
+  features: [],
+  token: { tamper: [{ type: 'swap-payload', claims: { roles: ['Orders.Read', 'Orders.Write'] } }] },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'claims/audience-trailing-slash',
+  title: 'rejects a token whose aud is ours plus a trailing slash',
+  level: 'must',
+  references: [{ doc: 'RFC 7519', section: '4.1.3' }, { doc: 'RFC 9068', section: '4' }],
+  covers: ['E19'],
+  features: [],
+  token: { claims: { aud: '{{claims.aud}}/' } },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

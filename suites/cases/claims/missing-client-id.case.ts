@@ -1,0 +1,15 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'claims/missing-client-id',
+  title: 'rejects an RFC 9068 token without client_id when the profile requires client_id, accepts it otherwise',
+  level: 'profile',
+  references: [{ doc: 'RFC 9068', section: '2.2' }],
+  covers: ['E20'],
+  features: [],
+  token: { profile: 'rfc9068', omitClaims: ['client_id'] },
+  expect: (profile) =>
+    profile.token.requiredClaims.includes('client_id')
+      ? { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' }
+      : { outcome: 'accept', upstream: 'reached' },
+});

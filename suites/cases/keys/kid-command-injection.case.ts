@@ -1,0 +1,19 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'keys/kid-command-injection',
+  title: 'rejects an RS256 token whose kid is "|sleep 10"',
+  level: 'must',
+  references: [
+    {
+      doc: 'PortSwigger Web Security Academy',
+      section: 'JWT authentication bypass via kid header path traversal',
+    },
+    { doc: 'jwt_tool playbook', section: 'kid injection' },
+    { doc: 'RFC 8725', section: '3.10' },
+  ],
+  covers: ['C08'],
+  features: [],
+  token: { header: { kid: '|sleep 10' } },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

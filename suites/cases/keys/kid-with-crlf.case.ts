@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'keys/kid-with-crlf',
+  title: 'rejects a token whose kid carries CR LF and a header line',
+  level: 'must',
+  references: [{ doc: 'RFC 7515', section: '4.1.4' }, { doc: 'jwt_verify_lib', section: 'JwtHeaderBadKid' }],
+  covers: ['C09'],
+  features: [],
+  token: { header: { kid: '{{keys.primary}}\r\nX-Injected: 1' } },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

@@ -1,0 +1,19 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'keys/typ-at-jwt-upper-case',
+  title: 'treats typ "AT+JWT" like at+jwt (media types are case-insensitive)',
+  level: 'profile',
+  references: [
+    { doc: 'RFC 9068', section: '4' },
+    { doc: 'RFC 7515', section: '4.1.9' },
+    { doc: 'RFC 8725', section: '3.11' },
+  ],
+  covers: ['C18'],
+  features: [],
+  token: { header: { typ: 'AT+JWT' } },
+  expect: (profile) => {
+    const norm = (t: string) => t.toLowerCase().replace(/^application\//, '');
+    return profile.token.types.some((t) => norm(t) === norm('AT+JWT')) ? { outcome: 'accept', upstream: 'reached' } : { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' };
+  },
+});

@@ -1,0 +1,15 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'transport/header-json-null',
+  title: 'refuses a token whose header is JSON null',
+  level: 'must',
+  references: [
+    { doc: 'RFC 7519', section: '7.2 (steps 4 and 10)' },
+    { doc: 'mod_auth_openidc ChangeLog', section: '2026-08-12 top-level array' },
+  ],
+  covers: ['A14'],
+  features: [],
+  token: { rawHeader: 'null' },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

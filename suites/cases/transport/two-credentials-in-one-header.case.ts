@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'transport/two-credentials-in-one-header',
+  title: 'refuses one Authorization value holding two comma-separated Bearer credentials',
+  level: 'must',
+  references: [{ doc: 'RFC 6750', section: '2.1' }, { doc: 'RFC 9110', section: '11.6.2' }],
+  covers: ['X07', 'A05'],
+  features: [],
+  request: { authorization: 'Bearer {token}, Bearer {token}' },
+  expect: { outcome: 'reject', status: [400, 401], upstream: 'untouched' },
+});
