@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'entra/legacy-v1-api-token',
+  title: 'rejects a v1 token minted for another API of the tenant (aud api://legacy-api)',
+  level: 'must',
+  references: [{ doc: 'Entra access-tokens', section: 'validate tokens' }, { doc: 'RFC 7519', section: '4.1.3' }],
+  covers: ['X04', 'E15'],
+  features: [],
+  token: { profile: 'entra-v1-app', api: 'legacy-api' },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

@@ -1,0 +1,19 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'entra/multi-tenant-tid-differs-from-issuer',
+  title: 'rejects a token whose tid names another tenant than its iss',
+  level: 'must',
+  references: [
+    { doc: 'Entra access-tokens', section: 'multi-tenant: validate iss with tid; key issuer' },
+    { doc: 'APIM validate-jwt', section: 'multi-tenant openid-config' },
+  ],
+  covers: ['X05'],
+  features: ['multi-tenant'],
+  steps: (profile) => {
+    const issuer = profile.issuers.find((i) => i.tenants && i.tenants.length > 0);
+    if (!issuer) return { skip: 'no templated issuer with a tenant allow-list' };
+    const tenant = issuer.tenants![0];
+    return [{ token: { tenant, claims: { aud: issuer.audiences[0], tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }, expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } }];
+  },
+});

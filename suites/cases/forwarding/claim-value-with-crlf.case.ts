@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'forwarding/claim-value-with-crlf',
+  title: 'never lets a CR LF inside a signed role value become a separate header at the upstream',
+  level: 'must',
+  references: [{ doc: 'RFC 9110', section: '5.5' }, { doc: 'DESIGN.md', section: 'claims contract' }],
+  covers: ['X03'],
+  features: ['claim-headers'],
+  token: { claims: { roles: ['Orders.Read', 'x\r\nX-Injected: 1'] } },
+  expect: { outcome: 'either', upstreamHeaders: { 'x-injected': null } },
+});

@@ -1,0 +1,18 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'forwarding/claims-contract-delegated-token',
+  title: 'forwards the user\'s oid and delegated scopes of a user token in the claim headers',
+  level: 'must',
+  references: [
+    { doc: 'DESIGN.md', section: 'claims contract' },
+    { doc: 'Entra access-token-claims-reference', section: 'oid, scp' },
+  ],
+  covers: [],
+  features: ['claim-headers'],
+  token: { profile: 'entra-v2-user', user: 'alice@contoso.example' },
+  expect: {
+    outcome: 'accept',
+    upstreamHeaders: { '@userId': '{claims.oid}', '@clientId': '{claims.azp}', '@scopes': '{claims.scp}' },
+  },
+});

@@ -1,0 +1,26 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'forwarding/spoofed-headers-on-cors-preflight',
+  title: 'never forwards client-sent claim headers on a CORS preflight (OPTIONS) to a protected path',
+  level: 'must',
+  references: [
+    { doc: 'Envoy jwt_authn', section: 'bypass_cors_preflight' },
+    { doc: 'mod_auth_openidc src/oauth.c', section: 'CORS preflight scrub' },
+  ],
+  covers: ['F03'],
+  features: ['claim-headers'],
+  request: (profile) => ({
+    method: 'OPTIONS',
+    tokenIn: 'none',
+    headers: [
+      ['Origin', 'https://app.example'],
+      ['Access-Control-Request-Method', 'GET'],
+      ...Object.values(profile.claimHeaders).map((n): [string, string] => [n, 'admin']),
+    ],
+  }),
+  expect: (profile) => ({
+    outcome: 'either',
+    upstreamHeaders: Object.fromEntries(Object.values(profile.claimHeaders).map((n) => [n, null])),
+  }),
+});

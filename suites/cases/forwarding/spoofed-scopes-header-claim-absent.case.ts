@@ -1,0 +1,13 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'forwarding/spoofed-scopes-header-claim-absent',
+  title: 'removes a client-sent scopes header when the app-only token has no scp to map',
+  level: 'must',
+  references: [{ doc: 'envoyproxy/envoy#35553' }, { doc: 'envoyproxy/envoy PR #46586' }],
+  covers: ['F02'],
+  features: ['claim-headers'],
+  token: { omitClaims: ['scp'] },
+  request: (profile) => ({ headers: [[profile.claimHeaders.scopes, 'Orders.Write']] }),
+  expect: { outcome: 'accept', upstreamHeaders: { '@scopes': null } },
+});

@@ -1,0 +1,16 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'routing/dot-segments-from-anonymous-route',
+  title: 'never serves a protected path reached through dot segments from an anonymous route without a token',
+  level: 'must',
+  references: [{ doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
+  covers: ['X02'],
+  features: [],
+  request: (profile) => {
+    const open = profile.routes.find((r) => r.auth === 'anonymous')?.path.replace(/\*$/, '') ?? '/health';
+    const locked = profile.routes.find((r) => r.auth === 'required')?.path.replace(/\*$/, '') ?? '/api/orders';
+    return { tokenIn: 'none', path: `${open}/..${locked}` };
+  },
+  expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' },
+});

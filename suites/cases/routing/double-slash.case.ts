@@ -1,0 +1,12 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'routing/double-slash',
+  title: 'never serves a protected path written with a leading double slash without a token',
+  level: 'must',
+  references: [{ doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
+  covers: ['X02'],
+  features: [],
+  request: (profile) => ({ tokenIn: 'none', path: `/${profile.routes.find((r) => r.auth === 'required')?.path.replace(/\*$/, '') ?? '/api/orders'}` }),
+  expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' },
+});
