@@ -1,0 +1,18 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'rate-limit/unauthenticated-flood',
+  title: 'refuses a concurrent flood of 50 requests without credentials, none reaching the upstream',
+  level: 'must',
+  references: [{ doc: 'attacks.md §1 G06', section: 'limit before or after auth' }, { doc: 'RFC 6750', section: '3' }],
+  covers: ['G06'],
+  features: [],
+  steps: (profile) => [
+    {
+      request: { tokenIn: 'none' },
+      repeat: 50,
+      concurrent: true,
+      expect: { outcome: 'reject', status: profile.features.includes('unauthenticated-limit') ? [401, 429] : 401, upstream: 'untouched' },
+    },
+  ],
+});
