@@ -9,6 +9,8 @@ export interface WrkOptions {
   path: string;
   /** One bearer token per line; a file with one line is the "same token" mode. */
   tokensFile: string;
+  /** Another Lua script with the same `GATECHECK_WRK` result line, called with `-- scriptArgs` instead of the token pool's. */
+  script?: { file: string; args: string[] };
   durationSeconds: number;
   connections: number;
   threads: number;
@@ -53,11 +55,10 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
     `-c${options.connections}`,
     `-d${options.durationSeconds}s`,
     '--timeout', '5s',
-    '-s', SCRIPT,
+    '-s', options.script?.file ?? SCRIPT,
     options.url,
     '--',
-    options.tokensFile,
-    options.path,
+    ...(options.script?.args ?? [options.tokensFile, options.path]),
   ];
   return new Promise((resolve, reject) => {
     execFile(
