@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   gateway: async () => (await import('./gateway.ts')).gatewayCommand(),
   mint: async () => (await import('./mint.ts')).mintCommand(),
   lint: async () => (await import('./lint.ts')).lintCommand(),
+  export: async () => (await import('./export.ts')).exportCommand(),
 };
 
 /** Errors the user can fix (bad flags, bad files, a busy port) carry an ERR_* code: one line, exit 2, no stack. */

@@ -5,6 +5,7 @@ import {
   loadGatewayConfig,
   parseGatewayConfig,
   startReferenceGateway,
+  targetFromPolicy,
   type GatewayConfig,
 } from '../gateway-under-test/index.ts';
 import { CliError } from './cli-error.ts';
@@ -17,14 +18,30 @@ export function gatewayCommand(): Command {
     .option('--config <file>', 'gateway config, YAML or JSON')
     .option('--idp <url>', 'demo mode: trust tenant contoso of the mock IdP at URL for orders-api')
     .option('--upstream <url>', 'demo mode: where allowed requests go')
+    .option('--apim-policy <file>', 'emulate an Azure APIM policy (needs --upstream; --idp stands in for login.microsoftonline.com)')
+    .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy (needs --upstream; --idp stands in for login.microsoftonline.com)')
     .option('--port <port>', 'public port (overrides the config)')
     .option('--admin-port <port>', 'admin port for /metrics (overrides the config)')
     .option('--workers <n>', 'processes serving the public port (overrides the config)')
     .option('--print-config', 'print the effective config as YAML and exit')
-    .action(async (opts: { config?: string; idp?: string; upstream?: string; port?: string; adminPort?: string; workers?: string; printConfig?: boolean }) => {
+    .action(async (opts: { config?: string; idp?: string; upstream?: string; apimPolicy?: string; apigeePolicy?: string; port?: string; adminPort?: string; workers?: string; printConfig?: boolean }) => {
+      const policyFile = opts.apimPolicy ?? opts.apigeePolicy;
+      if ([opts.config, opts.apimPolicy, opts.apigeePolicy].filter(Boolean).length > 1) throw new CliError('give one of --config, --apim-policy, --apigee-policy');
       if (opts.config && (opts.idp || opts.upstream)) throw new CliError('give either --config or --idp with --upstream, not both');
       let config: GatewayConfig;
-      if (opts.config) {
+      if (policyFile) {
+        if (!opts.upstream) throw new CliError(`${opts.apimPolicy ? '--apim-policy' : '--apigee-policy'} needs --upstream URL`);
+        for (const [flag, value] of [['--idp', opts.idp], ['--upstream', opts.upstream]] as const) {
+          if (value !== undefined && (!/^https?:\/\//i.test(value) || !URL.canParse(value))) throw new CliError(`${flag}: expected an http(s) URL, got "${value}"`);
+        }
+        const target = await targetFromPolicy(policyFile, { upstreamUrl: opts.upstream, authority: opts.idp });
+        const want = opts.apimPolicy ? 'apim' : 'apigee';
+        if (target.emulation.kind !== want) throw new CliError(`${policyFile} is an ${target.emulation.kind === 'apim' ? 'APIM' : 'Apigee'} policy; use --${target.emulation.kind}-policy`);
+        for (const d of target.emulation.diagnostics) {
+          process.stderr.write(`${d.file}:${d.line}: ${d.rule === 'not-emulated' ? `not emulated (${d.checks!.join(', ')})` : d.severity}: ${d.message}\n`);
+        }
+        config = target.config;
+      } else if (opts.config) {
         config = await loadGatewayConfig(opts.config);
       } else if (opts.idp && opts.upstream) {
         for (const [flag, value] of [['--idp', opts.idp], ['--upstream', opts.upstream]] as const) {
@@ -32,7 +49,7 @@ export function gatewayCommand(): Command {
         }
         config = parseGatewayConfig(await demoConfig({ idpUrl: opts.idp, upstreamUrl: opts.upstream }));
       } else {
-        throw new CliError('needs --config FILE, or --idp URL and --upstream URL for demo mode');
+        throw new CliError('needs --config FILE, --apim-policy FILE, --apigee-policy FILE, or --idp URL and --upstream URL for demo mode');
       }
       if (opts.port !== undefined) config = { ...config, listen: { ...config.listen, port: parsePort(opts.port) } };
       if (opts.adminPort !== undefined) {
