@@ -20,7 +20,8 @@ const parser = new XMLParser({
   attributesGroupName: false,
   parseAttributeValue: false,
   parseTagValue: false,
-  trimValues: true,
+  // Not trimmed: a separator=" " attribute is meaningful; text is trimmed after joining.
+  trimValues: false,
   commentPropName: '#comment',
   processEntities: true,
 });
