@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.ts')).runCommand(),
+  matrix: async () => (await import('./matrix.ts')).matrixCommand(),
   idp: async () => (await import('./idp.ts')).idpCommand(),
   gateway: async () => (await import('./gateway.ts')).gatewayCommand(),
   mint: async () => (await import('./mint.ts')).mintCommand(),

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { HarnessError } from '../suites/harness/harness-error.ts';
@@ -6,11 +5,7 @@ import { loadCases } from '../suites/harness/load-cases.ts';
 import type { RunReport } from '../suites/harness/run-report.ts';
 import { runSuite } from '../suites/harness/run-suite.ts';
 import { startTarget } from '../suites/harness/start-target.ts';
-import { consoleReport } from '../suites/report/console-report.ts';
-import { htmlReport } from '../suites/report/html-report.ts';
-import { jsonReport } from '../suites/report/json-report.ts';
-import { junitReport } from '../suites/report/junit-report.ts';
-import { progressReporter } from '../suites/report/progress-reporter.ts';
+import { consoleReport, progressReporter, writeReports } from '../suites/report/index.ts';
 import { CliError } from './cli-error.ts';
 import { parsePort } from './parse-port.ts';
 
@@ -72,19 +67,7 @@ async function run(opts: RunOptions): Promise<number> {
 
   const dir = resolve(opts.report ?? join('reports', report.startedAt.replace(/[:.]/g, '-')));
   const paths = await writeReports(report, dir);
-  process.stdout.write(consoleReport(report, { reportPaths: paths }));
+  process.stdout.write(consoleReport(report, { reportPaths: [paths.json, paths.junit, paths.html] }));
   if (report.summary.error > 0) return 2;
   return report.summary.mustFailed > 0 ? 1 : 0;
-}
-
-/** The machine-readable reports next to each other; returns their paths for the console summary. */
-export async function writeReports(report: RunReport, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [
-    ['report.json', jsonReport(report)],
-    ['junit.xml', junitReport(report)],
-    ['report.html', htmlReport(report)],
-  ];
-  await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text)));
-  return files.map(([name]) => join(dir, name));
 }
