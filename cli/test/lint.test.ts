@@ -162,3 +162,20 @@ describe('gatecheck lint', () => {
     expect(r.err).toContain('ENOENT');
   });
 });
+
+describe('gatecheck gateway --apim-policy / --apigee-policy', () => {
+  test('a policy that cannot be read is one line with file and line, exit 2, and nothing is started', async () => {
+    const r = await gatecheck('gateway', '--apim-policy', join(FIXTURES, 'invalid/unknown-policy.xml'), '--upstream', 'http://127.0.0.1:9');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown-policy\.xml:4: unknown APIM policy <validate-jwtt>/);
+  });
+
+  test('the wrong flag for the policy kind, a missing --upstream, and two policies are usage errors (exit 2)', async () => {
+    const apigee = join(FIXTURES, 'apigee/good-verify-jwt.xml');
+    const wrong = await gatecheck('gateway', '--apim-policy', apigee, '--upstream', 'http://127.0.0.1:9', '--idp', 'http://127.0.0.1:9');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('use --apigee-policy');
+    expect((await gatecheck('gateway', '--apigee-policy', apigee)).err).toContain('needs --upstream');
+    expect((await gatecheck('gateway', '--apigee-policy', apigee, '--apim-policy', apigee, '--upstream', 'http://127.0.0.1:9')).code).toBe(2);
+  });
+});
