@@ -16,6 +16,12 @@ import { SlidingWindowLimiter } from './sliding-window-limiter.ts';
 import { SubscriptionKeys } from './subscription-keys.ts';
 
 /** Never forwarded in either direction (RFC 9110 §7.6.1), plus headers this gateway sets itself. */
+/**
+ * Routes are authorised by the request line's method; an upstream honouring one of these would act on
+ * another method than the one authorised (a GET allowed for Orders.Read becoming a POST), so they never pass.
+ */
+const METHOD_OVERRIDES = new Set(['x-http-method-override', 'x-http-method', 'x-method-override']);
+
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
   'host', 'proxy-authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
@@ -185,6 +191,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
       }
       // Claims-contract headers from the client are dropped on every route, in any case and with `_` for `-`.
       if (reserved.has(lower) || (lower.includes('_') && reserved.has(lower.replaceAll('_', '-')))) continue;
+      if (METHOD_OVERRIDES.has(lower)) continue;
       if (subscriptions && lower === subscriptions.header) {
         subscriptionKey ??= raw[i + 1];
         continue;
