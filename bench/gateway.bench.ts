@@ -292,6 +292,10 @@ export const gatewayBench: BenchGroup = {
       notes.push(`Runs with errors (status ≥ 400 or socket errors), treat their numbers as suspect: ${[...new Set(failures.map(([l]) => l))].join(', ')}.`);
     }
     notes.push(
+      'Topology: wrk → gateway → echo upstream (Node, its own process), all on 127.0.0.1; the reference gateway also runs in its own process. ' +
+        'Each gateway is configured as in gateways.md §2 (HAProxy with the public key as PEM, Apache modules with the JWKS over HTTPS; mod_oauth2 with ssl_verify=false), access logs off.',
+    );
+    notes.push(
       '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +
         'The Apache modules share the Apache pass-through baseline. wrk, the gateways and the Node echo upstream share this machine\'s cores, so compare ratios within one run, not absolute req/s across runs.',
     );

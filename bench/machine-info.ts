@@ -1,12 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 export interface MachineInfo {
   cpu: string;
   cores: number;
   memoryGiB: number;
   os: string;
+  /** 1-minute load average when the run started: other work on a shared machine skews results. */
+  loadAverage: number;
 }
 
 function debianVersion(): string {
@@ -24,18 +26,18 @@ export function machineInfo(): MachineInfo {
     cores: list.length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${debianVersion()}, Linux ${release()}`,
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
-/** First line of a command's output, or undefined when it is not installed. */
+/** First line (or `pattern`'s group) of a command's output, or undefined when it is not installed. */
 export function commandVersion(file: string, args: string[], pattern?: RegExp): string | undefined {
-  try {
-    const out = execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5_000 });
-    const line = out.split('\n').find((l) => l.trim()) ?? '';
-    return pattern ? (pattern.exec(out)?.[1] ?? line) : line;
-  } catch {
-    return undefined;
-  }
+  // spawnSync, not execFileSync: `wrk --version` prints its version and exits 1.
+  const result = spawnSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5_000 });
+  if (result.error) return undefined;
+  const out = `${result.stdout}${result.stderr}`;
+  const line = out.split('\n').find((l) => l.trim())?.trim();
+  return (pattern && pattern.exec(out)?.[1]) || line || undefined;
 }
 
 /** Installed version of a Debian package. */

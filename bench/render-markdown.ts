@@ -8,6 +8,8 @@ export interface BenchRun {
   machine: MachineInfo;
   versions: Record<string, string>;
   reports: BenchReport[];
+  /** 1-minute load average at the end of the run. */
+  loadAverageAtEnd: number;
 }
 
 function markdownTable(table: BenchTable): string {
@@ -47,6 +49,7 @@ export function renderMarkdown(run: BenchRun): string {
     `- CPU: ${machine.cpu}, ${machine.cores} cores`,
     `- Memory: ${machine.memoryGiB} GiB`,
     `- OS: ${machine.os}`,
+    `- Load average (1 min) at start / end: ${machine.loadAverage} / ${run.loadAverageAtEnd} — above the core count means other work shared the CPUs`,
     '',
     '## Versions',
     '',

@@ -2,6 +2,7 @@
 //                          [--tokens 10000] [--reference-workers 1] [--no-write]
 // One run, one load tool (wrk); prints tables and writes docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BenchContext, BenchGroup, BenchReport, BenchSettings } from './bench-group.ts';
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
     ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
     : `node bench/run.ts ${process.argv.slice(2).join(' ')}`.trim();
   const machine = machineInfo();
-  console.log(`${command}\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${settings.durationSeconds} s per measurement, ${settings.connections} connections`);
+  console.log(
+    `${command}\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load ${machine.loadAverage}; ` +
+      `${settings.durationSeconds} s per measurement × ${settings.rounds} round(s), ${settings.connections} connections`,
+  );
 
   const reports: BenchReport[] = [];
   for (const group of groups) {
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
       ),
     ),
     reports,
+    loadAverageAtEnd: Math.round(loadavg()[0] * 100) / 100,
   });
   writeFileSync(OUTPUT, markdown);
   console.log(`\nwrote ${OUTPUT}`);
