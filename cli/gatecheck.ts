@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   mint: async () => (await import('./mint.ts')).mintCommand(),
   lint: async () => (await import('./lint.ts')).lintCommand(),
   export: async () => (await import('./export.ts')).exportCommand(),
+  load: async () => (await import('./load.ts')).loadCommand(),
 };
 
 /** Errors the user can fix (bad flags, bad files, a busy port) carry an ERR_* code: one line, exit 2, no stack. */
