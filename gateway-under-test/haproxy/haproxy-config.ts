@@ -47,7 +47,8 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     '  timeout client 30s',
     '  timeout server 30s',
     '  timeout http-keep-alive 60s',
-    ...(accessLog ? ['  log global', '  option httplog'] : []),
+    // dontlognull: the launcher's readiness probe connects and closes without a request.
+    ...(accessLog ? ['  log global', '  option httplog', '  option dontlognull'] : []),
     '',
     'frontend gatecheck',
     `  bind 127.0.0.1:${input.port}`,
