@@ -1,5 +1,5 @@
 // Usage: node bench/run.ts [--only NAME[,NAME]] [--duration 10s] [--rounds 1] [--connections 32] [--threads 1]
-//                          [--tokens 10000] [--reference-workers 1] [--no-write]
+//                          [--tokens 10000] [--reference-workers 1] [--no-write | --write]
 // One run, one load tool (wrk); prints tables and writes docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         tokens: { type: 'string', default: '10000' },
         'reference-workers': { type: 'string', default: '1' },
         'no-write': { type: 'boolean', default: false },
+        write: { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -123,6 +124,11 @@ async function main(): Promise<void> {
   }
 
   if (values['no-write']) return;
+  // A partial run would replace every other group's results in the shared document.
+  if (only && !values.write) {
+    console.log('\nnot writing docs/benchmarks.md: partial run (--only); add --write to replace it anyway');
+    return;
+  }
   const markdown = renderMarkdown({
     command,
     startedAt,
