@@ -9,6 +9,7 @@ import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
 import { handleInteraction } from './interaction.ts';
 import { buildProvider, mountedCallback } from './provider.ts';
 import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
+import { handleUi } from './ui/ui-routes.ts';
 
 export interface RouterDeps {
   baseUrl: string;
@@ -103,7 +104,8 @@ export function createRouter(deps: RouterDeps) {
     const segments = path.split('/').filter(Boolean);
 
     if (path === '/' && method === 'GET') return sendJson(res, 200, index());
-    if (segments[0] === '_admin') {
+    // The workbench page drives the control API, so it is guarded exactly like it.
+    if (segments[0] === '_admin' || segments[0] === '_ui') {
       if (!adminAllowed(req, deps.adminToken)) {
         return sendJson(res, deps.adminToken ? 401 : 403, {
           error: 'access_denied',
@@ -112,6 +114,7 @@ export function createRouter(deps: RouterDeps) {
             : 'the control API answers loopback callers only; start the mock with --admin-token to expose it',
         }, deps.adminToken ? { 'www-authenticate': 'Bearer realm="gatecheck-admin"' } : {});
       }
+      if (segments[0] === '_ui') return handleUi({ tenants: deps.tenants, state: deps.state }, req, res);
       return deps.admin(req, res);
     }
 
