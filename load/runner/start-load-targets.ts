@@ -48,7 +48,7 @@ export async function referenceLoadConfig(idpUrl: string, upstreamUrl: string, o
     admin: false,
     workers: options.gatewayWorkers ?? 1,
     routes: [{ path: '/pass*', auth: 'anonymous' }, ...(base.routes ?? [])],
-    jwks: { refreshSeconds: options.jwksRefreshSeconds ?? 5, failedRetrySeconds: 1 },
+    jwks: { refreshSeconds: options.jwksRefreshSeconds ?? 5, failedRetrySeconds: Math.min(1, options.jwksRefreshSeconds ?? 5) },
     log: { level: 'silent', accessLog: false },
   };
 }
