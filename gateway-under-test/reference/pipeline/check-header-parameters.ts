@@ -25,6 +25,8 @@ export const checkHeaderParameters: Step = {
       }
     }
     if (h.b64 !== undefined || h.zip !== undefined || h.enc !== undefined) return 'unsupported_header';
+    // `cty` is a string (RFC 7515 §4.1.10); any other type is malformed, or `cty: ["JWT"]` would slip past the nested-token refusal.
+    if (h.cty !== undefined && typeof h.cty !== 'string') return 'malformed_token';
     if (typeof h.cty === 'string' && /^(application\/)?jwt$/i.test(h.cty)) return 'unsupported_header';
     if (h.kid !== undefined && (typeof h.kid !== 'string' || h.kid.length === 0 || h.kid.length > 512)) return 'malformed_token';
     return undefined;
