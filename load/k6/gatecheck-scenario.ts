@@ -62,6 +62,10 @@ function weightedOrder(weights: number[]): number[] {
   return order;
 }
 const order = weightedOrder(pools.map((p) => p.weight));
+// Each pool's own sequence number, derived from the global iteration number so every VU agrees:
+// the n-th request of a pool sends its (n mod size)-th token, as the embedded engine does.
+const perCycle = pools.map((_, i) => order.filter((o) => o === i).length);
+const rank = order.map((pool, i) => order.slice(0, i).filter((o) => o === pool).length);
 
 export const validRefused = new Counter('gatecheck_valid_refused');
 export const badAccepted = new Counter('gatecheck_bad_accepted');
@@ -133,7 +137,8 @@ export function request(): void {
   const n = exec.scenario.iterationInTest;
   const index = order[n % order.length];
   const pool = index >= 0 ? pools[index] : undefined;
-  const params = pool ? { headers: { Authorization: pool.headers[Math.floor(n / order.length) % pool.headers.length] }, tags: { pool: pool.name } } : { tags: { pool: 'none' } };
+  const seq = Math.floor(n / order.length) * (index >= 0 ? perCycle[index] : 0) + rank[n % order.length];
+  const params = pool ? { headers: { Authorization: pool.headers[seq % pool.headers.length] }, tags: { pool: pool.name } } : { tags: { pool: 'none' } };
   const res = http.get(url, params);
   const cls = classify(res.status);
   const expect = pool ? pool.expect : 'accept';
