@@ -15,7 +15,7 @@ import { K6_SCRIPT, k6OperatorManifest, parseScenario, preparePlan, type PoolSou
  */
 const k6 = vi.hoisted(() => ({
   calls: [] as Array<{ method: string; url: string; body?: string; params?: { headers?: Record<string, string> } }>,
-  answer: (_auth: string | undefined) => 200,
+  answer: ((_auth: string | undefined) => 200) as (auth: string | undefined) => number,
   metrics: {} as Record<string, number>,
   checks: [] as boolean[],
   scenario: { name: 'load', iterationInTest: 0 },
