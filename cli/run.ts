@@ -14,6 +14,8 @@ interface RunOptions {
   profile?: string;
   idp?: string;
   upstreamPort?: string;
+  apimPolicy?: string;
+  apigeePolicy?: string;
   only?: string;
   report?: string;
   concurrency: string;
@@ -30,6 +32,8 @@ export function runCommand(): Command {
     .option('--profile <file>', 'target profile (YAML or JSON): what the gateway is configured to enforce')
     .option('--idp <url>', 'a running mock IdP the gateway trusts (default: started in process on the port the profile names)')
     .option('--upstream-port <port>', 'port of the echo upstream your gateway forwards to (URL targets)', '9480')
+    .option('--apim-policy <file>', 'emulate an Azure APIM policy and run the suite against it')
+    .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy and run the suite against it')
     .option('--only <glob>', 'case ids to run, e.g. "claims/*" or "algorithm,keys/unknown-*"')
     .option('--report <dir>', 'where report.json, junit.xml and report.html go (default reports/<timestamp>)')
     .option('--concurrency <n>', 'cases in flight at once (exclusive cases always run alone)', '8')
@@ -49,7 +53,13 @@ async function run(opts: RunOptions): Promise<number> {
     profile: opts.profile,
     idp: opts.idp,
     upstreamPort: opts.upstreamPort === undefined ? undefined : parsePort(opts.upstreamPort, '--upstream-port'),
+    apimPolicy: opts.apimPolicy,
+    apigeePolicy: opts.apigeePolicy,
   });
+  const notEmulated = 'notEmulated' in target ? (target.notEmulated as string[]) : [];
+  if (notEmulated.length) {
+    process.stderr.write(`not emulated (verdicts of cases on these checks do not reflect the real gateway): ${notEmulated.join(', ')}\n`);
+  }
   let report: RunReport;
   const progress = progressReporter({ total: cases.length });
   try {

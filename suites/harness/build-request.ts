@@ -1,5 +1,6 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { RequestSpec } from './define-case.ts';
+import { allowsMethod } from './allows-method.ts';
 
 /** The header every request carries so the echo upstream's log can be tied to it. */
 export const REQUEST_ID_HEADER = 'x-gatecheck-request-id';
@@ -46,7 +47,7 @@ export function buildRequest(spec: RequestSpec, token: string | undefined, profi
 /** The profile's first protected route that takes GET, as a concrete path (`/api/orders*` → `/api/orders`). */
 export function defaultPath(profile: TargetProfile): string {
   const route =
-    profile.routes.find((r) => r.auth === 'required' && !r.rateLimit && (r.methods.includes('GET') || r.methods.includes('*'))) ??
+    profile.routes.find((r) => r.auth === 'required' && !r.rateLimit && allowsMethod(r, 'GET')) ??
     profile.routes.find((r) => r.auth === 'required');
   return route ? routePath(route.path) : '/';
 }

@@ -10,6 +10,7 @@ export type HarnessErrorCode =
   | 'ERR_TARGET_PREFLIGHT'
   | 'ERR_IDP_CONTROL'
   | 'ERR_UNKNOWN_TARGET'
+  | 'ERR_TARGET_POLICY'
   | 'ERR_NO_CASES';
 
 export class HarnessError extends Error {

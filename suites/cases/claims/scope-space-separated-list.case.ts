@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { grantsByScope } from '../../harness/grants-by-scope.ts';
 
 export default defineCase({
   id: 'claims/scope-space-separated-list',
@@ -12,5 +13,6 @@ export default defineCase({
   covers: ['E25'],
   features: [],
   token: { profile: 'entra-v2-user', user: 'bob@contoso.example', claims: { scp: 'Orders.Write Orders.Read' } },
-  expect: { outcome: 'accept', upstream: 'reached' },
+  // A gateway that only reads `roles` (an APIM required-claims rule on roles) must refuse it instead.
+  expect: (profile) => (grantsByScope(profile, 'Orders.Read') ? { outcome: 'accept', upstream: 'reached' } : { outcome: 'reject' }),
 });

@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { allowsMethod } from '../../harness/allows-method.ts';
 
 export default defineCase({
   id: 'entra/delegated-read-scope-on-post',
@@ -8,7 +9,7 @@ export default defineCase({
   covers: ['X09', 'E24'],
   features: [],
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.auth === 'required' && r.methods.includes('POST') && r.require);
+    const route = profile.routes.find((r) => r.auth === 'required' && allowsMethod(r, 'POST') && r.require);
     if (!route) return { skip: 'the profile has no protected POST route with a requirement' };
     return [{ token: { profile: 'entra-v2-user', user: 'bob@contoso.example' }, request: { method: 'POST', path: route.path.replace(/\*$/, '') }, expect: { outcome: 'reject', status: 403, wwwAuthenticate: { error: 'insufficient_scope', scope: true }, upstream: 'untouched' } }];
   },

@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { grantsByScope } from '../../harness/grants-by-scope.ts';
 
 export default defineCase({
   id: 'entra/delegated-scope-without-role',
@@ -11,5 +12,6 @@ export default defineCase({
   covers: ['X09'],
   features: [],
   token: { profile: 'entra-v2-user', user: 'bob@contoso.example' },
-  expect: { outcome: 'accept', upstream: 'reached' },
+  // A gateway that only reads `roles` (an APIM required-claims rule on roles) must refuse it instead.
+  expect: (profile) => (grantsByScope(profile, 'Orders.Read') ? { outcome: 'accept', upstream: 'reached' } : { outcome: 'reject' }),
 });

@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { allowsMethod } from '../../harness/allows-method.ts';
 
 export default defineCase({
   id: 'forwarding/authorization-not-forwarded',
@@ -11,7 +12,7 @@ export default defineCase({
   covers: ['F08'],
   features: [],
   expect: (profile) => {
-    const route = profile.routes.find((r) => r.auth === 'required' && r.methods.includes('GET'));
+    const route = profile.routes.find((r) => r.auth === 'required' && allowsMethod(r, 'GET'));
     return { outcome: 'accept', upstreamHeaders: { authorization: route?.forwardAuthorization ? /^bearer /i : null } };
   },
 });

@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { allowsMethod } from '../../harness/allows-method.ts';
 
 export default defineCase({
   id: 'forwarding/spoofed-headers-on-anonymous-route',
@@ -11,7 +12,7 @@ export default defineCase({
   covers: ['F03'],
   features: ['claim-headers'],
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.auth === 'anonymous' && (r.methods.includes('GET') || r.methods.includes('*')));
+    const route = profile.routes.find((r) => r.auth === 'anonymous' && allowsMethod(r, 'GET'));
     if (!route) return { skip: 'the profile has no anonymous GET route' };
     const names = Object.values(profile.claimHeaders);
     return [

@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { allowsMethod } from '../../harness/allows-method.ts';
 
 export default defineCase({
   id: 'rate-limit/burst-cut-off',
@@ -12,7 +13,7 @@ export default defineCase({
   features: ['rate-limit'],
   exclusive: true,
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.rateLimit && r.auth === 'required' && r.methods.includes('GET'));
+    const route = profile.routes.find((r) => r.rateLimit && r.auth === 'required' && allowsMethod(r, 'GET'));
     const limit = route?.rateLimit ? profile.rateLimits[route.rateLimit] : undefined;
     if (!route || !limit) return { skip: 'no protected GET route with a rate limit' };
     if (limit.limit > 200) return { skip: `a limit of ${limit.limit} is too high to exhaust in a conformance run` };

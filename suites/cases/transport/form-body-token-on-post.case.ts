@@ -1,4 +1,5 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { allowsMethod } from '../../harness/allows-method.ts';
 
 export default defineCase({
   id: 'transport/form-body-token-on-post',
@@ -11,7 +12,7 @@ export default defineCase({
   covers: ['A09'],
   features: [],
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.auth === 'required' && r.methods.includes('POST'));
+    const route = profile.routes.find((r) => r.auth === 'required' && allowsMethod(r, 'POST'));
     if (!route) return { skip: 'the profile has no protected POST route' };
     const path = route.path.replace(/\*$/, '');
     return [
