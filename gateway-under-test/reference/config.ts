@@ -219,6 +219,19 @@ export const gatewayConfigSchema = z
     /** `X-Gatecheck-Reason` on responses: for conformance runs only, never for untrusted clients. */
     exposeReason: z.boolean().default(false),
     maxHeaderBytes: z.number().int().min(1024).default(16_384),
+    /**
+     * Slow or stalled clients (slowloris): the request head must arrive within `headersTimeoutMs` and the
+     * whole request within `requestTimeoutMs` (0 = no limit), else 408 and the connection closes; Node
+     * checks every `checkIntervalMs`. Node's own defaults (60 s, checked every 30 s) let a held-open
+     * partial request keep its socket for up to 90 s.
+     */
+    http: z
+      .strictObject({
+        headersTimeoutMs: z.number().int().positive().default(20_000),
+        requestTimeoutMs: z.number().int().min(0).default(300_000),
+        checkIntervalMs: z.number().int().positive().default(1_000),
+      })
+      .prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -227,6 +240,9 @@ export const gatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.http.requestTimeoutMs !== 0 && cfg.http.headersTimeoutMs > cfg.http.requestTimeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['http', 'headersTimeoutMs'], message: 'must not exceed http.requestTimeoutMs' });
+    }
     if (cfg.token.checkAudience && cfg.audiences.length === 0 && cfg.issuers.some((i) => !i.audiences)) {
       ctx.addIssue({ code: 'custom', path: ['audiences'], message: 'at least one audience (or token.checkAudience: false)' });
     }

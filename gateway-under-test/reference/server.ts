@@ -303,7 +303,12 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     );
   }
 
-  const server = createServer({ maxHeaderSize: config.maxHeaderBytes }, (req, res) => {
+  const server = createServer({
+    maxHeaderSize: config.maxHeaderBytes,
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: config.http.checkIntervalMs,
+  }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger.error({ event: 'handler_failed', error: (err as Error).message }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal_server_error"}');
