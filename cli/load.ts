@@ -8,6 +8,7 @@ import {
   formatLoadSummary,
   k6OperatorManifest,
   K6_SCRIPT,
+  LOAD_TARGET_NAMES,
   loadHtmlReport,
   loadPng,
   loadProgress,
@@ -100,6 +101,8 @@ async function load(opts: LoadOptions): Promise<number> {
   const scenario = applyOverrides(loadScenario(opts.scenario), opts);
   const targets = opts.compare ? opts.compare.split(',').map((t) => t.trim()).filter(Boolean) : [opts.target];
   if (targets.length === 0) throw new CliError('--compare: expected target names separated by commas');
+  const unknown = targets.find((t) => !/^https?:\/\//i.test(t) && !(LOAD_TARGET_NAMES as readonly string[]).includes(t));
+  if (unknown) throw new CliError(`unknown target "${unknown}"; use one of ${LOAD_TARGET_NAMES.join(', ')} or an http(s) URL`);
   if (opts.engine === 'k6' && targets.length > 1) throw new CliError('--compare runs the embedded engine only');
   if (opts.k6Manifest && opts.engine !== 'k6') throw new CliError('--k6-manifest needs --engine k6');
   const k6 = opts.engine === 'k6' && !opts.k6Manifest ? findPeerBinary('k6') : undefined;
