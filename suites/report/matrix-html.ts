@@ -1,17 +1,36 @@
 import type { MatrixReport, Verdict } from '../harness/run-report.ts';
-import { html } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 import { htmlPage } from './html-page.ts';
-import { matrixRows } from './matrix-rows.ts';
+import { matrixRows, type MatrixRow } from './matrix-rows.ts';
 import { reportCss } from './report-css.ts';
-import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, levelLabel, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
-/** Hides rows where every target passed, so the differences between gateways stand out. */
+/**
+ * Hides rows where every target passed (so the differences between gateways stand out), filters by
+ * text and sorts; like report.html it only reads data-* attributes and moves existing rows.
+ */
 const matrixScript = `
 (() => {
   const toggle = document.getElementById('only-differences');
+  const text = document.getElementById('m-text');
+  const sort = document.getElementById('m-sort');
   const rows = Array.from(document.querySelectorAll('tr[data-all-pass]'));
-  const apply = () => rows.forEach((tr) => { tr.hidden = toggle.checked && tr.dataset.allPass === 'true'; });
+  const key = (tr) => tr.cells[0].dataset;
+  const orders = {
+    suite: (a, b) => key(a).index - key(b).index,
+    worst: (a, b) => key(a).worst - key(b).worst || key(a).index - key(b).index,
+    id: (a, b) => (key(a).id < key(b).id ? -1 : key(a).id > key(b).id ? 1 : 0),
+  };
+  const apply = () => {
+    const needle = text.value.trim().toLowerCase();
+    rows.forEach((tr) => { tr.hidden = (toggle.checked && tr.dataset.allPass === 'true') || (needle !== '' && !key(tr).search.includes(needle)); });
+  };
   toggle.addEventListener('change', apply);
+  text.addEventListener('input', apply);
+  sort.addEventListener('change', () => {
+    const body = rows[0] && rows[0].parentNode;
+    if (body) rows.slice().sort(orders[sort.value] || orders.suite).forEach((tr) => body.appendChild(tr));
+  });
   apply();
 })();
 `;
@@ -36,7 +55,9 @@ export function matrixHtml(matrix: MatrixReport): string {
 <h1>gatecheck matrix</h1>
 <div class="muted">started ${matrix.startedAt} · ${targets.length} targets · ${rows.length} cases ·
   ${VERDICTS.map((v) => html`<span class="v-${v}">${verdictStyle[v].mark} ${v}</span> `)}</div>
-<p><label><input type="checkbox" id="only-differences"> only cases that did not pass everywhere</label></p>
+<p><label><input type="checkbox" id="only-differences"> only cases that did not pass everywhere</label>
+  · <label>sort <select id="m-sort"><option value="suite">suite order</option><option value="worst">worst first</option><option value="id">id</option></select></label>
+  · <input type="search" id="m-text" placeholder="search id, title, findings…" aria-label="search"></p>
 <table class="matrix">
   <thead><tr><th>case</th><th>level</th>${matrix.runs.map(
     (run, i) => html`<th title="${run.target.baseUrl}">${targets[i]}</th>`,
@@ -45,8 +66,8 @@ export function matrixHtml(matrix: MatrixReport): string {
     ${summaries}
     ${mustRow}
     ${rows.map(
-      (row) => html`<tr data-all-pass="${String(row.cells.every((c) => c?.verdict === 'pass'))}">
-      <td><span class="mono">${row.id}</span><div class="muted">${row.title}</div></td>
+      (row, index) => html`<tr data-all-pass="${String(row.cells.every((c) => c?.verdict === 'pass'))}">
+      <td data-index="${index}" data-id="${row.id}" data-worst="${Math.min(...row.cells.map((c) => (c ? verdictSeverity[c.verdict] : 9)))}" data-search="${searchText(row, targets)}"><span class="mono">${row.id}</span><div class="muted">${row.title}</div>${cellDetails(row, targets)}</td>
       <td><span class="badge lvl-${row.level}">${levelLabel(row.level)}</span></td>
       ${row.cells.map((c) =>
         c
@@ -59,6 +80,21 @@ export function matrixHtml(matrix: MatrixReport): string {
   </tbody>
 </table>`;
   return htmlPage({ title: 'gatecheck matrix', css: reportCss, script: matrixScript, body });
+}
+
+/** Per-target evidence in the page itself: a hover title is unreachable by keyboard, touch and print. */
+function cellDetails(row: MatrixRow, targets: string[]): SafeHtml | string {
+  if (row.cells.every((c) => !c || c.verdict === 'pass')) return '';
+  return html`<details class="muted"><summary>details</summary><ul class="findings">${row.cells.map((c, i) =>
+    c ? html`<li><b>${targets[i]}</b>: <span class="v-${c.verdict}">${verdictStyle[c.verdict].mark} ${c.verdict}</span>${[c.skipReason ?? c.errorMessage, ...c.steps.flatMap((s) => s.findings).slice(0, 5)].filter(Boolean).map((f) => html` · ${f}`)}</li>` : html`<li><b>${targets[i]}</b>: not run</li>`,
+  )}</ul></details>`;
+}
+
+function searchText(row: MatrixRow, targets: string[]): string {
+  return [row.id, row.title, ...row.cells.flatMap((c, i) => (c ? [targets[i], c.verdict, c.skipReason, c.errorMessage, ...c.steps.flatMap((s) => s.findings)] : []))]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
 }
 
 function cellTitle(verdict: Verdict, findings: string[], reason: string | undefined): string {
