@@ -1,6 +1,6 @@
 'use strict';
 // The workbench's only script. Tokens, claims and kids are attacker-controlled, so every value reaches
-// the page through textContent or a form value, never as markup (there is no innerHTML here).
+// the page through textContent or a form value, never parsed as markup.
 (() => {
   const $ = (id) => document.getElementById(id);
   const state = { tenants: [], meta: null, variants: [], tenant: '', variantRecipe: '', logKey: '', dirKey: '' };
