@@ -88,7 +88,7 @@ export function loadCommand(): Command {
     .option('--compare <targets>', 'run against several targets back to back and print ratios, e.g. reference,haproxy')
     .option('--idp <url>', 'a running mock IdP (gatecheck idp) the target trusts; default: one in process')
     .option('--admin-token <token>', "the mock IdP's control API token, if it has one")
-    .option('--gateway-workers <n>', 'reference gateway worker processes (1 = in this process)', '1')
+    .option('--gateway-workers <n>', 'reference gateway worker processes; 1 serves it from this process, sharing the engine\'s event loop', '2')
     .option('--k6-manifest <file>', 'with --engine k6: write a k6-operator TestRun + ConfigMap instead of running k6')
     .action(async (opts: LoadOptions) => {
       process.exitCode = await load(opts);

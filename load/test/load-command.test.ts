@@ -48,7 +48,7 @@ describe('gatecheck load', () => {
     }));
     const json = join(dir, 'result.json');
     const html = join(dir, 'report.html');
-    const r = await gatecheck('load', '--scenario', scenario, '--json', json, '--html', html);
+    const r = await gatecheck('load', '--scenario', scenario, '--gateway-workers', '1', '--json', json, '--html', html);
     expect(r.err).not.toMatch(/unexpected error/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/tiny → http:\/\/127\.0\.0\.1:\d+/);
