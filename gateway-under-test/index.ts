@@ -39,3 +39,5 @@ export {
   type PolicyCheck,
   type LintRule,
 } from './reference/policies/index.ts';
+export { ADAPTERS } from './adapters.ts';
+export type { AdapterInput, GatewayAdapter, StartedAdapter } from './adapters/gateway-adapter.ts';

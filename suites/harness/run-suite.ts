@@ -70,7 +70,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
     tool: { name: 'gatecheck', version: pkg.version },
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    target: { name: options.target.name, baseUrl: options.target.baseUrl, profile: options.target.profile },
+    target: { name: options.target.name, baseUrl: options.target.baseUrl, profile: options.target.profile, ...(options.target.logs ? { logs: options.target.logs() } : {}) },
     summary,
     cases,
   };

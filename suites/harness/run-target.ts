@@ -13,6 +13,8 @@ export interface RunTarget {
   profile: TargetProfile;
   idp: IdpDriver;
   upstream: EchoUpstream;
+  /** The gateway's own log lines (real gateways), read into the report before the target stops. */
+  logs?: () => string[];
   /** Stops whatever this target started (never a server it was only pointed at). */
   stop(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { HarnessError } from './harness-error.ts';
 import { loadTargetProfile } from './load-target-profile.ts';
 import type { RunTarget } from './run-target.ts';
+import { ADAPTERS } from '../../gateway-under-test/index.ts';
+import { startAdapterTarget } from './start-adapter-target.ts';
 import { startEmbeddedReference } from './start-embedded-reference.ts';
 import { startRemoteTarget } from './start-remote-target.ts';
 
@@ -12,10 +14,12 @@ export interface TargetSpec {
   /** A running mock IdP; otherwise one is started in process. */
   idp?: string;
   upstreamPort?: number;
+  /** Real gateways: keep their logs here after stop. */
+  logsDir?: string;
 }
 
-/** Names `--target` understands besides a URL. The real-gateway launchers (issue 6) will join here. */
-export const TARGET_NAMES = ['reference'] as const;
+/** Names `--target` understands besides a URL: the embedded reference and every real-gateway adapter. */
+export const TARGET_NAMES = ['reference', ...Object.keys(ADAPTERS)];
 
 /** `--target`/`--profile`/`--idp` → a started target. Bad input is a HarnessError with one clear line. */
 export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
@@ -24,6 +28,11 @@ export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
     if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', '--profile applies to a URL target; the reference gateway generates its own profile from its config');
     if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', '--idp applies to a URL target; the embedded reference gateway starts its own mock IdP');
     return startEmbeddedReference();
+  }
+  if (Object.hasOwn(ADAPTERS, name)) {
+    if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', `--profile applies to a URL target; ${name} declares its own profile`);
+    if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', `--idp applies to a URL target; ${name} starts its own HTTPS mock IdP`);
+    return startAdapterTarget(name, { logsDir: spec.logsDir });
   }
   if (/^https?:\/\//i.test(name)) {
     if (!spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', `--target ${name} needs --profile FILE describing what the gateway enforces (see README, "Testing your own gateway")`);

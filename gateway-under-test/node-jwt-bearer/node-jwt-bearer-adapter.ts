@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AdapterInput, GatewayAdapter } from '../adapters/gateway-adapter.ts';
+import { ordersProfile } from '../adapters/orders-profile.ts';
+import { tailLogs } from '../adapters/tail-logs.ts';
+import { startGatewayProcess } from '../process/start-gateway-process.ts';
+import type { TargetProfile } from '../target.ts';
+import type { NodeJwtBearerConfig } from './node-jwt-bearer-server.ts';
+
+const SERVER = fileURLToPath(new URL('./node-jwt-bearer-server.ts', import.meta.url));
+
+function profile(input: AdapterInput): TargetProfile {
+  return ordersProfile({
+    name: 'node-jwt-bearer',
+    issuer: input.issuer,
+    audience: input.audience,
+    keySource: 'jwks',
+    jwksUri: input.jwksUri,
+    // jose's jwtVerify under the library: exp optional unless required, kid absent → the single
+    // matching key, or an error when several keys could match.
+    token: { requireExp: false, kidAbsent: 'reject' },
+    // The library's default clockTolerance.
+    clockSkewSeconds: 5,
+    // jose's remote JWKS: 10 min cache, refetch on an unknown kid at most every 30 s.
+    jwks: { refreshSeconds: 600, unknownKidCooldownSeconds: 30, staleIfErrorSeconds: 0 },
+    // The library reads the token from the header, the access_token query parameter and a form body.
+    tokenLocations: ['header', 'query', 'body'],
+    features: ['rfc6750-challenges', 'jwks-refresh-on-unknown-kid', 'query-token', 'form-body-token'],
+  });
+}
+
+/** express 5 + express-oauth2-jwt-bearer 1.10 (gateways.md §2d) as a child process. */
+export const nodeJwtBearerAdapter: GatewayAdapter = {
+  name: 'node-jwt-bearer',
+  binary: 'node',
+  requiredFiles: [],
+  profile,
+  async start(input) {
+    const declared = profile(input);
+    const gateway = await startGatewayProcess({
+      name: 'node-jwt-bearer',
+      binary: input.binary ?? process.execPath,
+      logsDir: input.logsDir,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: input.caFile, NODE_OPTIONS: '' },
+      prepare(dir, port) {
+        const config: NodeJwtBearerConfig = { port, upstream: input.upstream, issuer: input.issuer, audience: input.audience, jwksUri: input.jwksUri, routes: declared.routes };
+        const file = join(dir.conf, 'config.json');
+        writeFileSync(file, JSON.stringify(config, null, 2));
+        return [SERVER, file];
+      },
+    });
+    return { url: gateway.url, pid: gateway.pid, port: gateway.port, profile: declared, logs: () => tailLogs(gateway.logs), stop: () => gateway.stop() };
+  },
+};
