@@ -166,7 +166,22 @@ export function controlEvent(): void {
 
 export default request;
 
-/** Machine-readable summary beside k6's own console output. */
+interface SummaryData {
+  metrics: Record<string, { values: Record<string, number> } | undefined>;
+}
+
+/**
+ * Machine-readable summary in a file, and a short one on stdout (returning handleSummary replaces
+ * k6's own end-of-test text; jslib's textSummary would need a remote import).
+ */
 export function handleSummary(data: unknown): Record<string, string> {
-  return { [__ENV.GATECHECK_SUMMARY || 'k6-summary.json']: JSON.stringify(data, null, 2) };
+  const m = (data as SummaryData).metrics ?? {};
+  const v = (name: string, stat: string) => m[name]?.values[stat] ?? 0;
+  const lines = [
+    `gatecheck ${scenario.name} → ${url}`,
+    `  requests ${v('http_reqs', 'count')} (${v('http_reqs', 'rate').toFixed(1)}/s), dropped iterations ${v('dropped_iterations', 'count')}`,
+    `  latency p50 ${v('http_req_duration', 'med').toFixed(2)} ms, p99 ${v('http_req_duration', 'p(99)').toFixed(2)} ms, max ${v('http_req_duration', 'max').toFixed(2)} ms`,
+    `  valid refused ${v('gatecheck_valid_refused', 'count')}, bad accepted ${v('gatecheck_bad_accepted', 'count')}, error rate ${v('gatecheck_errors', 'rate').toFixed(6)}`,
+  ];
+  return { stdout: `${lines.join('\n')}\n`, [__ENV.GATECHECK_SUMMARY || 'k6-summary.json']: JSON.stringify(data, null, 2) };
 }

@@ -136,7 +136,9 @@ describe(`k6 script${stubNote}`, () => {
       ['POST', 'http://127.0.0.1:7/_admin/tenants/contoso/keys/rotate', '{}'],
       ['PUT', 'http://127.0.0.1:7/_admin/tenants/contoso/faults/jwks', JSON.stringify({ kind: 'down', forSeconds: 1 })],
     ]);
-    expect(Object.keys(script.handleSummary({}))).toEqual(['k6-summary.json']);
+    const summary = script.handleSummary({ metrics: { gatecheck_bad_accepted: { values: { count: 3 } } } });
+    expect(Object.keys(summary).sort()).toEqual(['k6-summary.json', 'stdout']);
+    expect(summary.stdout).toContain('bad accepted 3');
   });
 
   it('closed model and saturation: constant VUs; rising arrival-rate stages that abort when p99 breaks', async () => {
