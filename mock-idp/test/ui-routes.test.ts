@@ -73,7 +73,7 @@ describe('POST /_ui/api/explain', () => {
     const { token } = await idp.mint({ tenant: 'contoso', key: 'none' });
     const res = await post('/_ui/api/explain', JSON.stringify({ token, tenant: 'contoso' }));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { verdict: unknown; header: unknown };
     expect(body.verdict).toMatchObject({ outcome: 'reject', reason: 'alg_not_allowed' });
     expect(body.header).toEqual({ typ: 'JWT', alg: 'none', kid: idp.keys('contoso').primary().kid });
   });
