@@ -51,7 +51,7 @@ function grade(expect: LoadPool['expect'], cls: ResponseClass): Outcome {
   return cls;
 }
 
-export function summarize(h: Histogram): LatencySummary {
+function summarize(h: Histogram): LatencySummary {
   const ms = (us: number) => Math.round(us) / 1000;
   if (h.totalCount === 0) return { count: 0, minMs: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0 };
   return {
