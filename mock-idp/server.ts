@@ -41,6 +41,23 @@ function isLoopback(address: string | undefined): boolean {
   return !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
 }
 
+/**
+ * Loopback is not a trust boundary against the browser on the same machine: any web page can POST to
+ * 127.0.0.1 (a simple request needs no CORS preflight) or reach it through DNS rebinding. Browsers name
+ * the page in `Origin` on every cross-origin POST and keep the attacker's host in `Host`; tools such as
+ * the harness, curl and MSAL send neither, so refusing both costs them nothing.
+ */
+function foreignBrowserRequest(req: IncomingMessage, baseUrl: string): string | undefined {
+  const own = new URL(baseUrl);
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== own.origin) return `requests from the web page at ${origin} may not use the control API`;
+  const host = req.headers.host;
+  if (host !== undefined && host !== own.host && !/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i.test(host)) {
+    return `the control API answers for its own host only, not "${host}"`;
+  }
+  return undefined;
+}
+
 function adminAllowed(req: IncomingMessage, token: string | undefined): boolean {
   if (!token) return isLoopback(req.socket.remoteAddress);
   const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
@@ -98,6 +115,10 @@ export function createRouter(deps: RouterDeps) {
   }
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // An absolute-form target such as `http://[` is legal on the wire but not a URL: the caller's 400, not our 500.
+    if (!URL.canParse(req.url ?? '/', deps.baseUrl)) {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'the request target is not a valid URL' });
+    }
     const url = new URL(req.url ?? '/', deps.baseUrl);
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -114,6 +135,8 @@ export function createRouter(deps: RouterDeps) {
             : 'the control API answers loopback callers only; start the mock with --admin-token to expose it',
         }, deps.adminToken ? { 'www-authenticate': 'Bearer realm="gatecheck-admin"' } : {});
       }
+      const foreign = foreignBrowserRequest(req, deps.baseUrl);
+      if (foreign) return sendJson(res, 403, { error: 'access_denied', error_description: foreign });
       if (segments[0] === '_ui') return handleUi({ tenants: deps.tenants, state: deps.state }, req, res);
       return deps.admin(req, res);
     }
@@ -123,6 +146,10 @@ export function createRouter(deps: RouterDeps) {
     if (segment && MULTI_TENANT.has(segment.toLowerCase())) {
       if (method === 'GET' && sub === '/discovery/instance') {
         const authority = url.searchParams.get('authorization_endpoint');
+        // Entra answers an authority it can't parse with 400 invalid_instance (AADSTS50049), not a server error.
+        if (authority && !URL.canParse(authority)) {
+          return sendJson(res, 400, entraErrorBody(50049, 'invalid_instance', 'Unknown or invalid instance.'));
+        }
         const tenantSegment = authority ? new URL(authority).pathname.split('/')[1] : 'common';
         return sendJson(res, 200, instanceDiscoveryDocument(
           url.host,
@@ -138,7 +165,12 @@ export function createRouter(deps: RouterDeps) {
         `The multi-tenant '${segment}' endpoints of this mock serve discovery documents and keys only; use a tenant's own endpoints (${deps.tenants.map((t) => t.tenant.name).join(', ')}) for ${sub}.`));
     }
 
-    const rt = segment ? findTenant(deps.tenants, decodeURIComponent(segment)) : undefined;
+    const decoded = segment ? safeDecode(segment) : undefined;
+    if (segment && decoded === undefined) {
+      // Broken percent-encoding (`/%E0/…`) names no tenant: Entra's 400 for a malformed tenant, not a 500 from decodeURIComponent.
+      return sendJson(res, 400, entraErrorBody(900023, 'invalid_request', `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`));
+    }
+    const rt = decoded ? findTenant(deps.tenants, decoded) : undefined;
     if (!rt) {
       if (!segment) return sendJson(res, 404, { error: 'not_found', error_description: `no route for ${method} ${path}` });
       return sendJson(res, 400, entraErrorBody(90002, 'invalid_tenant',
@@ -168,4 +200,12 @@ export function createRouter(deps: RouterDeps) {
     }
     return handle(req, res, `/${segment}`);
   };
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

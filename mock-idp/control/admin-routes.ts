@@ -42,7 +42,10 @@ export async function handleAdmin(ctx: AdminContext, req: IncomingMessage, res: 
     sendJson(res, body.status ?? 200, body.json);
   } catch (e) {
     if (e instanceof AdminError) {
-      sendJson(res, e.status, e.body ?? { error: e.error, error_description: e.message, ...(e.field !== undefined ? { field: e.field } : {}) }, e.status === 405 ? { allow: e.field ?? '' } : {});
+      // A 413 leaves the rest of the body unread on the socket: close it, or the next request on this
+      // keep-alive connection is parsed as body bytes and hangs until the server times it out.
+      const extra: Record<string, string> = e.status === 405 ? { allow: e.field ?? '' } : e.status === 413 ? { connection: 'close' } : {};
+      sendJson(res, e.status, e.body ?? { error: e.error, error_description: e.message, ...(e.field !== undefined ? { field: e.field } : {}) }, extra);
     } else if (e instanceof MintError) {
       const status = e.code === 'ERR_MINT_NO_KEY' ? 409 : 400;
       sendJson(res, status, { error: status === 409 ? 'conflict' : 'invalid_request', error_description: e.message, field: e.field, code: e.code });
