@@ -14,6 +14,7 @@ function describe(idp: MockIdp, readyMs: number, opts: { adminToken?: string }):
   }
   lines.push('', `  index        ${idp.url}/`);
   lines.push(`  control API  ${idp.url}/_admin (${opts.adminToken ? 'admin token required' : 'loopback callers only'})`);
+  if (!opts.adminToken) lines.push(`  workbench    ${idp.url}/_ui (mint, decode and explain tokens, rotate keys, set faults)`);
   if (idp.caPath) lines.push(`  CA cert      ${idp.caPath}  (trust it: NODE_EXTRA_CA_CERTS=${idp.caPath})`);
   lines.push('', 'Stop with Ctrl+C.');
   return lines.join('\n');
