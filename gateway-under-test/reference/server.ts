@@ -225,7 +225,11 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     let bufferedBody: Buffer | null = null;
     if (config.token.locations.body && hasBody && method !== 'GET' && method !== 'HEAD' && contentType.toLowerCase().startsWith(FORM)) {
       bufferedBody = await readBody(req, MAX_FORM_BYTES);
-      if (bufferedBody === null) return reject(x, 'malformed_authorization');
+      if (bufferedBody === null) {
+        // The rest of the body stays unread, so the connection can't be reused: answer, then close it.
+        res.setHeader('connection', 'close');
+        return reject(x, 'malformed_authorization');
+      }
       formBody = bufferedBody.toString('utf8');
     }
 
@@ -360,8 +364,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Not req.destroy(): that reset the socket before the 400 could be written (the client saw no answer).
+        req.removeAllListeners('data');
+        req.pause();
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);

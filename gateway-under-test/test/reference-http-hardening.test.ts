@@ -93,6 +93,35 @@ describe('reference gateway HTTP front under malformed requests (RFC 9112, attac
   });
 });
 
+describe('reference gateway HTTP front with form-body tokens enabled (RFC 6750 §2.2)', () => {
+  it('answers a form body over 64 KiB with a clean 400 and Connection: close (it used to reset the socket with no answer)', async () => {
+    const config = parseGatewayConfig({
+      listen: { port: 0 },
+      admin: false,
+      issuers: [{ issuer: ISS, keys: [key.jwk] }],
+      audiences: [AUD],
+      routes: [{ path: '/*' }],
+      upstream: { url: upstream.url },
+      log: { level: 'silent', accessLog: false },
+      token: { locations: { body: true } },
+    });
+    const bodyGw = createReferenceServer(config);
+    try {
+      await bodyGw.runtime.start();
+      const bodyPort = await listen(bodyGw.server, '127.0.0.1', 0);
+      const body = `access_token=${'a'.repeat(100_000)}`;
+      const r = await rawExchange(bodyPort, `POST /form HTTP/1.1\r\nHost: gw\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      expect(r.status).toBe(400);
+      expect(r.text).toMatch(/\r\nconnection: close\r\n/i);
+      expect(r.text).toMatch(/error="invalid_request"/);
+      const ok = await rawExchange(bodyPort, `POST /form HTTP/1.1\r\nHost: gw\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${token.length + 13}\r\nConnection: close\r\n\r\naccess_token=${token}`);
+      expect(ok.status).toBe(200);
+    } finally {
+      await bodyGw.close();
+    }
+  });
+});
+
 describe('reference gateway HTTP front under slow clients (slowloris)', () => {
   it('answers 408 to a request head held open, for 40 such connections at once, while serving others', async () => {
     const held = Array.from({ length: 40 }, () => rawExchange(port, 'GET /a HTTP/1.1\r\nHost: gw\r\nX-Partial: ', { maxMs: 10_000 }));
