@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createRunDir, type RunDir } from './create-run-dir.ts';
 import { GatewayStartError } from './errors.ts';
 import { freePort } from './free-port.ts';
+import { listenerOwnedBy } from './listener-owned-by.ts';
 import { waitForPort } from './wait-for-port.ts';
 
 export interface GatewayProcessSpec {
@@ -96,11 +97,19 @@ export async function startGatewayProcess(spec: GatewayProcessSpec): Promise<Run
       const pid = child.pid;
       if (pid !== undefined) liveGroups.add(pid);
       const open = await waitForPort(port, { timeoutMs: spec.readyTimeoutMs ?? 15_000, abort: () => exit !== undefined });
-      // Someone else may own a port we picked: our process then dies right after the port "opened".
-      if (open) await sleep(100);
-      if (open && exit === undefined && pid !== undefined) {
+      // Another process may have taken the port we picked, and its listener answers our probe:
+      // only a listening socket held by our own process means ready.
+      let owned = open && pid !== undefined ? listenerOwnedBy(pid, port) : false;
+      for (let check = 0; open && owned === false && exit === undefined && check < 40; check++) {
+        await sleep(50);
+        owned = listenerOwnedBy(pid!, port);
+      }
+      if (open && owned !== false && exit === undefined && pid !== undefined) {
         return running(dir, port, pid, exited, () => exit !== undefined);
       }
+      // Decided before the kill below, which sets `exit` itself.
+      const taken = open && exit === undefined;
+      const reason = exit ? `exited with ${exit}` : taken ? 'the port is held by another process' : 'port never opened';
       if (pid !== undefined) {
         signalGroup(pid, 'SIGKILL');
         await Promise.race([exited, sleep(3_000)]);
@@ -108,10 +117,10 @@ export async function startGatewayProcess(spec: GatewayProcessSpec): Promise<Run
       }
       const logs = tail(outputFile);
       lastError = new GatewayStartError(
-        `${spec.name} (${spec.binary}) did not start on 127.0.0.1:${port}: ${exit ? `exited with ${exit}` : 'port never opened'}\n${logs}`,
+        `${spec.name} (${spec.binary}) did not start on 127.0.0.1:${port}: ${reason}\n${logs}`,
         logs,
       );
-      if (fixedPort || !BIND_CONFLICT.test(logs)) break;
+      if (fixedPort || !(taken || BIND_CONFLICT.test(logs))) break;
     }
   } catch (error) {
     removeRunDir(dir);

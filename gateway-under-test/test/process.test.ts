@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { haproxyConfig } from '../haproxy/haproxy-config.ts';
 import { LauncherConfigError, GatewayStartError, PeerBinaryMissingError } from '../process/errors.ts';
@@ -36,6 +37,18 @@ describe('gateway launchers', () => {
     });
     await expect(start).rejects.toThrow(GatewayStartError);
     await expect(start).rejects.toThrow(/exited with code 3[\s\S]*config line 3: nonsense/);
+  });
+
+  test('a port answered by someone else\'s listener is not mistaken for our gateway being ready', async () => {
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    const { port } = squatter.address() as { port: number };
+    try {
+      const start = startGatewayProcess({ name: 'never-listens', binary: '/bin/sh', port, prepare: () => ['-c', 'sleep 30'] });
+      await expect(start).rejects.toThrow(/held by another process/);
+    } finally {
+      squatter.close();
+    }
   });
 
   test('a missing peer binary fails instead of skipping when GATECHECK_REQUIRE_PEERS=1', () => {
