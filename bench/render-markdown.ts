@@ -41,7 +41,7 @@ export function renderMarkdown(run: BenchRun): string {
     run.command,
     '```',
     '',
-    `Each measurement: ${settings.durationSeconds} s × ${settings.rounds} round(s) (interleaved; means shown), ${settings.connections} connections, ${settings.threads} wrk thread(s), after a 1 s warm-up per target. ` +
+    `wrk measurements (gateway group): ${settings.durationSeconds} s × ${settings.rounds} round(s) (interleaved; means shown), ${settings.connections} connections, ${settings.threads} wrk thread(s), after a 1 s warm-up per target. ` +
       `Token pool for the distinct-token mode: ${settings.tokens.toLocaleString('en-US')} RS256 tokens.`,
     '',
     '## Machine',
