@@ -6,8 +6,8 @@ import type { TargetProfile } from '../target.ts';
 /**
  * The profile's issuer, audience and per-route role/scope rules as Apache authorization: the auth
  * module's claim provider (`claim` for mod_auth_openidc, `oauth2_claim` for mod_oauth2) combined with
- * authz_core's `method` and `expr` providers. A space-separated `scp` is matched with a regex, since
- * `name:value` compares the whole string (or any element of an array).
+ * authz_core's `method` and `expr` providers. `name:value` compares the whole string (or any element
+ * of an array), so mod_auth_openidc matches a space-separated `scp` with its `name~regex` form.
  */
 export function apacheRouteRequirements(profile: TargetProfile, provider: 'claim' | 'oauth2_claim'): string[] {
   if (profile.issuers.length !== 1) throw new LauncherConfigError('profile.issuers', 'exactly one issuer');
@@ -23,7 +23,9 @@ export function apacheRouteRequirements(profile: TargetProfile, provider: 'claim
     const grants = req
       ? req.values.flatMap((v) =>
           req.claims.map((c) =>
-            c === 'scp'
+            // mod_oauth2 has no regex claim match (only whole value or array element): a
+            // space-separated scp grants only when it holds exactly this one scope.
+            c === 'scp' && provider === 'claim'
               ? `      Require ${provider} ${checkConfigValue('claim', c)}~(^|[[:space:]])${regexLiteral(checkConfigValue('value', v))}([[:space:]]|$)`
               : `      Require ${provider} ${checkConfigValue('claim', c)}:${checkConfigValue('value', v)}`,
           ),

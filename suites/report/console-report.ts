@@ -1,4 +1,5 @@
 import type { CaseResult, RunReport, StepResult, Verdict } from '../harness/run-report.ts';
+import { curlCommand } from './curl-command.ts';
 import { describeExpectation } from './describe-expectation.ts';
 import { describeObservation } from './describe-observation.ts';
 import { paint, type Paint } from './paint.ts';
@@ -80,6 +81,8 @@ function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
     if (result.verdict === 'fail' && result.references.length > 0) {
       lines.push(`${detail}${c('gray', 'references:')} ${printable(result.references.map(referenceText).join('; '))}`);
     }
+    const failing = explaining.find(({ step }) => step.verdict === 'fail');
+    if (failing) lines.push(`${detail}${c('gray', 'reproduce:')} ${printable(curlCommand(failing.step.observation.request))}`);
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 import type { Reference } from '../harness/define-case.ts';
 import type { CaseResult, Observation, RunReport, StepResult, Verdict } from '../harness/run-report.ts';
 import { describeExpectation } from './describe-expectation.ts';
+import { curlCommand } from './curl-command.ts';
 import { describeObservation } from './describe-observation.ts';
 import { groupByCategory } from './group-by-category.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -161,6 +162,7 @@ function stepHtml(step: StepResult, index: number, count: number, startedAt: str
     <div><b>Response</b><pre>${responseText(o)}</pre></div>
     <div><b>Upstream</b><pre>${upstreamText(o)}</pre></div>
   </div>
+  ${step.verdict === 'fail' ? html`<div><b>Reproduce</b><pre>${curlCommand(o.request)}</pre></div>` : ''}
 </div>`;
 }
 

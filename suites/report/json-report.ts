@@ -1,4 +1,5 @@
 import type { RunReport } from '../harness/run-report.ts';
+import { curlCommand } from './curl-command.ts';
 import { redactSecrets } from './redact-secrets.ts';
 
 /**
@@ -7,7 +8,18 @@ import { redactSecrets } from './redact-secrets.ts';
  * and lose the expectation, so it becomes `{ "regexp": source, "flags": flags }` (see report.schema.json).
  */
 export function jsonReport(report: RunReport): string {
-  return JSON.stringify(redactSecrets(report), jsonReplacer, 2) + '\n';
+  return JSON.stringify(redactSecrets(withCurl(report)), jsonReplacer, 2) + '\n';
+}
+
+/** Failing steps carry the request as a `curl` command, so a vendor can reproduce it by hand. */
+function withCurl(report: RunReport): RunReport {
+  return {
+    ...report,
+    cases: report.cases.map((c) => ({
+      ...c,
+      steps: c.steps.map((s) => (s.verdict === 'fail' ? { ...s, curl: curlCommand(s.observation.request) } : s)),
+    })),
+  };
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -1,0 +1,52 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
+import { curlCommand } from '../report/curl-command.ts';
+
+const hasCurl = (() => {
+  try {
+    execFileSync('curl', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('curl reproduction line', () => {
+  let upstream: EchoUpstream;
+  beforeAll(async () => {
+    upstream = await startEchoUpstream();
+  });
+  afterAll(() => upstream.close());
+
+  it('keeps the raw path, header order, duplicates and quotes, and drops gatecheck bookkeeping', () => {
+    const line = curlCommand({
+      method: 'GET',
+      url: 'http://127.0.0.1:1/api/../orders?a=1',
+      headers: [['authorization', "Bearer it's"], ['authorization', 'Bearer two'], ['x-gatecheck-request-id', 'abc']],
+    });
+    expect(line).toBe(`curl -sS -i --path-as-is -X GET -H 'authorization: Bearer it'\\''s' -H 'authorization: Bearer two' 'http://127.0.0.1:1/api/../orders?a=1'`);
+  });
+
+  it('writes control characters as $\'…\' escapes instead of raw bytes', () => {
+    expect(curlCommand({ method: 'POST', url: 'http://x/', headers: [], body: "a\r\nb'" })).toContain(`--data-binary $'a\\x0d\\x0ab\\''`);
+  });
+
+  it.skipIf(!hasCurl)('replays byte for byte when run through bash: same method, path, headers and body reach the server', async () => {
+    const line = curlCommand({
+      method: 'POST',
+      url: `${upstream.url}/api/./orders?x=1`,
+      headers: [['authorization', 'Bearer a.b.c'], ['x-note', "quote ' and $HOME"], ['content-type', 'text/plain']],
+      body: 'hello',
+    });
+    // Async: the echo upstream answering curl lives in this very process.
+    await promisify(execFile)('bash', ['-c', `${line} -o /dev/null`], { timeout: 10_000 });
+    const [seen] = upstream.received();
+    expect(seen.method).toBe('POST');
+    expect(seen.path).toBe('/api/./orders?x=1');
+    expect(seen.headers['x-note']).toBe("quote ' and $HOME");
+    expect(seen.headers.authorization).toBe('Bearer a.b.c');
+    expect(seen.headers['content-length']).toBe('5');
+  });
+});
