@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import { startEchoUpstream, type EchoUpstream } from '../../../suites/harness/echo-upstream.ts';
 import { startTestIssuer, type TestIssuer, type TokenSpec } from '../../../suites/harness/test-issuer.ts';
@@ -6,6 +8,17 @@ import type { PeerForTests } from '../../process/peer-for-tests.ts';
 import type { RunningGateway } from '../../process/start-gateway-process.ts';
 
 const PASS = '/pass';
+
+/** The tail of every log the gateway wrote: a failing peer test in CI must explain itself. */
+function logTail(dir: string): string {
+  try {
+    return readdirSync(dir)
+      .map((file) => `--- ${file}\n${readFileSync(join(dir, file), 'utf8').split('\n').slice(-30).join('\n')}`)
+      .join('\n');
+  } catch {
+    return `(no logs in ${dir})`;
+  }
+}
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Refusals every peer gateway must get right, whatever its status codes. */
@@ -51,6 +64,8 @@ export function describePeerGateway(
     function ready(ctx: TestContext): { issuer: TestIssuer; upstream: EchoUpstream; gateway: RunningGateway } {
       ctx.skip(peer.skipReason !== undefined, peer.skipReason);
       if (!issuer || !upstream || !gateway) throw new Error(`${name} did not start (see beforeAll)`);
+      const logs = gateway.logs;
+      ctx.onTestFailed(() => console.error(`${name} logs:\n${logTail(logs)}`));
       upstream.clear();
       return { issuer, upstream, gateway };
     }
