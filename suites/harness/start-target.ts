@@ -4,6 +4,7 @@ import type { RunTarget } from './run-target.ts';
 import { ADAPTERS } from '../../gateway-under-test/index.ts';
 import { startAdapterTarget } from './start-adapter-target.ts';
 import { startEmbeddedReference } from './start-embedded-reference.ts';
+import { startPolicyTarget } from './start-policy-target.ts';
 import { startRemoteTarget } from './start-remote-target.ts';
 
 export interface TargetSpec {
@@ -16,6 +17,9 @@ export interface TargetSpec {
   upstreamPort?: number;
   /** Real gateways: keep their logs here after stop. */
   logsDir?: string;
+  /** An APIM or Apigee policy file to emulate instead of a target. */
+  apimPolicy?: string;
+  apigeePolicy?: string;
 }
 
 /** Names `--target` understands besides a URL: the embedded reference and every real-gateway adapter. */
@@ -24,6 +28,14 @@ export const TARGET_NAMES = ['reference', ...Object.keys(ADAPTERS)];
 /** `--target`/`--profile`/`--idp` → a started target. Bad input is a HarnessError with one clear line. */
 export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
   const name = spec.target ?? 'reference';
+  const policy = spec.apimPolicy ?? spec.apigeePolicy;
+  if (policy) {
+    if (spec.apimPolicy && spec.apigeePolicy) throw new HarnessError('ERR_TARGET_POLICY', 'give one of --apim-policy and --apigee-policy');
+    if (name !== 'reference' || spec.profile || spec.idp) {
+      throw new HarnessError('ERR_TARGET_POLICY', 'a policy is emulated by the embedded reference gateway; --target, --profile and --idp do not apply');
+    }
+    return startPolicyTarget({ file: policy, kind: spec.apimPolicy ? 'apim' : 'apigee' });
+  }
   if (name === 'reference') {
     if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', '--profile applies to a URL target; the reference gateway generates its own profile from its config');
     if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', '--idp applies to a URL target; the embedded reference gateway starts its own mock IdP');
