@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,7 @@ export type { MintResult, TokenRecipe, ResolvedTokenRecipe } from './mint/token-
 export type { Fault, FaultRequest, Endpoint } from './control/fault-schema.ts';
 export type { KeyStore } from './keys/key-store.ts';
 export { ControlState } from './control/control-state.ts';
+export { createLocalTls, type LocalTls } from './keys/local-tls.ts';
 export { VARIANTS, findVariant, type TokenVariant } from './mint/variants.ts';
 export { MintError } from './mint/mint-error.ts';
 export { TokenRecipeSchema } from './mint/token-recipe.ts';
@@ -122,8 +124,18 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       res.end(JSON.stringify(entraErrorBody(50000, 'server_error', `The mock failed to handle the request: ${e.message}`)));
     });
   };
-  const tls = config.tls ? await createLocalTls({ dir: config.tlsDir }) : undefined;
-  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createHttpServer(onRequest);
+  const tls = config.tls ? await createLocalTls() : undefined;
+  let caPath: string | undefined;
+  /** A temp dir this instance made for the CA file, removed on close; a --tls-dir is the user's to keep. */
+  let ownTlsDir: string | undefined;
+  if (tls) {
+    ownTlsDir = config.tlsDir ? undefined : mkdtempSync(join(tmpdir(), 'gatecheck-tls-'));
+    const dir = config.tlsDir ?? ownTlsDir!;
+    mkdirSync(dir, { recursive: true });
+    caPath = join(dir, 'ca.crt');
+    writeFileSync(caPath, tls.caPem);
+  }
+  const server = tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, onRequest) : createHttpServer(onRequest);
   // Faults such as `timeout` hold requests open; nothing else should keep a socket alive for long.
   server.keepAliveTimeout = 5_000;
   await listen(server, config.port, config.host);
@@ -160,7 +172,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
     return {
       url: baseUrl,
       tenants: runtimes.map(info),
-      caPath: tls?.caPath,
+      caPath,
       caPem: tls?.caPem,
       tenant: (ref) => info(lookup(ref)),
       keys: (ref) => lookup(ref).keys,
@@ -170,6 +182,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       close: () =>
         new Promise<void>((resolve) => {
           control.close();
+          if (ownTlsDir) rmSync(ownTlsDir, { recursive: true, force: true });
           server.close(() => resolve());
           server.closeAllConnections();
         }),

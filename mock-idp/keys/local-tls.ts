@@ -1,15 +1,12 @@
 import { randomBytes, webcrypto } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { x509 } from './x509.ts';
 
 export interface LocalTls {
-  key: string;
-  cert: string;
+  /** Server key and certificate (PEM) for 127.0.0.1, localhost and the extra hosts. */
+  keyPem: string;
+  certPem: string;
+  /** The trust anchor to hand to clients: NODE_EXTRA_CA_CERTS, OIDCCABundlePath and friends. */
   caPem: string;
-  /** Where the CA certificate was written, for NODE_EXTRA_CA_CERTS, OIDCCABundlePath and friends. */
-  caPath: string;
 }
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -27,7 +24,7 @@ function serial(): string {
  * A throw-away certificate authority and a server certificate for 127.0.0.1, localhost and `hosts`.
  * mod_auth_openidc refuses plain-http JWKS URIs, so the mock needs real TLS that peers can be told to trust.
  */
-export async function createLocalTls({ dir, hosts = [] }: { dir?: string; hosts?: string[] } = {}): Promise<LocalTls> {
+export async function createLocalTls({ hosts = [] }: { hosts?: string[] } = {}): Promise<LocalTls> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   type Keys = x509.X509CertificateCreateSelfSignedParams['keys'];
   const gen = () => webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']) as unknown as Promise<Keys>;
@@ -67,11 +64,6 @@ export async function createLocalTls({ dir, hosts = [] }: { dir?: string; hosts?
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const target = dir ?? mkdtempSync(join(tmpdir(), 'gatecheck-tls-'));
-  mkdirSync(target, { recursive: true });
-  const caPem = ca.toString('pem');
-  const caPath = join(target, 'ca.crt');
-  writeFileSync(caPath, caPem);
-  const key = pkcs8Pem(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey as unknown as webcrypto.CryptoKey));
-  return { key, cert: leaf.toString('pem'), caPem, caPath };
+  const keyPem = pkcs8Pem(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey as unknown as webcrypto.CryptoKey));
+  return { keyPem, certPem: leaf.toString('pem'), caPem: ca.toString('pem') };
 }

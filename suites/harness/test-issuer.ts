@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, type JWTPayload } from 'jose';
-import { createLocalTls } from './local-tls.ts';
+import { createLocalTls } from '../../mock-idp/index.ts';
 
 export interface TestIssuerOptions {
   issuer?: string;
