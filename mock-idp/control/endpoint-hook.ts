@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSigningKey, type SigningKey } from '../keys/signing-key.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import type { ControlState } from './control-state.ts';
+import { entraErrorBody } from '../entra/entra-error.ts';
 import type { Endpoint, Fault } from './fault-schema.ts';
 
 /**
@@ -34,7 +34,7 @@ export async function beforeEndpoint(
 async function applyFault(state: ControlState, runtime: TenantRuntime, fault: Fault, res: ServerResponse): Promise<boolean> {
   switch (fault.kind) {
     case 'down':
-      send(res, 503, 'application/json; charset=utf-8', JSON.stringify(transientError()), { 'Retry-After': '5' });
+      send(res, 503, 'application/json; charset=utf-8', JSON.stringify(entraErrorBody(90033, 'temporarily_unavailable', 'A transient error has occurred. Please try again.')), { 'Retry-After': '5' });
       return true;
     case 'timeout':
       state.hold(res);
@@ -68,18 +68,6 @@ async function applyFault(state: ControlState, runtime: TenantRuntime, fault: Fa
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
   res.end(body);
-}
-
-/** Entra's answer to a transient outage (AADSTS90033). */
-function transientError(): Record<string, unknown> {
-  return {
-    error: 'temporarily_unavailable',
-    error_description: 'AADSTS90033: A transient error has occurred. Please try again.',
-    error_codes: [90033],
-    timestamp: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    trace_id: randomUUID(),
-    correlation_id: randomUUID(),
-  };
 }
 
 const impostors = new WeakMap<KeyStore, Promise<SigningKey>>();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 /** The AADSTS codes the mock emits (entra-docs reference-error-codes.md). */
 export type EntraErrorCode =
   | 50000 | 70003 | 70008 | 70011 | 90002 | 500011 | 700016 | 700022 | 700027 | 900144 | 1002012
-  | 7000215 | 7000218 | 65001 | 50011 | 50049 | 900023;
+  | 7000215 | 7000218 | 65001 | 50011 | 50049 | 900023 | 90033;
 
 export interface EntraErrorBody {
   error: string;
