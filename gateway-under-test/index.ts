@@ -41,3 +41,6 @@ export {
 } from './reference/policies/index.ts';
 export { ADAPTERS } from './adapters.ts';
 export type { AdapterInput, GatewayAdapter, StartedAdapter } from './adapters/gateway-adapter.ts';
+export { CONTAINER_ADAPTERS } from './containers/container-adapters.ts';
+export { ContainerUnavailableError } from './containers/container-unavailable-error.ts';
+export { dockerUnavailableReason } from './containers/start-container-gateway.ts';

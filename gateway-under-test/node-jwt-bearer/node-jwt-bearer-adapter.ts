@@ -24,9 +24,10 @@ function profile(input: AdapterInput): TargetProfile {
     clockSkewSeconds: 5,
     // jose's remote JWKS: 10 min cache, refetch on an unknown kid at most every 30 s.
     jwks: { refreshSeconds: 600, unknownKidCooldownSeconds: 30, staleIfErrorSeconds: 0 },
-    // The library reads the token from the header, the access_token query parameter and a form body.
-    tokenLocations: ['header', 'query', 'body'],
-    features: ['rfc6750-challenges', 'jwks-refresh-on-unknown-kid', 'query-token', 'form-body-token'],
+    // The library reads the token from the header and the access_token query parameter; a form body
+    // only when the app mounts a body parser, which this one (like the README's) does not.
+    tokenLocations: ['header', 'query'],
+    features: ['rfc6750-challenges', 'jwks-refresh-on-unknown-kid', 'query-token'],
   });
 }
 

@@ -45,17 +45,25 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
     return runCase(c, ctx);
   };
   try {
-    await preflight(ctx);
-    const exclusive: LoadedCase[] = [];
-    const shared: LoadedCase[] = [];
-    for (const c of options.cases) (runsAlone(c, ctx) ? exclusive : shared).push(c);
+    const reason = options.target.unavailable;
+    if (reason) {
+      for (const c of options.cases) {
+        const def = c.definition;
+        record({ id: c.id, category: c.category, title: def?.title ?? c.id, level: def?.level ?? 'must', references: def?.references ?? [], covers: def?.covers ?? [], verdict: 'skipped', skipReason: reason, steps: [], durationMs: 0 });
+      }
+    } else {
+      await preflight(ctx);
+      const exclusive: LoadedCase[] = [];
+      const shared: LoadedCase[] = [];
+      for (const c of options.cases) (runsAlone(c, ctx) ? exclusive : shared).push(c);
 
-    let next = 0;
-    const worker = async () => {
-      while (next < shared.length) record(await start(shared[next++]));
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
-    for (const c of exclusive) record(await start(c));
+      let next = 0;
+      const worker = async () => {
+        while (next < shared.length) record(await start(shared[next++]));
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, worker));
+      for (const c of exclusive) record(await start(c));
+    }
   } finally {
     await dispatcher.close();
   }

@@ -15,6 +15,8 @@ export interface RunTarget {
   upstream: EchoUpstream;
   /** The gateway's own log lines (real gateways), read into the report before the target stops. */
   logs?: () => string[];
+  /** Set when the target cannot run here (a container target without a Docker engine): every case is skipped with this reason. */
+  unavailable?: string;
   /** Stops whatever this target started (never a server it was only pointed at). */
   stop(): Promise<void>;
 }

@@ -1,9 +1,15 @@
-import { ADAPTERS, DEMO_AUDIENCE, type AdapterInput } from '../../gateway-under-test/index.ts';
+import { ADAPTERS, CONTAINER_ADAPTERS, ContainerUnavailableError, DEMO_AUDIENCE, type AdapterInput } from '../../gateway-under-test/index.ts';
 import { createMockIdp } from '../../mock-idp/index.ts';
 import { startEchoUpstream } from './echo-upstream.ts';
 import { HarnessError } from './harness-error.ts';
 import { idpDriver } from './idp-driver.ts';
 import type { RunTarget } from './run-target.ts';
+
+/** A started real gateway; pid and port let tests prove that stop() left nothing behind. */
+export interface AdapterRunTarget extends RunTarget {
+  pid: number;
+  port: number;
+}
 
 export interface AdapterTargetOptions {
   /** Keep the gateway's logs in this directory after stop. */
@@ -16,8 +22,8 @@ export interface AdapterTargetOptions {
  * contoso and orders-api. Gateways that fetch the mock's JWKS see its faults and rotations; HAProxy
  * gets the published keys as PEM files at start, so for it those cases are skipped.
  */
-export async function startAdapterTarget(name: string, options: AdapterTargetOptions = {}): Promise<RunTarget> {
-  const adapter = ADAPTERS[name];
+export async function startAdapterTarget(name: string, options: AdapterTargetOptions = {}): Promise<AdapterRunTarget> {
+  const adapter = Object.hasOwn(ADAPTERS, name) ? ADAPTERS[name] : Object.hasOwn(CONTAINER_ADAPTERS, name) ? CONTAINER_ADAPTERS[name] : undefined;
   if (!adapter) throw new HarnessError('ERR_UNKNOWN_TARGET', `unknown target "${name}"`);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -43,6 +49,10 @@ export async function startAdapterTarget(name: string, options: AdapterTargetOpt
     try {
       gateway = await adapter.start(input);
     } catch (e) {
+      // A container target that cannot run here is reported, case by case, as skipped with the reason.
+      if (e instanceof ContainerUnavailableError) {
+        return { name, baseUrl: 'about:unavailable', pid: 0, port: 0, profile: adapter.profile(input), idp: idpDriver(idp, 'contoso'), upstream, unavailable: e.message, stop: stopAll };
+      }
       throw new HarnessError('ERR_TARGET_UNREACHABLE', `${name} did not start: ${(e as Error).message}`);
     }
     stops.push(() => gateway.stop());
@@ -51,6 +61,8 @@ export async function startAdapterTarget(name: string, options: AdapterTargetOpt
     return {
       name,
       baseUrl: gateway.url,
+      pid: gateway.pid,
+      port: gateway.port,
       profile: { ...gateway.profile, features },
       idp: idpDriver(idp, 'contoso'),
       upstream,

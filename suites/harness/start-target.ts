@@ -1,7 +1,7 @@
 import { HarnessError } from './harness-error.ts';
 import { loadTargetProfile } from './load-target-profile.ts';
 import type { RunTarget } from './run-target.ts';
-import { ADAPTERS } from '../../gateway-under-test/index.ts';
+import { ADAPTERS, CONTAINER_ADAPTERS } from '../../gateway-under-test/index.ts';
 import { startAdapterTarget } from './start-adapter-target.ts';
 import { startEmbeddedReference } from './start-embedded-reference.ts';
 import { startPolicyTarget } from './start-policy-target.ts';
@@ -23,7 +23,7 @@ export interface TargetSpec {
 }
 
 /** Names `--target` understands besides a URL: the embedded reference and every real-gateway adapter. */
-export const TARGET_NAMES = ['reference', ...Object.keys(ADAPTERS)];
+export const TARGET_NAMES = ['reference', ...Object.keys(ADAPTERS), ...Object.keys(CONTAINER_ADAPTERS)];
 
 /** `--target`/`--profile`/`--idp` → a started target. Bad input is a HarnessError with one clear line. */
 export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
@@ -41,7 +41,7 @@ export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
     if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', '--idp applies to a URL target; the embedded reference gateway starts its own mock IdP');
     return startEmbeddedReference();
   }
-  if (Object.hasOwn(ADAPTERS, name)) {
+  if (Object.hasOwn(ADAPTERS, name) || Object.hasOwn(CONTAINER_ADAPTERS, name)) {
     if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', `--profile applies to a URL target; ${name} declares its own profile`);
     if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', `--idp applies to a URL target; ${name} starts its own HTTPS mock IdP`);
     return startAdapterTarget(name, { logsDir: spec.logsDir });
