@@ -8,12 +8,10 @@ import { resolveMockIdpConfig, MockIdpConfigError, type MockIdpConfig } from './
 import { ControlState } from './control/control-state.ts';
 import { createLocalTls } from './keys/local-tls.ts';
 import type { KeyStore } from './keys/key-store.ts';
-import { createRouter } from './server.ts';
+import { createRouter, preloadRouter } from './server.ts';
 import { createTenantRuntime, findTenant, type TenantRuntime } from './tenant-runtime.ts';
 import { loadTenants } from './tenants/load-tenants.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
-import { handleAdmin } from './control/admin-routes.ts';
-import { mintWithTenants } from './mint/mint-with-tenants.ts';
 import type { MintResult, TokenRecipe } from './mint/token-recipe.ts';
 
 export { MockIdpConfigError, type MockIdpConfig } from './config.ts';
@@ -153,7 +151,8 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       })),
     );
     if (config.saveKeysDir) saveKeys(config.saveKeysDir, runtimes);
-    const mint = (recipe: TokenRecipe) => mintWithTenants(runtimes, recipe);
+    // The forge and the control API load on first use (start-up time); see preloadRouter.
+    const mint = async (recipe: TokenRecipe) => (await import('./mint/mint-with-tenants.ts')).mintWithTenants(runtimes, recipe);
     const lookup = (ref: string) => {
       const rt = findTenant(runtimes, ref);
       if (!rt) throw new MockIdpConfigError(`unknown tenant "${ref}"; known: ${runtimes.map((r) => r.tenant.name).join(', ')}`);
@@ -166,8 +165,10 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       state: control,
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
       adminToken: config.adminToken,
-      admin: (req, res) => handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
+      admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
     });
+    // Warm what loads on first use while nobody is asking yet; a failure resurfaces at that first use.
+    void Promise.all([preloadRouter(), import('./control/admin-routes.ts'), import('./mint/mint-with-tenants.ts')]).catch(() => undefined);
 
     return {
       url: baseUrl,

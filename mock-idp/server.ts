@@ -6,10 +6,23 @@ import type { ControlState } from './control/control-state.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
 import { instanceDiscoveryDocument, v1DiscoveryDocument, v2DiscoveryDocument } from './entra/discovery-documents.ts';
 import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
-import { handleInteraction } from './interaction.ts';
-import { buildProvider, mountedCallback } from './provider.ts';
+import type { mountedCallback } from './provider.ts';
 import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
-import { handleUi } from './ui/ui-routes.ts';
+
+/**
+ * oidc-provider (with Koa), the workbench and the headless sign-in load on first use: they are most of
+ * the mock's start-up time, and discovery and keys, which gateways ask for first, need none of them.
+ * `preloadRouter()` warms them in the background once the mock is listening.
+ */
+const lazy = {
+  provider: () => import('./provider.ts'),
+  interaction: () => import('./interaction.ts'),
+  ui: () => import('./ui/ui-routes.ts'),
+};
+
+export async function preloadRouter(): Promise<void> {
+  await Promise.all(Object.values(lazy).map((load) => load()));
+}
 
 export interface RouterDeps {
   baseUrl: string;
@@ -72,9 +85,10 @@ function adminAllowed(req: IncomingMessage, token: string | undefined): boolean 
  */
 export function createRouter(deps: RouterDeps) {
   const providers = new Map<string, { version: number; provider: Provider; handle: ReturnType<typeof mountedCallback> }>();
-  const providerFor = (rt: TenantRuntime) => {
+  const providerFor = async (rt: TenantRuntime) => {
     let entry = providers.get(rt.tenant.id);
     if (!entry || entry.version !== rt.keys.version) {
+      const { buildProvider, mountedCallback } = await lazy.provider();
       const provider = buildProvider(rt, deps.idTokenLifetimeSeconds);
       entry = { version: rt.keys.version, provider, handle: mountedCallback(provider) };
       providers.set(rt.tenant.id, entry);
@@ -137,7 +151,7 @@ export function createRouter(deps: RouterDeps) {
       }
       const foreign = foreignBrowserRequest(req, deps.baseUrl);
       if (foreign) return sendJson(res, 403, { error: 'access_denied', error_description: foreign });
-      if (segments[0] === '_ui') return handleUi({ tenants: deps.tenants, state: deps.state }, req, res);
+      if (segments[0] === '_ui') return (await lazy.ui()).handleUi({ tenants: deps.tenants, state: deps.state }, req, res);
       return deps.admin(req, res);
     }
 
@@ -193,10 +207,10 @@ export function createRouter(deps: RouterDeps) {
     }
     if (sub === '/oauth2/v2.0/token' && (await endpoint(rt, 'token', req, res))) return;
 
-    const { provider, handle } = providerFor(rt);
+    const { provider, handle } = await providerFor(rt);
     if (method === 'GET' && rest[0] === 'interaction' && rest.length === 2) {
       req.url = req.url!.slice(`/${segment}`.length);
-      return handleInteraction(provider, rt, req, res);
+      return (await lazy.interaction()).handleInteraction(provider, rt, req, res);
     }
     return handle(req, res, `/${segment}`);
   };
