@@ -128,6 +128,37 @@ export function createRouter(deps: RouterDeps) {
     return beforeEndpoint(deps.state, rt, kind, req, res);
   }
 
+  /**
+   * The attacker's server for jku/x5u injection: `/_attacker/{tenant}/jwks.json` publishes the tenant's
+   * attacker keys (which sign the forged tokens) and `…/cert.pem` their certificate. A gateway that
+   * follows the header fetches from here; the request log counts it under `attacker`.
+   */
+  function attackerListener(segments: string[], req: IncomingMessage, res: ServerResponse): void {
+    const rt = segments[1] ? findTenant(deps.tenants, segments[1]) : undefined;
+    if (!rt || segments.length !== 3 || !['jwks.json', 'cert.pem'].includes(segments[2])) {
+      return sendJson(res, 404, { error: 'not_found', error_description: 'the attacker listener serves /_attacker/{tenant}/jwks.json and /_attacker/{tenant}/cert.pem' });
+    }
+    deps.state.requests.record({
+      tenant: rt.tenant.name,
+      tenantId: rt.tenant.id,
+      endpoint: 'attacker',
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0],
+      at: Date.now(),
+    });
+    const attackers = rt.keys.list().filter((k) => k.state === 'attacker');
+    if (segments[2] === 'cert.pem') {
+      res.writeHead(200, { 'content-type': 'application/x-pem-file', 'cache-control': 'no-store' });
+      res.end(attackers.map((k) => k.certificatePem).join(''));
+      return;
+    }
+    // A real attacker serves its key under whatever kid its token claims, the victim's included.
+    const kids = rt.keys.published().map((k) => k.kid);
+    return sendJson(res, 200, {
+      keys: attackers.flatMap((k) => [k.publicJwk(), ...kids.map((kid) => ({ ...k.publicJwk(), kid, x5t: kid }))]),
+    });
+  }
+
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // An absolute-form target such as `http://[` is legal on the wire but not a URL: the caller's 400, not our 500.
     if (!URL.canParse(req.url ?? '/', deps.baseUrl)) {
@@ -154,6 +185,8 @@ export function createRouter(deps: RouterDeps) {
       if (segments[0] === '_ui') return (await lazy.ui()).handleUi({ tenants: deps.tenants, state: deps.state }, req, res);
       return deps.admin(req, res);
     }
+
+    if (segments[0] === '_attacker') return attackerListener(segments, req, res);
 
     const [segment, ...rest] = segments;
     const sub = `/${rest.join('/')}`;

@@ -10,7 +10,7 @@ import { findVariant, VARIANTS } from '../mint/variants.ts';
 import { findTenant, type TenantRuntime } from '../tenant-runtime.ts';
 import { AdminError } from './admin-error.ts';
 import type { ControlState } from './control-state.ts';
-import { ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, type Endpoint } from './fault-schema.ts';
+import { ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, LOGGED_ENDPOINTS, LoggedEndpointSchema, type Endpoint } from './fault-schema.ts';
 
 export interface AdminContext {
   state: ControlState;
@@ -30,7 +30,7 @@ const RotateSchema = z.strictObject({
   /** How long the replaced key stays published as `previous`; absent = until the next rotation. */
   overlapSeconds: z.number().positive().max(30 * 86_400).optional(),
 });
-const RequestsQuerySchema = z.strictObject({ tenant: z.string().min(1).optional(), endpoint: EndpointSchema.optional() });
+const RequestsQuerySchema = z.strictObject({ tenant: z.string().min(1).optional(), endpoint: LoggedEndpointSchema.optional() });
 
 /**
  * Every `/_admin/…` request (the router has already checked loopback or the admin token). JSON in and
@@ -86,7 +86,7 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     const query = parse(RequestsQuerySchema, Object.fromEntries(url.searchParams), 'query.');
     const tenantId = query.tenant ? tenantOr404(ctx, query.tenant).tenant.id : undefined;
     const requests = ctx.state.requests.list({ tenant: tenantId, endpoint: query.endpoint });
-    const counts = Object.fromEntries(ENDPOINTS.map((e) => [e, requests.filter((r) => r.endpoint === e).length]));
+    const counts = Object.fromEntries(LOGGED_ENDPOINTS.map((e) => [e, requests.filter((r) => r.endpoint === e).length]));
     return {
       json: {
         count: requests.length,

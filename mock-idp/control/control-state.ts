@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { Endpoint, Fault, FaultRequest } from './fault-schema.ts';
+import type { Endpoint, Fault, FaultRequest, LoggedEndpoint } from './fault-schema.ts';
 
 export interface RecordedRequest {
   tenant: string;
   tenantId: string;
-  endpoint: Endpoint;
+  endpoint: LoggedEndpoint;
   method: string;
   path: string;
   /** Milliseconds since the epoch (wall clock, not the tenant's shifted clock). */
@@ -24,7 +24,7 @@ export class RequestLog {
   }
 
   /** `tenant` matches the tenant's name or GUID. */
-  list(filter: { tenant?: string; endpoint?: Endpoint } = {}): RecordedRequest[] {
+  list(filter: { tenant?: string; endpoint?: LoggedEndpoint } = {}): RecordedRequest[] {
     return this.#entries.filter(
       (e) =>
         (!filter.tenant || e.tenant === filter.tenant || e.tenantId === filter.tenant) &&
@@ -32,7 +32,7 @@ export class RequestLog {
     );
   }
 
-  count(filter: { tenant?: string; endpoint?: Endpoint } = {}): number {
+  count(filter: { tenant?: string; endpoint?: LoggedEndpoint } = {}): number {
     return this.list(filter).length;
   }
 

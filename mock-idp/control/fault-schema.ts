@@ -4,6 +4,14 @@ export const ENDPOINTS = ['discovery', 'jwks', 'token'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 export const EndpointSchema = z.enum(ENDPOINTS);
 
+/**
+ * What the request log counts: the IdP's endpoints, plus the attacker's listener under /_attacker, where
+ * jku and x5u injection cases point, so "the gateway never fetched it" is a count, not a guess.
+ */
+export const LOGGED_ENDPOINTS = [...ENDPOINTS, 'attacker'] as const;
+export type LoggedEndpoint = (typeof LOGGED_ENDPOINTS)[number];
+export const LoggedEndpointSchema = z.enum(LOGGED_ENDPOINTS);
+
 export const FAULT_KINDS = ['down', 'timeout', 'slow', 'garbage', 'empty-keys', 'malformed-json', 'wrong-key'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -122,7 +122,7 @@ describe('request log', () => {
     await (await idpGet(`/${idp.runtime('fabrikam').tenant.id}/discovery/v2.0/keys`)).arrayBuffer();
 
     const all = await call('GET', '/_admin/requests?tenant=contoso');
-    expect(all.json.counts).toEqual({ discovery: 2, jwks: 3, token: 1 });
+    expect(all.json.counts).toEqual({ discovery: 2, jwks: 3, token: 1, attacker: 0 });
     expect(all.json.count).toBe(6);
     const jwks = await call('GET', '/_admin/requests?tenant=contoso&endpoint=jwks');
     expect(jwks.json.count).toBe(3);

@@ -69,7 +69,8 @@ export interface Expectation {
    * Bounds on what the mock IdP saw during this step (request log, all tenants, counted from just before
    * the step's first request to just after its last response), e.g. JWKS refetch throttling.
    */
-  idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token'; atMost?: number; atLeast?: number }[];
+  /** `attacker` counts requests to the mock's /_attacker listener (where jku/x5u injection cases point). */
+  idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token' | 'attacker'; atMost?: number; atLeast?: number }[];
   /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status. */
   responseHeaders?: Record<string, string | RegExp | null>;
 }

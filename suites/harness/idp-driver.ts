@@ -3,7 +3,7 @@ import type { MintResult, MockIdp, TokenRecipe } from '../../mock-idp/index.ts';
 import type { IdpAction } from './define-case.ts';
 import { HarnessError } from './harness-error.ts';
 
-type Endpoint = 'discovery' | 'jwks' | 'token';
+type Endpoint = 'discovery' | 'jwks' | 'token' | 'attacker';
 
 /**
  * What the harness needs from the mock IdP, whether it runs in this process or elsewhere: mint a

@@ -10,9 +10,15 @@ export default defineCase({
   ],
   covers: ['F05'],
   features: ['claim-headers'],
+  token: { claims: { roles: ['Orders.Read'] } },
   request: { headers: [['OIDC_CLAIM_roles', 'admin'], ['OIDC-CLAIM-roles', 'admin'], ['OIDC_access_token', 'forged']] },
-  expect: (profile) =>
-    Object.values(profile.claimHeaders).some((n) => /^oidc[_-]/i.test(n))
-      ? { outcome: 'accept', upstreamHeaders: { OIDC_CLAIM_roles: null, 'OIDC-CLAIM-roles': null, OIDC_access_token: null } }
-      : { skip: 'the gateway does not use the OIDC_ claim-header family' },
+  expect: (profile) => {
+    if (!Object.values(profile.claimHeaders).some((n) => /^oidc[_-]/i.test(n))) return { skip: 'the gateway does not use the OIDC_ claim-header family' };
+    // A gateway that sets OIDC_CLAIM_roles itself must carry the verified value only, never the client's.
+    const ownsRoles = profile.claimHeaders.roles.toLowerCase() === 'oidc_claim_roles';
+    return {
+      outcome: 'accept',
+      upstreamHeaders: { ...(ownsRoles ? { '@roles': 'Orders.Read' } : { OIDC_CLAIM_roles: null }), 'OIDC-CLAIM-roles': null, OIDC_access_token: null },
+    };
+  },
 });

@@ -1,9 +1,8 @@
 import { defineCase } from '../../harness/define-case.ts';
 
-// The kid is known, so a correct gateway has no reason to touch the JWKS; a jku-following one fetches it.
 export default defineCase({
   id: 'keys/jku-not-fetched',
-  title: 'rejects an attacker-signed token whose jku points at the IdP\'s own JWKS URL, and never fetches it',
+  title: 'rejects an attacker-signed token whose jku points at a reachable attacker JWKS, and never fetches it',
   level: 'must',
   references: [{ doc: 'RFC 8725', section: '3.10' }, { doc: 'RFC 7515', section: '4.1.2' }],
   covers: ['C02'],
@@ -11,7 +10,7 @@ export default defineCase({
   exclusive: true,
   token: {
     key: 'attacker',
-    header: { kid: '{{keys.primary}}', jku: '{{claims.iss}}/../discovery/v2.0/keys?gatecheck=jku' },
+    header: { kid: '{{keys.primary}}', jku: '{{claims.iss}}/../../_attacker/{{claims.tid}}/jwks.json' },
   },
   setup: [{ action: 'clear-request-log' }],
   expect: {
@@ -19,6 +18,8 @@ export default defineCase({
     status: 401,
     wwwAuthenticate: { error: 'invalid_token' },
     upstream: 'untouched',
-    idpRequests: [{ endpoint: 'jwks', atMost: 0 }],
+    // The mock's attacker listener serves the very key that signed the token: following the header
+    // would both fetch (counted here) and, for a naive gateway, verify.
+    idpRequests: [{ endpoint: 'attacker', atMost: 0 }],
   },
 });

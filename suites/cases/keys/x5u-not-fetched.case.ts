@@ -2,7 +2,7 @@ import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
   id: 'keys/x5u-not-fetched',
-  title: 'rejects an attacker-signed token whose x5u points at the IdP\'s own key URL, and never fetches it',
+  title: 'rejects an attacker-signed token whose x5u points at a reachable attacker certificate, and never fetches it',
   level: 'must',
   references: [{ doc: 'RFC 7515', section: '4.1.5' }, { doc: 'RFC 8725', section: '3.10' }],
   covers: ['C04'],
@@ -10,7 +10,7 @@ export default defineCase({
   exclusive: true,
   token: {
     key: 'attacker',
-    header: { kid: '{{keys.primary}}', x5u: '{{claims.iss}}/../discovery/v2.0/keys?gatecheck=x5u' },
+    header: { kid: '{{keys.primary}}', x5u: '{{claims.iss}}/../../_attacker/{{claims.tid}}/cert.pem' },
   },
   setup: [{ action: 'clear-request-log' }],
   expect: {
@@ -18,6 +18,8 @@ export default defineCase({
     status: 401,
     wwwAuthenticate: { error: 'invalid_token' },
     upstream: 'untouched',
-    idpRequests: [{ endpoint: 'jwks', atMost: 0 }],
+    // The mock's attacker listener serves the very key that signed the token: following the header
+    // would both fetch (counted here) and, for a naive gateway, verify.
+    idpRequests: [{ endpoint: 'attacker', atMost: 0 }],
   },
 });
