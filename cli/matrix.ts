@@ -4,7 +4,7 @@ import { HarnessError } from '../suites/harness/harness-error.ts';
 import { loadCases } from '../suites/harness/load-cases.ts';
 import type { MatrixReport, RunReport } from '../suites/harness/run-report.ts';
 import { runSuite } from '../suites/harness/run-suite.ts';
-import { startTarget } from '../suites/harness/start-target.ts';
+import { startTarget, TARGET_NAMES } from '../suites/harness/start-target.ts';
 import { progressReporter, writeMatrix, writeReports } from '../suites/report/index.ts';
 import { CliError } from './cli-error.ts';
 
@@ -19,13 +19,14 @@ interface MatrixOptions {
 /**
  * `gatecheck matrix --targets a,b`: the same suite against several targets, one after the other (they
  * would share the echo upstream's port and the IdP otherwise), each run's reports in its own folder,
- * and matrix.html / matrix.md side by side. A target is a name (`reference`) or `URL=PROFILE_FILE`.
+ * and matrix.html / matrix.md side by side. A target is a name (`reference`, a real-gateway adapter such
+ * as `haproxy`) or `URL=PROFILE_FILE`.
  * Exit 2 when any run had a harness error, 1 when any target failed a blocking case, else 0.
  */
 export function matrixCommand(): Command {
   return new Command('matrix')
     .description('run the suite against several targets and write the comparison matrix')
-    .requiredOption('--targets <list>', 'comma-separated: reference, or URL=PROFILE_FILE for your own gateway')
+    .requiredOption('--targets <list>', `comma-separated: ${TARGET_NAMES.join(', ')}, or URL=PROFILE_FILE for your own gateway`)
     .option('--idp <url>', 'a running mock IdP the URL targets trust')
     .option('--only <glob>', 'case ids to run')
     .option('--report <dir>', 'where the matrix and per-target reports go (default reports/matrix-<timestamp>)')

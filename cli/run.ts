@@ -4,7 +4,7 @@ import { HarnessError } from '../suites/harness/harness-error.ts';
 import { loadCases } from '../suites/harness/load-cases.ts';
 import type { RunReport } from '../suites/harness/run-report.ts';
 import { runSuite } from '../suites/harness/run-suite.ts';
-import { startTarget } from '../suites/harness/start-target.ts';
+import { startTarget, TARGET_NAMES } from '../suites/harness/start-target.ts';
 import { consoleReport, progressReporter, writeReports } from '../suites/report/index.ts';
 import { CliError } from './cli-error.ts';
 import { parsePort } from './parse-port.ts';
@@ -28,7 +28,7 @@ interface RunOptions {
 export function runCommand(): Command {
   return new Command('run')
     .description('run the conformance suite against a gateway (default: the embedded reference gateway)')
-    .option('--target <name|url>', 'reference, or the URL of your gateway (needs --profile)', 'reference')
+    .option('--target <name|url>', `${TARGET_NAMES.join(', ')}, or the URL of your gateway (needs --profile)`, 'reference')
     .option('--profile <file>', 'target profile (YAML or JSON): what the gateway is configured to enforce')
     .option('--idp <url>', 'a running mock IdP the gateway trusts (default: started in process on the port the profile names)')
     .option('--upstream-port <port>', 'port of the echo upstream your gateway forwards to (URL targets)', '9480')
