@@ -36,7 +36,8 @@ const upstream = await startEchoUpstream();
 // The echo upstream keeps every request it saw; a soak must not measure that list growing.
 const seen = upstream.seen;
 const trim = setInterval(() => seen.splice(0, seen.length), 1000);
-const tokens = distinctTokens({ issuer: ISS, audience: AUD, nowSeconds: Math.floor(Date.now() / 1000) + minutes * 60 });
+const tokens = distinctTokens({ issuer: ISS, audience: AUD, nowSeconds: Math.floor(Date.now() / 1000) });
+if (minutes > 55) throw new Error("--minutes above 55 outlives the tokens (exp = now + 1 h)");
 const pool = Array.from({ length: Number(values.tokens) }, (_, i) => tokens.token(i));
 const config = {
   listen: { host: '127.0.0.1', port: 0 },
@@ -77,6 +78,7 @@ await Promise.all(Array.from({ length: connections }, async () => {
   while (performance.now() - c0 < calibrateMs) await one();
 }));
 const maxRate = ok / ((performance.now() - c0) / 1000);
+if (ok === 0) throw new Error(`calibration got no 200 at all: ${JSON.stringify(errors)}`);
 const target = maxRate * Number(values.fraction);
 console.log(`max ${maxRate.toFixed(0)} req/s over ${values['calibrate-seconds']} s; soaking at ${target.toFixed(0)} req/s for ${minutes} min`);
 const calibration = { sent, ok, errors: { ...errors } };
