@@ -6,11 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { mintTokenPool, tokenPoolFile } from '../load/runner/mint-pool.ts';
-import { mint } from '../mock-idp/mint/mint.ts';
-import { createTenantRuntime } from '../mock-idp/tenant-runtime.ts';
-import { loadTenantFile } from '../mock-idp/tenants/load-tenants.ts';
 import type { BenchContext, BenchGroup, BenchReport } from './bench-group.ts';
 import { commandVersion } from './machine-info.ts';
+import { mint, createTenantRuntime, loadTenantFile } from '../mock-idp/index.ts';
 
 const run = promisify(execFile);
 const POOL_SIZE = 100_000;

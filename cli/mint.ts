@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { mint } from '../mock-idp/mint/mint.ts';
-import type { MintResult, TokenRecipe } from '../mock-idp/mint/token-recipe.ts';
-import { findVariant, VARIANTS } from '../mock-idp/mint/variants.ts';
-import { createTenantRuntime, findTenant } from '../mock-idp/tenant-runtime.ts';
-import { loadTenants } from '../mock-idp/tenants/load-tenants.ts';
 import { CliError } from './cli-error.ts';
+import { mint, findVariant, VARIANTS, createTenantRuntime, findTenant, loadTenants, type MintResult, type TokenRecipe } from '../mock-idp/index.ts';
 
 interface MintOptions {
   tenant?: string;

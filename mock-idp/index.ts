@@ -26,6 +26,10 @@ export { createLocalTls, type LocalTls } from './keys/local-tls.ts';
 export { VARIANTS, findVariant, type TokenVariant } from './mint/variants.ts';
 export { MintError } from './mint/mint-error.ts';
 export { TokenRecipeSchema } from './mint/token-recipe.ts';
+// The forge without a server (gatecheck mint, token pools, benchmarks): tenants, runtimes, mint.
+export { mint } from './mint/mint.ts';
+export { loadTenants, loadTenantFile } from './tenants/load-tenants.ts';
+export { createTenantRuntime, findTenant } from './tenant-runtime.ts';
 // The msw face (`mockIdpHandlers`) is its own entry point, mock-idp/msw.ts, so starting the mock never loads msw.
 
 export interface TenantInfo {

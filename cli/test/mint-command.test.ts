@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { compactVerify, decodeJwt } from 'jose';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
-import { createMockIdp } from '../../mock-idp/index.ts';
-import { VARIANTS } from '../../mock-idp/mint/variants.ts';
 import { mintCommand } from '../mint.ts';
+import { createMockIdp, VARIANTS } from '../../mock-idp/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatecheck-mint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -114,9 +114,7 @@ if (import.meta.main) {
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1) fail(`--count: expected a positive integer, got ${values.count}`);
   if (!values.out) fail('--out FILE is required');
-  const { mint } = await import('../../mock-idp/mint/mint.ts');
-  const { createTenantRuntime, findTenant } = await import('../../mock-idp/tenant-runtime.ts');
-  const { loadTenants } = await import('../../mock-idp/tenants/load-tenants.ts');
+  const { mint, createTenantRuntime, findTenant, loadTenants } = await import('../../mock-idp/index.ts');
   const tenant = findTenant(loadTenants().map((t) => ({ tenant: t })), values.tenant)?.tenant ?? fail(`no tenant ${values.tenant}`);
   const runtime = await createTenantRuntime(tenant, { baseUrl: values['base-url'], issuerStyle: 'local', keysDir: values.keys, lifetime: { min: 3600, max: 5400 } });
   const template = await mint(runtime, { claims: { exp: { in: `+${values.lifetime.replace(/^\+/, '')}` } } });

@@ -3,10 +3,8 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig, parseGatewayConfig, profileFromConfig, type GatewayConfigInput, type TargetProfile } from '../../gateway-under-test/index.ts';
-import { createMockIdp, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-// The schema itself is not part of mock-idp's public API (only the type is); the lint needs the parser.
-import { TokenRecipeSchema } from '../../mock-idp/mint/token-recipe.ts';
 import type { CaseDefinition, Expectation, Level, Skip, Step } from '../harness/define-case.ts';
+import { createMockIdp, TokenRecipeSchema, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
 
 /**
  * test262-style lint of the conformance cases: every file under suites/cases is one well-formed case,
