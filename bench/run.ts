@@ -10,13 +10,14 @@ import { formatTable } from './format-table.ts';
 import { gatewayBench } from './gateway.bench.ts';
 import { tokenPoolBench } from './token-pool.bench.ts';
 import { idpBench } from './idp.bench.ts';
+import { suiteBench } from './suite.bench.ts';
 import { loadEngineBench } from './load-engine.bench.ts';
 import { commandVersion, machineInfo } from './machine-info.ts';
 import { parseDuration } from './parse-duration.ts';
 import { renderMarkdown } from './render-markdown.ts';
 
 /** Benchmark groups, in run order. A new group: one `bench/<name>.bench.ts` exporting a BenchGroup, listed here. */
-const GROUPS: BenchGroup[] = [idpBench, gatewayBench, tokenPoolBench, loadEngineBench];
+const GROUPS: BenchGroup[] = [idpBench, suiteBench, gatewayBench, tokenPoolBench, loadEngineBench];
 
 const abort = new AbortController();
 const OUTPUT = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
