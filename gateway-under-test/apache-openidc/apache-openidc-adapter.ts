@@ -1,13 +1,10 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AdapterInput, GatewayAdapter } from '../adapters/gateway-adapter.ts';
 import { ordersProfile, RSA_ALGORITHMS } from '../adapters/orders-profile.ts';
 import { tailLogs } from '../adapters/tail-logs.ts';
 import { apacheRouteRequirements } from '../apache/apache-route-requirements.ts';
 import { startApache } from '../apache/start-apache.ts';
-import { LauncherConfigError } from '../process/errors.ts';
-import { checkConfigValue } from '../process/gateway-options.ts';
 import type { TargetProfile } from '../target.ts';
+import { openidcServerDirectives } from './openidc-server-directives.ts';
 import { MOD_AUTH_OPENIDC } from './start-apache-openidc.ts';
 
 function profile(input: AdapterInput): TargetProfile {
@@ -43,8 +40,6 @@ export const apacheOpenidcAdapter: GatewayAdapter = {
   requiredFiles: [MOD_AUTH_OPENIDC],
   profile,
   async start(input) {
-    const jwksUri = checkConfigValue('jwksUri', input.jwksUri);
-    if (!jwksUri.startsWith('https://')) throw new LauncherConfigError('jwksUri', 'mod_auth_openidc needs https://');
     const declared = profile(input);
     const anonymous = declared.routes.find((r) => r.auth === 'anonymous')?.path;
     const gateway = await startApache(
@@ -53,18 +48,9 @@ export const apacheOpenidcAdapter: GatewayAdapter = {
         name: 'apache-openidc',
         modules: [['auth_openidc_module', 'mod_auth_openidc.so']],
         directives(dir) {
-          const caBundle = join(dir.conf, 'ca.pem');
-          copyFileSync(input.caFile, caBundle);
           return {
             server: [
-              // Only encrypts mod_auth_openidc's own state; not a secret in a test gateway.
-              'OIDCCryptoPassphrase "gatecheck-local-test-passphrase-not-secret"',
-              `OIDCOAuthVerifyJwksUri ${jwksUri}`,
-              `OIDCCABundlePath "${caBundle}"`,
-              'OIDCOAuthSSLValidateServer On',
-              'OIDCJWKSRefreshInterval 3600',
-              'OIDCOAuthRemoteUserClaim sub',
-              'OIDCCacheType shm',
+              ...openidcServerDirectives(input.jwksUri, input.caFile, dir.conf),
               'OIDCPassClaimsAs headers',
               'OIDCClaimPrefix OIDC_CLAIM_',
               'OIDCClaimDelimiter ,',

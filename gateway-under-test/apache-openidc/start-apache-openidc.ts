@@ -1,8 +1,6 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startApache } from '../apache/start-apache.ts';
+import { openidcServerDirectives } from './openidc-server-directives.ts';
 import { checkConfigValue, type GatewayOptions } from '../process/gateway-options.ts';
-import { LauncherConfigError } from '../process/errors.ts';
 import type { RunningGateway } from '../process/start-gateway-process.ts';
 
 export const MOD_AUTH_OPENIDC = '/usr/lib/apache2/modules/mod_auth_openidc.so';
@@ -20,8 +18,6 @@ export interface ApacheOpenidcOptions extends GatewayOptions {
  * audience and role are `Require claim` rules.
  */
 export function startApacheOpenidc(options: ApacheOpenidcOptions): Promise<RunningGateway> {
-  const jwksUri = checkConfigValue('jwksUri', options.jwksUri);
-  if (!jwksUri.startsWith('https://')) throw new LauncherConfigError('jwksUri', 'mod_auth_openidc needs https://');
   const issuer = checkConfigValue('issuer', options.issuer);
   const audience = checkConfigValue('audience', options.audience);
   const role = checkConfigValue('requiredRole', options.requiredRole);
@@ -29,19 +25,8 @@ export function startApacheOpenidc(options: ApacheOpenidcOptions): Promise<Runni
     name: 'apache-openidc',
     modules: [['auth_openidc_module', 'mod_auth_openidc.so']],
     directives(dir) {
-      const caBundle = join(dir.conf, 'ca.pem');
-      copyFileSync(options.caBundleFile, caBundle);
       return {
-        server: [
-          // Only encrypts mod_auth_openidc's own state; not a secret in a test gateway.
-          'OIDCCryptoPassphrase "gatecheck-local-test-passphrase-not-secret"',
-          `OIDCOAuthVerifyJwksUri ${jwksUri}`,
-          `OIDCCABundlePath "${caBundle}"`,
-          'OIDCOAuthSSLValidateServer On',
-          'OIDCJWKSRefreshInterval 3600',
-          'OIDCOAuthRemoteUserClaim sub',
-          'OIDCCacheType shm',
-        ],
+        server: openidcServerDirectives(options.jwksUri, options.caBundleFile, dir.conf),
         location: [
           'AuthType oauth20',
           '<RequireAll>',
