@@ -2,6 +2,7 @@ import { LauncherConfigError } from '../process/errors.ts';
 import { checkConfigValue, regexLiteral, upstreamHostPort } from '../process/gateway-options.ts';
 import { routeMatch } from '../adapters/orders-profile.ts';
 import type { TargetProfile } from '../target.ts';
+import { haproxyDeny, haproxyTokenRules } from './haproxy-token-rules.ts';
 
 export interface HaproxyProfileConfigInput {
   port: number;
@@ -10,13 +11,6 @@ export interface HaproxyProfileConfigInput {
   /** SPKI PEM files, one per published key: HAProxy has no JWKS and ignores kid, so each is tried. */
   publicKeyFiles: string[];
   threads?: number;
-}
-
-const REALM = 'gatecheck';
-
-function deny(status: 401 | 403, error: string, description: string): string {
-  const challenge = `Bearer realm="${REALM}", error="${error}", error_description="${description}"`;
-  return `http-request deny status ${status} content-type application/json string '{"error":"${error}","error_description":"${description}"}' hdr WWW-Authenticate '${challenge}'`;
 }
 
 /** A regex over the raw payload JSON that finds `value` in the claim, array or space-separated string. */
@@ -69,35 +63,24 @@ export function haproxyProfileConfig(input: HaproxyProfileConfigInput): string {
     `  http-request deny status 404 content-type application/json string '{"error":"no_route"}' unless { var(txn.route) -m found }`,
     // `allow` ends rule evaluation: nothing below runs on anonymous routes.
     ...routes.filter((r) => r.route.auth === 'anonymous').map((r) => `  http-request allow if { var(txn.route) -m str route${r.i} }`),
-    '  http-request set-var(txn.bearer) http_auth_bearer',
-    `  http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('$.alg')`,
-    `  http-request set-var(txn.iss) var(txn.bearer),jwt_payload_query('$.iss')`,
-    `  http-request set-var(txn.aud) var(txn.bearer),jwt_payload_query('$.aud')`,
-    `  http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('$.exp','int')`,
-    `  http-request set-var(txn.nbf) var(txn.bearer),jwt_payload_query('$.nbf','int')`,
-    // jwt_payload_query with no path returns nothing in 2.6.12; arrays need the raw JSON.
-    '  http-request set-var(txn.payload) var(txn.bearer),word(2,.),ub64dec',
-    '  http-request set-var(txn.now) date()',
-    `  http-request deny status 401 content-type application/json string '{"error":"missing_token"}' hdr WWW-Authenticate 'Bearer realm="${REALM}"' unless { var(txn.bearer) -m found }`,
-    // Pinning alg first: jwt_verify itself accepts "none".
-    `  ${deny(401, 'invalid_token', 'unsupported alg')} unless { var(txn.alg) -m str RS256 }`,
+    ...haproxyTokenRules(),
     ...input.publicKeyFiles.map((file) => `  acl signature_ok var(txn.bearer),jwt_verify("RS256","${checkConfigValue('publicKeyFile', file)}") -m int 1`),
-    `  ${deny(401, 'invalid_token', 'bad signature')} unless signature_ok`,
-    `  ${deny(401, 'invalid_token', 'wrong issuer')} unless { var(txn.iss) -m str '${issuer}' }`,
+    `  ${haproxyDeny(401, 'invalid_token', 'bad signature')} unless signature_ok`,
+    `  ${haproxyDeny(401, 'invalid_token', 'wrong issuer')} unless { var(txn.iss) -m str '${issuer}' }`,
     `  acl aud_ok var(txn.aud) -m str '${audience}'`,
     `  acl aud_ok var(txn.payload) -m reg '"aud":\\[[^]]*"${regexLiteral(audience)}"'`,
-    `  ${deny(401, 'invalid_token', 'wrong audience')} unless aud_ok`,
+    `  ${haproxyDeny(401, 'invalid_token', 'wrong audience')} unless aud_ok`,
     // Without this, a token with no exp slips through the expiry rule below.
-    ...(profile.token.requireExp ? [`  ${deny(401, 'invalid_token', 'no exp')} unless { var(txn.exp) -m found }`] : []),
-    `  ${deny(401, 'invalid_token', 'expired')} if { var(txn.exp),sub(txn.now) -m int lt 0 }`,
-    `  ${deny(401, 'invalid_token', 'not yet valid')} if { var(txn.nbf) -m found } { var(txn.now),sub(txn.nbf) -m int lt 0 }`,
+    ...(profile.token.requireExp ? [`  ${haproxyDeny(401, 'invalid_token', 'no exp')} unless { var(txn.exp) -m found }`] : []),
+    `  ${haproxyDeny(401, 'invalid_token', 'expired')} if { var(txn.exp),sub(txn.now) -m int lt 0 }`,
+    `  ${haproxyDeny(401, 'invalid_token', 'not yet valid')} if { var(txn.nbf) -m found } { var(txn.now),sub(txn.nbf) -m int lt 0 }`,
     ...routes
       .filter((r) => r.route.auth === 'required' && r.route.require)
       .flatMap((r) => {
         const req = r.route.require!;
         if (req.match !== 'any') throw new LauncherConfigError('route.require.match', 'only "any" is expressible as HAProxy ACLs');
         const acls = req.values.flatMap((v) => req.claims.flatMap((c) => claimRegex(c, v).map((re) => `  acl route${r.i}_allowed var(txn.payload) -m reg ${re}`)));
-        return [...acls, `  ${deny(403, 'insufficient_scope', 'missing role or scope')} if { var(txn.route) -m str route${r.i} } !route${r.i}_allowed`];
+        return [...acls, `  ${haproxyDeny(403, 'insufficient_scope', 'missing role or scope')} if { var(txn.route) -m str route${r.i} } !route${r.i}_allowed`];
       }),
     '',
     'backend upstream',
