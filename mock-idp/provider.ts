@@ -24,6 +24,15 @@ function failWith(ctx: KoaContextWithOIDC, failure: EntraFailure, thrown: Error)
   throw thrown;
 }
 
+/** AADSTS1002012: client credentials take only `{resource}/.default` scopes. */
+function notDotDefault(ctx: KoaContextWithOIDC, scope: string): never {
+  return failWith(ctx, {
+    code: 1002012,
+    error: 'invalid_scope',
+    description: `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+  }, new errors.InvalidScope('client credentials need {resource}/.default', scope));
+}
+
 /** The resource named by a scope value: `api://orders-api/Orders.Read` → `api://orders-api`, `{guid}/.default` → the app. */
 function resourceOfScope(scope: string): string | undefined {
   const i = scope.lastIndexOf('/');
@@ -131,11 +140,7 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
             }, new errors.InvalidScope('scopes of more than one resource', scopes.join(' ')));
           }
           if (resources.length === 0 && ctx.oidc.params?.grant_type === 'client_credentials') {
-            failWith(ctx, {
-              code: 1002012,
-              error: 'invalid_scope',
-              description: `The provided value for scope ${scopes.join(' ') || '(empty)'} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-            }, new errors.InvalidScope('client credentials need {resource}/.default', scopes.join(' ')));
+            notDotDefault(ctx, scopes.join(' ') || '(empty)');
           }
           return resources[0];
         },
@@ -154,13 +159,7 @@ export function buildProvider(runtime: TenantRuntime, idTokenLifetimeSeconds: nu
           if (ctx.oidc.params?.grant_type === 'client_credentials') {
             const requestedScopes = String(ctx.oidc.params.scope ?? '').split(' ').filter(Boolean);
             const bad = requestedScopes.find((s) => !s.endsWith('/.default'));
-            if (bad) {
-              failWith(ctx, {
-                code: 1002012,
-                error: 'invalid_scope',
-                description: `The provided value for scope ${bad} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-              }, new errors.InvalidScope('client credentials need {resource}/.default', bad));
-            }
+            if (bad) notDotDefault(ctx, bad);
           }
           return {
             scope: scopes.join(' '),
