@@ -35,7 +35,7 @@ export function idpCommand(): Command {
     .option('--admin-token <token>', 'require this bearer token on /_admin (also GATECHECK_ADMIN_TOKEN)')
     .action(async (opts) => {
       const adminToken: string | undefined = opts.adminToken ?? process.env.GATECHECK_ADMIN_TOKEN;
-      if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
+      if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
         process.stderr.write(`warning: binding ${opts.host}: anyone who can reach it can mint tokens this mock's tenants trust${adminToken ? '' : ', and /_admin stays loopback-only until --admin-token is set'}\n`);
       }
       const started = performance.now();

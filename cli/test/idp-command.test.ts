@@ -136,8 +136,13 @@ describe('gatecheck idp: serving', () => {
     expect(readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
   });
 
-  test('binding a non-loopback host warns', async () => {
-    const { output } = await startIdp(['--host', '0.0.0.0']);
-    expect(output()).toMatch(/warning: binding 0\.0\.0\.0/);
+  // 192.0.2.1 (TEST-NET-1) is no local address: the warning is printed, then binding fails cleanly,
+  // so the test never exposes a mock beyond loopback.
+  test('a non-loopback host is warned about before binding, and an address that is not local is one clear error', async () => {
+    const r = await run(['idp', '--port', '0', '--host', '192.0.2.1']);
+    expect(r.stderr).toMatch(/^warning: binding 192\.0\.2\.1: anyone who can reach it can mint tokens/);
+    expect(r.stderr).toMatch(/gatecheck idp: cannot listen on host 192\.0\.2\.1: no such local address\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
   });
 });
