@@ -1,17 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peerForTests } from '../../gateway-under-test/index.ts';
 import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
 import { curlCommand } from '../report/curl-command.ts';
 
-const hasCurl = (() => {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+// curl is a peer like the gateways: with GATECHECK_REQUIRE_PEERS=1 a missing one fails instead of skipping.
+const curl = peerForTests('curl', { hint: 'apt-get install curl' });
 
 describe('curl reproduction line', () => {
   let upstream: EchoUpstream;
@@ -33,7 +28,8 @@ describe('curl reproduction line', () => {
     expect(curlCommand({ method: 'POST', url: 'http://x/', headers: [], body: "a\r\nb'" })).toContain(`--data-binary $'a\\x0d\\x0ab\\''`);
   });
 
-  it.skipIf(!hasCurl)('replays byte for byte when run through bash: same method, path, headers and body reach the server', async () => {
+  it('replays byte for byte when run through bash: same method, path, headers and body reach the server', async (ctx) => {
+    ctx.skip(curl.skipReason !== undefined, curl.skipReason);
     const line = curlCommand({
       method: 'POST',
       url: `${upstream.url}/api/./orders?x=1`,
