@@ -90,7 +90,7 @@ export const loadEngineBench: BenchGroup = {
       ],
       notes: [
         `Goal: the embedded engine reaches ≥ ${GOAL}× wrk's rate: ${ratio >= GOAL ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×).`,
-        `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop with an undici Pool. Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
+        `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through undici's dispatch API (no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
       ],
     };
   },

@@ -1,5 +1,5 @@
 import { build, type Histogram } from 'hdr-histogram-js';
-import { Pool, request } from 'undici';
+import { Pool, request, type Dispatcher } from 'undici';
 import type { LoadModel, Scenario, ScenarioEvent } from '../scenarios/scenario-schema.ts';
 import type { LoadPool } from './load-plan.ts';
 import {
@@ -172,7 +172,11 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   };
 
   let sequence = 0;
-  const send = (intendedAt: number): Promise<void> => {
+  /**
+   * One request through undici's dispatch API with a handler that only keeps the status: no
+   * response stream or promise per request, which is most of a client's cost per request in Node.
+   */
+  const send = (intendedAt: number, done: () => void): void => {
     const pool = order[sequence++ % order.length];
     let h: string[] = noAuth;
     if (pool >= 0) {
@@ -182,19 +186,48 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     }
     sent++;
     inFlight++;
-    const sentAt = performance.now();
-    return dispatcher.request({ path: scenario.path, method: 'GET', headers: h }).then(
-      async (res) => {
-        await res.body.dump();
-        inFlight--;
-        record(pool, intendedAt, sentAt, res.statusCode);
-      },
-      (error: Error) => {
-        inFlight--;
-        record(pool, intendedAt, sentAt, 0, error);
-      },
-    );
+    const exchange = new Exchange(pool, intendedAt, performance.now(), done);
+    try {
+      dispatcher.dispatch({ path: scenario.path, method: 'GET', headers: h }, exchange);
+    } catch (error) {
+      // Refused before anything was sent (a closed pool): answer on the next turn, so a closed-model
+      // connection cannot spin on synchronous failures.
+      setImmediate(() => exchange.onResponseError(null, error as Error));
+    }
   };
+
+  class Exchange implements Dispatcher.DispatchHandler {
+    status = 0;
+    settled = false;
+    readonly pool: number;
+    readonly intendedAt: number;
+    readonly sentAt: number;
+    readonly done: () => void;
+    constructor(pool: number, intendedAt: number, sentAt: number, done: () => void) {
+      this.pool = pool;
+      this.intendedAt = intendedAt;
+      this.sentAt = sentAt;
+      this.done = done;
+    }
+    onRequestStart(): void {}
+    onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+      this.status = statusCode;
+    }
+    onResponseData(): void {}
+    onResponseEnd(): void {
+      this.settle(undefined);
+    }
+    onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+      this.settle(error);
+    }
+    settle(error: Error | undefined): void {
+      if (this.settled) return;
+      this.settled = true;
+      inFlight--;
+      record(this.pool, this.intendedAt, this.sentAt, error ? 0 : this.status, error);
+      this.done();
+    }
+  }
 
   const events: EventRecord[] = [];
   const eventCalls: Promise<void>[] = [];
@@ -213,10 +246,15 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   const stopped = () => options.signal?.aborted === true || performance.now() - started >= durationMs;
   try {
     if (load.model === 'closed') {
-      const worker = async () => {
-        while (!stopped()) await send(performance.now());
-      };
-      await Promise.all(Array.from({ length: load.connections }, worker));
+      // Each connection sends its next request when the previous answer is in, until the time is up.
+      await new Promise<void>((resolve) => {
+        let running = load.connections;
+        const next = () => {
+          if (!stopped()) send(performance.now(), next);
+          else if (--running === 0) resolve();
+        };
+        for (let c = 0; c < load.connections; c++) next();
+      });
     } else {
       await openLoop(load.rate, load.maxInFlight);
     }
@@ -228,7 +266,10 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   async function openLoop(rate: number, maxInFlight: number): Promise<void> {
     const gapMs = 1000 / rate;
     const total = Math.floor(scenario.durationSeconds * rate);
-    const pending = new Set<Promise<void>>();
+    let drained: (() => void) | undefined;
+    const answered = () => {
+      if (inFlight === 0 && drained) drained();
+    };
     let i = 0;
     await new Promise<void>((resolve) => {
       const tick = () => {
@@ -245,9 +286,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
             intervalErrors++;
             continue;
           }
-          const p = send(intendedAt);
-          pending.add(p);
-          void p.then(() => pending.delete(p));
+          send(intendedAt, answered);
         }
         if (i >= total || options.signal?.aborted) return resolve();
         setTimeout(tick, Math.max(0, started + i * gapMs - performance.now()));
@@ -255,7 +294,14 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       tick();
     });
     // Answers still outstanding belong to the run; bounded so a hung target cannot hold it forever.
-    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    if (inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        drained = resolve;
+        timer = setTimeout(resolve, 10_000);
+      });
+      clearTimeout(timer);
+    }
   }
 
   const elapsed = (performance.now() - started) / 1000;
