@@ -6,14 +6,15 @@ import { startApacheOpenidc, MOD_AUTH_OPENIDC } from '../gateway-under-test/apac
 import { startHaproxy } from '../gateway-under-test/haproxy/start-haproxy.ts';
 import type { GatewayConfigInput } from '../gateway-under-test/index.ts';
 import { findPeerBinary } from '../gateway-under-test/process/find-peer-binary.ts';
+import { startNodeJwtBearer } from '../gateway-under-test/node-jwt-bearer/start-node-jwt-bearer.ts';
 import type { GatewayOptions } from '../gateway-under-test/process/gateway-options.ts';
 import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.ts';
 import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
-import { commandVersion, debianPackageVersion } from './machine-info.ts';
+import { commandVersion, debianPackageVersion, packageVersion } from './machine-info.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
-type Server = 'upstream' | 'reference' | 'haproxy' | 'apache';
+type Server = 'upstream' | 'reference' | 'haproxy' | 'apache' | 'express';
 
 interface Target {
   label: string;
@@ -29,6 +30,7 @@ const API_PATH = '/api/orders';
 const HAPROXY_JWT = 'HAProxy jwt_verify';
 const OPENIDC = 'Apache mod_auth_openidc';
 const REFERENCE = 'reference gateway';
+const EXPRESS = 'express-oauth2-jwt-bearer';
 
 function referenceConfig(issuer: TestIssuer, upstream: string, workers: number): GatewayConfigInput {
   return {
@@ -222,7 +224,10 @@ export const gatewayBench: BenchGroup = {
       ctx.defer(() => oauth2.stop());
       targets.push({ label: 'Apache mod_oauth2', server: 'apache', kind: 'auth', url: oauth2.url, path: API_PATH });
     }
-    notes.push('express-oauth2-jwt-bearer (optional peer) is not a dependency of this project and was not measured.');
+    // The Node peer: the library a home-grown Node gateway would use, with express's own proxying as its baseline.
+    const express = await startNodeJwtBearer({ ...common, jwksUri: issuer.jwksUri, caBundleFile: issuer.caFile });
+    ctx.defer(() => express.stop());
+    pair('express', EXPRESS, 'express pass-through', express.url);
 
     const live: Target[] = [];
     for (const target of targets) {
@@ -281,10 +286,12 @@ export const gatewayBench: BenchGroup = {
     const sameVsPass = ratio('same', REFERENCE, 'reference gateway pass-through route');
     const rotateVsHaproxy = ratio('rotate', REFERENCE, HAPROXY_JWT);
     const rotateVsOpenidc = ratio('rotate', REFERENCE, OPENIDC);
+    const rotateVsExpress = ratio('rotate', REFERENCE, EXPRESS);
     if (sameVsPass !== undefined) {
       notes.push(
         `Reference gateway goals (issue 4): one repeated token ${fmt.ratio(sameVsPass)}× its own pass-through (goal ≥ 0.8); ` +
-          `distinct tokens ${fmt.ratio(rotateVsHaproxy)}× HAProxy jwt_verify (goal ≥ 1.0) and ${fmt.ratio(rotateVsOpenidc)}× mod_auth_openidc (goal ≥ 2).`,
+          `distinct tokens ${fmt.ratio(rotateVsHaproxy)}× HAProxy jwt_verify (goal ≥ 1.0) and ${fmt.ratio(rotateVsOpenidc)}× mod_auth_openidc (goal ≥ 2); ` +
+          `${fmt.ratio(rotateVsExpress)}× express-oauth2-jwt-bearer (no goal).`,
       );
     }
     const failures = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.statusErrors + r.socketErrors > 0);
@@ -293,7 +300,7 @@ export const gatewayBench: BenchGroup = {
     }
     notes.push(
       'Topology: wrk → gateway → echo upstream (Node, its own process), all on 127.0.0.1; the reference gateway also runs in its own process. ' +
-        'Each gateway is configured as in gateways.md §2 (HAProxy with the public key as PEM, Apache modules with the JWKS over HTTPS; mod_oauth2 with ssl_verify=false), access logs off.',
+        'Each gateway is configured as in gateways.md §2 (HAProxy with the public key as PEM, Apache modules with the JWKS over HTTPS; mod_oauth2 with ssl_verify=false; express 5 + express-oauth2-jwt-bearer with the JWKS over HTTPS, proxying with node:http), access logs off.',
     );
     notes.push(
       '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +
@@ -308,6 +315,8 @@ export const gatewayBench: BenchGroup = {
           apache2: commandVersion(apache ?? 'apache2', ['-v'], /Apache\/(\S+)/),
           'libapache2-mod-auth-openidc': debianPackageVersion('libapache2-mod-auth-openidc'),
           'libapache2-mod-oauth2': debianPackageVersion('libapache2-mod-oauth2'),
+          'express-oauth2-jwt-bearer': packageVersion('express-oauth2-jwt-bearer'),
+          express: packageVersion('express'),
         }).filter((entry): entry is [string, string] => entry[1] !== undefined),
       ),
       tables,

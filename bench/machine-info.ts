@@ -44,3 +44,13 @@ export function commandVersion(file: string, args: string[], pattern?: RegExp): 
 export function debianPackageVersion(name: string): string | undefined {
   return commandVersion('dpkg-query', ['-W', '-f=${Version}', name]);
 }
+
+/** Installed version of an npm package, read from its package.json under node_modules. */
+export function packageVersion(name: string): string | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,14 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AdapterInput, GatewayAdapter } from '../adapters/gateway-adapter.ts';
 import { ordersProfile } from '../adapters/orders-profile.ts';
 import { tailLogs } from '../adapters/tail-logs.ts';
-import { startGatewayProcess } from '../process/start-gateway-process.ts';
 import type { TargetProfile } from '../target.ts';
-import type { NodeJwtBearerConfig } from './node-jwt-bearer-server.ts';
-
-const SERVER = fileURLToPath(new URL('./node-jwt-bearer-server.ts', import.meta.url));
+import { startNodeJwtBearer } from './start-node-jwt-bearer.ts';
 
 function profile(input: AdapterInput): TargetProfile {
   return ordersProfile({
@@ -39,17 +33,16 @@ export const nodeJwtBearerAdapter: GatewayAdapter = {
   profile,
   async start(input) {
     const declared = profile(input);
-    const gateway = await startGatewayProcess({
-      name: 'node-jwt-bearer',
-      binary: input.binary ?? process.execPath,
+    const gateway = await startNodeJwtBearer({
+      upstream: input.upstream,
+      issuer: input.issuer,
+      audience: input.audience,
+      requiredRole: 'Orders.Read',
+      jwksUri: input.jwksUri,
+      caBundleFile: input.caFile,
+      routes: declared.routes,
       logsDir: input.logsDir,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: input.caFile, NODE_OPTIONS: '' },
-      prepare(dir, port) {
-        const config: NodeJwtBearerConfig = { port, upstream: input.upstream, issuer: input.issuer, audience: input.audience, jwksUri: input.jwksUri, routes: declared.routes };
-        const file = join(dir.conf, 'config.json');
-        writeFileSync(file, JSON.stringify(config, null, 2));
-        return [SERVER, file];
-      },
+      binary: input.binary,
     });
     return { url: gateway.url, pid: gateway.pid, port: gateway.port, profile: declared, logs: () => tailLogs(gateway.logs), stop: () => gateway.stop() };
   },

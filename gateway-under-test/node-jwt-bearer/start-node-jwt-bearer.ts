@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkPassThroughPath, upstreamHostPort, type GatewayOptions } from '../process/gateway-options.ts';
+import { startGatewayProcess, type RunningGateway } from '../process/start-gateway-process.ts';
+import type { ProfileRoute } from '../target.ts';
+import type { NodeJwtBearerConfig } from './node-jwt-bearer-server.ts';
+
+const SERVER = fileURLToPath(new URL('./node-jwt-bearer-server.ts', import.meta.url));
+
+export interface NodeJwtBearerOptions extends GatewayOptions {
+  jwksUri: string;
+  /** PEM CA bundle that signed the JWKS server's certificate (NODE_EXTRA_CA_CERTS). */
+  caBundleFile: string;
+  /** Routes as the profile declares them; default: every path needs `requiredRole` in `roles`. */
+  routes?: ProfileRoute[];
+}
+
+/**
+ * express 5 + express-oauth2-jwt-bearer (gateways.md §2d) as a child process. With
+ * `passThroughPath`, that path skips validation: the same express server's proxying cost alone.
+ */
+export function startNodeJwtBearer(options: NodeJwtBearerOptions): Promise<RunningGateway> {
+  upstreamHostPort(options.upstream);
+  const pass = checkPassThroughPath(options.passThroughPath);
+  const routes: ProfileRoute[] = [
+    ...(pass ? [{ path: `${pass}*`, methods: ['*'], auth: 'anonymous' as const, forwardAuthorization: true }] : []),
+    ...(options.routes ?? [
+      {
+        path: '/*',
+        methods: ['*'],
+        auth: 'required' as const,
+        require: { values: [options.requiredRole], claims: ['roles'], match: 'any' as const, separator: ' ' },
+        forwardAuthorization: true,
+      },
+    ]),
+  ];
+  return startGatewayProcess({
+    name: 'node-jwt-bearer',
+    port: options.port,
+    binary: options.binary ?? process.execPath,
+    logsDir: options.logsDir,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: options.caBundleFile, NODE_OPTIONS: '' },
+    prepare(dir, port) {
+      const config: NodeJwtBearerConfig = { port, upstream: options.upstream, issuer: options.issuer, audience: options.audience, jwksUri: options.jwksUri, routes };
+      const file = join(dir.conf, 'config.json');
+      writeFileSync(file, JSON.stringify(config, null, 2));
+      return [SERVER, file];
+    },
+  });
+}
