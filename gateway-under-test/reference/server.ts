@@ -2,7 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import { performance } from 'node:perf_hooks';
 import type { Counter } from 'prom-client';
 import { pino, type Logger } from 'pino';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { BackendCredentials } from './backend-credentials.ts';
 import { reservedHeaderNames } from './claim-headers.ts';
 import type { GatewayConfig } from './config.ts';
@@ -273,6 +273,62 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     return proxy(x, method, path, query, forward, bufferedBody ?? (hasBody ? req : null), remaining);
   }
 
+  /**
+   * Forwards through undici's dispatch API straight into `res`: no response stream, header object or
+   * end-of-stream listeners per request, which were a third of this gateway's own cost per request.
+   */
+  class ProxyExchange implements Dispatcher.DispatchHandler {
+    readonly x: Exchange;
+    readonly remaining: number | undefined;
+    constructor(x: Exchange, remaining: number | undefined) {
+      this.x = x;
+      this.remaining = remaining;
+    }
+    onRequestStart(): void {}
+    onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+      const raw = controller.rawHeaders as Buffer[] | null | undefined;
+      const out: string[] = [];
+      if (raw) {
+        for (let i = 0; i < raw.length; i += 2) {
+          const name = raw[i].toString('latin1');
+          if (!RESPONSE_HOP_BY_HOP.has(name.toLowerCase())) out.push(name, raw[i + 1].toString('latin1'));
+        }
+      }
+      if (this.remaining !== undefined) out.push('x-ratelimit-remaining', String(this.remaining));
+      this.x.res.writeHead(statusCode, out);
+      finish(this.x, statusCode, 'allow', undefined);
+    }
+    onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+      const { res } = this.x;
+      if (res.destroyed) return controller.abort(new Error('client closed the connection'));
+      if (res.write(chunk)) return;
+      // A slow client: stop reading the upstream until it catches up, or drop it if the client leaves.
+      controller.pause();
+      const go = () => {
+        res.off('drain', go);
+        res.off('close', go);
+        if (res.destroyed) controller.abort(new Error('client closed the connection'));
+        else controller.resume();
+      };
+      res.on('drain', go);
+      res.on('close', go);
+    }
+    onResponseEnd(): void {
+      this.x.res.end();
+    }
+    onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
+      const { x } = this;
+      if (x.res.headersSent) {
+        x.res.destroy(err);
+        return;
+      }
+      const code = (err as { code?: string }).code ?? '';
+      const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+      logger.warn({ event: 'upstream_failed', code, error: err.message }, 'upstream request failed');
+      reject(x, timeout ? 'upstream_timeout' : 'upstream_unavailable');
+    }
+  }
+
   function proxy(
     x: Exchange,
     method: string,
@@ -283,28 +339,12 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     remaining: number | undefined,
   ): void {
     const target = upstreamBase + path + (query ? `?${query}` : '');
-    pool.stream(
-      { method: method as 'GET', path: target, headers, body },
-      ({ statusCode, headers: upstreamHeaders }) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(upstreamHeaders)) if (v !== undefined && !RESPONSE_HOP_BY_HOP.has(k)) out[k] = v;
-        if (remaining !== undefined) out['x-ratelimit-remaining'] = String(remaining);
-        x.res.writeHead(statusCode, out);
-        finish(x, statusCode, 'allow', undefined);
-        return x.res;
-      },
-      (err) => {
-        if (!err) return;
-        if (x.res.headersSent) {
-          x.res.destroy(err);
-          return;
-        }
-        const code = (err as { code?: string }).code ?? '';
-        const timeout = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-        logger.warn({ event: 'upstream_failed', code, error: err.message }, 'upstream request failed');
-        reject(x, timeout ? 'upstream_timeout' : 'upstream_unavailable');
-      },
-    );
+    const exchange = new ProxyExchange(x, remaining);
+    try {
+      pool.dispatch({ method: method as 'GET', path: target, headers, body }, exchange);
+    } catch (err) {
+      exchange.onResponseError(null, err as Error);
+    }
   }
 
   const server = createServer({
