@@ -12,6 +12,9 @@ export interface BenchRun {
   loadAverageAtEnd: number;
 }
 
+/** The line after which docs/benchmarks.md is written by hand and kept across runs. */
+export const HAND_WRITTEN = '<!-- Written by hand below this line: npm run bench keeps it. -->';
+
 function markdownTable(table: BenchTable): string {
   const cell = (s: string) => s.replaceAll('|', '\\|');
   const numeric = /^[+-]?[\d,.]+$/;

@@ -1,7 +1,7 @@
 // Usage: node bench/run.ts [--only NAME[,NAME]] [--duration 10s] [--rounds 1] [--connections 32] [--threads 1]
-//                          [--tokens 10000] [--reference-workers 1] [--no-write | --write]
+//                          [--tokens 10000] [--reference-workers 2] [--no-write | --write]
 // One run, one load tool (wrk); prints tables and writes docs/benchmarks.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { suiteBench } from './suite.bench.ts';
 import { loadEngineBench } from './load-engine.bench.ts';
 import { commandVersion, machineInfo } from './machine-info.ts';
 import { parseDuration } from './parse-duration.ts';
-import { renderMarkdown } from './render-markdown.ts';
+import { HAND_WRITTEN, renderMarkdown } from './render-markdown.ts';
 
 /** Benchmark groups, in run order. A new group: one `bench/<name>.bench.ts` exporting a BenchGroup, listed here. */
 const GROUPS: BenchGroup[] = [idpBench, suiteBench, gatewayBench, tokenPoolBench, loadEngineBench];
@@ -32,6 +32,21 @@ function usageError(message: string): never {
   console.error(`bench: ${message}`);
   console.error(`groups: ${GROUPS.map((g) => `${g.name} (${g.description})`).join('; ')}`);
   process.exit(2);
+}
+
+/**
+ * Sections after HAND_WRITTEN in docs/benchmarks.md (repeat runs, analyses) are notes a person
+ * wrote about earlier runs: a new run replaces the generated part above them, never them.
+ */
+function handWrittenTail(file: string): string {
+  let existing: string;
+  try {
+    existing = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = existing.indexOf(HAND_WRITTEN);
+  return at === -1 ? '' : `\n${existing.slice(at)}`;
 }
 
 async function runGroup(group: BenchGroup, settings: BenchSettings, signal: AbortSignal): Promise<BenchReport> {
@@ -67,7 +82,8 @@ async function main(): Promise<void> {
         connections: { type: 'string', default: '32' },
         threads: { type: 'string', default: '1' },
         tokens: { type: 'string', default: '10000' },
-        'reference-workers': { type: 'string', default: '1' },
+        // Two, like HAProxy's `nbthread 2` in the same comparison (gateways.md §2b).
+        'reference-workers': { type: 'string', default: '2' },
         'no-write': { type: 'boolean', default: false },
         write: { type: 'boolean', default: false },
       },
@@ -144,7 +160,7 @@ async function main(): Promise<void> {
     reports,
     loadAverageAtEnd: Math.round(loadavg()[0] * 100) / 100,
   });
-  writeFileSync(OUTPUT, markdown);
+  writeFileSync(OUTPUT, markdown + handWrittenTail(OUTPUT));
   console.log(`\nwrote ${OUTPUT}`);
 }
 
