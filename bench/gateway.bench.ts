@@ -12,6 +12,7 @@ import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.
 import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
 import { commandVersion, debianPackageVersion, packageVersion } from './machine-info.ts';
+import { processTreeCpuMs } from './process-cpu.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
 type Server = 'upstream' | 'reference' | 'haproxy' | 'apache' | 'express';
@@ -23,6 +24,13 @@ interface Target {
   kind: 'auth' | 'pass' | 'direct';
   url: string;
   path: string;
+  /** The server process whose CPU time is charged to this target (the gateway; the upstream when direct). */
+  pid: number;
+}
+
+interface Measured extends WrkResult {
+  /** CPU time of the server's process tree per request, µs; undefined without /proc. */
+  cpuUsPerRequest: number | undefined;
 }
 
 const PASS = '/pass';
@@ -81,13 +89,14 @@ const fmt = {
   delta: (n: number | undefined) => (n === undefined ? '' : `${n >= 0 ? '+' : ''}${n.toFixed(2)}`),
 };
 
-interface Combined extends WrkResult {
+interface Combined extends Measured {
   perRound: number[];
 }
 
 /** Several rounds of one target: mean req/s, p50 and p99; errors summed. */
-function combineRounds(list: WrkResult[]): Combined {
-  const mean = (pick: (r: WrkResult) => number) => list.reduce((sum, r) => sum + pick(r), 0) / list.length;
+function combineRounds(list: Measured[]): Combined {
+  const mean = (pick: (r: Measured) => number) => list.reduce((sum, r) => sum + pick(r), 0) / list.length;
+  const cpu = list.map((r) => r.cpuUsPerRequest);
   return {
     ...list[0],
     requests: list.reduce((sum, r) => sum + r.requests, 0),
@@ -99,6 +108,7 @@ function combineRounds(list: WrkResult[]): Combined {
     maxMs: Math.max(...list.map((r) => r.maxMs)),
     statusErrors: list.reduce((sum, r) => sum + r.statusErrors, 0),
     socketErrors: list.reduce((sum, r) => sum + r.socketErrors, 0),
+    cpuUsPerRequest: cpu.every((c) => c !== undefined) ? mean((r) => r.cpuUsPerRequest!) : undefined,
     perRound: list.map((r) => r.requestsPerSecond),
   };
 }
@@ -115,7 +125,7 @@ function table(
   const haproxy = byLabel(HAPROXY_JWT);
   const rows = targets.map((t) => {
     const r = byLabel(t.label);
-    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, ...Array(rounds > 1 ? 7 : 6).fill('')];
+    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, ...Array(rounds > 1 ? 8 : 7).fill('')];
     const pass = t.kind === 'auth' ? byLabel(passOf(t.server)?.label ?? '') : undefined;
     return [
       t.label,
@@ -125,6 +135,7 @@ function table(
       fmt.ratio(pass ? r.requestsPerSecond / pass.requestsPerSecond : undefined),
       fmt.ratio(haproxy && t.kind === 'auth' ? r.requestsPerSecond / haproxy.requestsPerSecond : undefined),
       fmt.delta(pass ? r.p50Ms - pass.p50Ms : undefined),
+      r.cpuUsPerRequest === undefined ? '' : r.cpuUsPerRequest.toFixed(0),
       String(r.statusErrors + r.socketErrors),
       ...(rounds > 1 ? [r.perRound.map(fmt.rps).join(' / ')] : []),
     ];
@@ -139,6 +150,7 @@ function table(
       '× own pass-through',
       `× ${HAPROXY_JWT}`,
       'validation overhead p50 ms',
+      'server CPU µs/req',
       'errors',
       ...(rounds > 1 ? ['req/s per round'] : []),
     ],
@@ -176,7 +188,7 @@ export const gatewayBench: BenchGroup = {
     writeFileSync(files.rotate, `${pool.join('\n')}\n`);
 
     const targets: Target[] = [
-      { label: 'upstream direct (no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH },
+      { label: 'upstream direct (no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH, pid: upstream.pid },
     ];
     const common: GatewayOptions = {
       upstream: upstream.url,
@@ -186,16 +198,16 @@ export const gatewayBench: BenchGroup = {
       passThroughPath: PASS,
       accessLog: false,
     };
-    const pair = (server: Server, auth: string, pass: string, url: string) => {
-      targets.push({ label: auth, server, kind: 'auth', url, path: API_PATH });
-      targets.push({ label: pass, server, kind: 'pass', url, path: `${PASS}${API_PATH}` });
+    const pair = (server: Server, auth: string, pass: string, gateway: { url: string; pid: number }) => {
+      targets.push({ label: auth, server, kind: 'auth', url: gateway.url, path: API_PATH, pid: gateway.pid });
+      targets.push({ label: pass, server, kind: 'pass', url: gateway.url, path: `${PASS}${API_PATH}`, pid: gateway.pid });
     };
 
     ctx.log('starting gateways…');
     try {
       const reference = await startNodeChild('reference-gateway', 'reference-gateway-main.ts', referenceConfig(issuer, upstream.url, settings.referenceWorkers));
       ctx.defer(() => reference.stop());
-      pair('reference', REFERENCE, 'reference gateway pass-through route', reference.url);
+      pair('reference', REFERENCE, 'reference gateway pass-through route', reference);
       notes.push(`Reference gateway: ${settings.referenceWorkers} worker process(es) (\`--reference-workers\`), static keys, access log off.`);
     } catch (error) {
       skipped.set(REFERENCE, (error as Error).message);
@@ -205,7 +217,7 @@ export const gatewayBench: BenchGroup = {
     if (findPeerBinary('haproxy')) {
       const haproxy = await startHaproxy({ ...common, publicKeyFile: issuer.publicKeyFile });
       ctx.defer(() => haproxy.stop());
-      pair('haproxy', HAPROXY_JWT, 'HAProxy pass-through', haproxy.url);
+      pair('haproxy', HAPROXY_JWT, 'HAProxy pass-through', haproxy);
     } else {
       notes.push('HAProxy not installed: not measured (apt-get install haproxy).');
     }
@@ -214,7 +226,7 @@ export const gatewayBench: BenchGroup = {
     if (apache && existsSync(MOD_AUTH_OPENIDC)) {
       const openidc = await startApacheOpenidc({ ...common, jwksUri: issuer.jwksUri, caBundleFile: issuer.caFile });
       ctx.defer(() => openidc.stop());
-      pair('apache', OPENIDC, 'Apache pass-through', openidc.url);
+      pair('apache', OPENIDC, 'Apache pass-through', openidc);
     } else {
       notes.push('Apache mod_auth_openidc not installed: not measured.');
     }
@@ -222,12 +234,12 @@ export const gatewayBench: BenchGroup = {
       // liboauth2 has no CA-bundle option (gateways.md §2a').
       const oauth2 = await startApacheOauth2({ ...common, jwksUri: issuer.jwksUri, sslVerify: false });
       ctx.defer(() => oauth2.stop());
-      targets.push({ label: 'Apache mod_oauth2', server: 'apache', kind: 'auth', url: oauth2.url, path: API_PATH });
+      targets.push({ label: 'Apache mod_oauth2', server: 'apache', kind: 'auth', url: oauth2.url, path: API_PATH, pid: oauth2.pid });
     }
     // The Node peer: the library a home-grown Node gateway would use, with express's own proxying as its baseline.
     const express = await startNodeJwtBearer({ ...common, jwksUri: issuer.jwksUri, caBundleFile: issuer.caFile });
     ctx.defer(() => express.stop());
-    pair('express', EXPRESS, 'express pass-through', express.url);
+    pair('express', EXPRESS, 'express pass-through', express);
 
     const live: Target[] = [];
     for (const target of targets) {
@@ -236,8 +248,9 @@ export const gatewayBench: BenchGroup = {
       else live.push(target);
     }
 
-    const load = (target: Target, tokensFile: string, durationSeconds: number) =>
-      runWrk({
+    const load = async (target: Target, tokensFile: string, durationSeconds: number): Promise<Measured> => {
+      const before = processTreeCpuMs(target.pid);
+      const result = await runWrk({
         url: target.url,
         path: target.path,
         tokensFile,
@@ -246,6 +259,10 @@ export const gatewayBench: BenchGroup = {
         threads: settings.threads,
         signal: ctx.signal,
       });
+      const after = processTreeCpuMs(target.pid);
+      const cpuUsPerRequest = before !== undefined && after !== undefined && result.requests > 0 ? ((after - before) * 1000) / result.requests : undefined;
+      return { ...result, cpuUsPerRequest };
+    };
 
     ctx.log('warming up (1 s each)…');
     for (const target of live) await load(target, files.same, 1);
@@ -254,7 +271,7 @@ export const gatewayBench: BenchGroup = {
       { name: 'same', file: files.same, caption: 'One repeated valid token' },
       { name: 'rotate', file: files.rotate, caption: `${settings.tokens.toLocaleString('en-US')} distinct valid tokens, rotated per request` },
     ];
-    const rounds = new Map(modes.map((m) => [m.name, new Map<string, WrkResult[]>()]));
+    const rounds = new Map(modes.map((m) => [m.name, new Map<string, Measured[]>()]));
     const total = settings.rounds * modes.length * live.length;
     let done = 0;
     // Rounds interleave whole passes over all targets, so slow drift on a shared machine spreads
@@ -304,6 +321,7 @@ export const gatewayBench: BenchGroup = {
     );
     notes.push(
       '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +
+        '"server CPU µs/req" is the CPU time (user + system, from /proc) of the measured server\'s process tree divided by the requests it served: the gateway alone, without wrk or the upstream (for the direct row, the upstream). ' +
         'The Apache modules share the Apache pass-through baseline. wrk, the gateways and the Node echo upstream share this machine\'s cores, so compare ratios within one run, not absolute req/s across runs.',
     );
 
