@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, get as httpGet, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +232,67 @@ describe('upstream', () => {
     upstream.handler = (_req, res) => setTimeout(() => res.end('late'), 1000);
     try {
       expect((await send(slow, '/health')).status).toBe(504);
+    } finally {
+      upstream.handler = null;
+    }
+  });
+  it('streams a large answer to a slow client intact, keeping repeated Set-Cookie and dropping hop-by-hop headers', async () => {
+    // Larger than loopback socket buffers, so the gateway must pause the upstream while the client lags.
+    const size = 24 * 1024 * 1024;
+    const body = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) body[i] = i % 251;
+    upstream.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'set-cookie': ['a=1', 'b=2'], 'proxy-connection': 'keep-alive', 'x-upstream': 'yes' });
+      res.end(body);
+    };
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        httpGet(`${g.url}/health`, resolve).on('error', reject);
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(res.headers['x-upstream']).toBe('yes');
+      expect(res.headers['proxy-connection']).toBeUndefined();
+      res.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(body)).toBe(true);
+    } finally {
+      upstream.handler = null;
+    }
+  });
+  it('stops reading the upstream when the client leaves in the middle of an answer', async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<boolean>((resolve) => {
+      upstreamClosed = () => resolve(true);
+      setTimeout(() => resolve(false), 5000).unref();
+    });
+    let finished = false;
+    upstream.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      // An endless answer: only the gateway giving up on it can end this exchange early.
+      const timer = setInterval(() => res.write(Buffer.alloc(64 * 1024, 1)), 10);
+      res.on('close', () => {
+        clearInterval(timer);
+        finished = res.writableFinished;
+        upstreamClosed();
+      });
+    };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpGet(`${g.url}/health`, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => {});
+        setTimeout(() => reject(new Error('no answer from the gateway')), 5000).unref();
+      });
+      // Well before the upstream body timeout: the gateway aborted the upstream exchange itself.
+      expect(await closed).toBe(true);
+      expect(finished).toBe(false);
     } finally {
       upstream.handler = null;
     }
