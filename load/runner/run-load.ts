@@ -66,6 +66,9 @@ function summarize(h: Histogram): LatencySummary {
   };
 }
 
+/** How long answers still outstanding when the run ends may take before they count as transport errors. */
+const OUTSTANDING_GRACE_MS = 10_000;
+
 const PERCENTILE_TICKS = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
 
 /**
@@ -244,6 +247,11 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     : undefined;
 
   const stopped = () => options.signal?.aborted === true || performance.now() - started >= durationMs;
+  // A target that stops answering must not hold the run: on abort, or OUTSTANDING_GRACE_MS after the
+  // end, the pool is destroyed and what is still in flight is recorded as a transport error.
+  const cut = () => void dispatcher.destroy(new Error('the load run ended with this request unanswered')).catch(() => {});
+  const cutoff = setTimeout(cut, durationMs + OUTSTANDING_GRACE_MS);
+  options.signal?.addEventListener('abort', cut, { once: true });
   try {
     if (load.model === 'closed') {
       // Each connection sends its next request when the previous answer is in, until the time is up.
@@ -259,6 +267,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       await openLoop(load.rate, load.maxInFlight);
     }
   } finally {
+    clearTimeout(cutoff);
+    options.signal?.removeEventListener('abort', cut);
     eventTimers.forEach(clearTimeout);
     if (progressTimer) clearInterval(progressTimer);
   }
@@ -293,20 +303,13 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       };
       tick();
     });
-    // Answers still outstanding belong to the run; bounded so a hung target cannot hold it forever.
-    if (inFlight > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        drained = resolve;
-        timer = setTimeout(resolve, 10_000);
-      });
-      clearTimeout(timer);
-    }
+    // Answers still outstanding belong to the run; the cutoff bounds how long they can take.
+    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
   }
 
   const elapsed = (performance.now() - started) / 1000;
   if (intervalRequests > 0) closeInterval();
-  await dispatcher.destroy();
+  if (!dispatcher.destroyed) await dispatcher.destroy();
   // A control call still running when the load ends is awaited (each has its own 5 s timeout).
   await Promise.all(eventCalls);
   const outcomeErrors = errors;

@@ -90,6 +90,25 @@ describe('embedded engine accounting', () => {
     expect(r.passed).toBe(true); // maxErrorRate 1 tolerates them: the threshold, not the engine, decides
   });
 
+  it('a target that never answers cannot hold the run: an abort ends it, and what was in flight is a transport error', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const scenario = parseScenario({ name: 'hung', description: 'test', load: { model: 'closed', connections: 2 }, durationSeconds: 60, thresholds: { maxErrorRate: 1 } });
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 300);
+      const started = performance.now();
+      const r = await runLoad({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, scenario, pools: [pool('valid', 'accept', 1, ['good-1'])], signal: abort.signal });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(r.requests.sent).toBe(2);
+      expect(r.requests.completed).toBe(2);
+      expect(r.outcomes['transport-error']).toBe(2);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('passthrough (no pools): no Authorization header, 2xx is ok and a refusal counts as an error', async () => {
     seen.clear();
     const scenario = parseScenario({ name: 'pass', description: 'test', load: { model: 'open', rate: 100 }, durationSeconds: 0.2 });
