@@ -37,7 +37,6 @@ export const nodeJwtBearerAdapter: GatewayAdapter = {
       upstream: input.upstream,
       issuer: input.issuer,
       audience: input.audience,
-      requiredRole: 'Orders.Read',
       jwksUri: input.jwksUri,
       caBundleFile: input.caFile,
       routes: declared.routes,

@@ -8,13 +8,12 @@ import type { NodeJwtBearerConfig } from './node-jwt-bearer-server.ts';
 
 const SERVER = fileURLToPath(new URL('./node-jwt-bearer-server.ts', import.meta.url));
 
-export interface NodeJwtBearerOptions extends GatewayOptions {
+/** Either `requiredRole` on every path (the launchers' common policy) or the profile's own `routes`. */
+export type NodeJwtBearerOptions = Omit<GatewayOptions, 'requiredRole'> & {
   jwksUri: string;
   /** PEM CA bundle that signed the JWKS server's certificate (NODE_EXTRA_CA_CERTS). */
   caBundleFile: string;
-  /** Routes as the profile declares them; default: every path needs `requiredRole` in `roles`. */
-  routes?: ProfileRoute[];
-}
+} & ({ requiredRole: string; routes?: undefined } | { routes: ProfileRoute[]; requiredRole?: undefined });
 
 /**
  * express 5 + express-oauth2-jwt-bearer (gateways.md §2d) as a child process. With
@@ -25,15 +24,17 @@ export function startNodeJwtBearer(options: NodeJwtBearerOptions): Promise<Runni
   const pass = checkPassThroughPath(options.passThroughPath);
   const routes: ProfileRoute[] = [
     ...(pass ? [{ path: `${pass}*`, methods: ['*'], auth: 'anonymous' as const, forwardAuthorization: true }] : []),
-    ...(options.routes ?? [
-      {
-        path: '/*',
-        methods: ['*'],
-        auth: 'required' as const,
-        require: { values: [options.requiredRole], claims: ['roles'], match: 'any' as const, separator: ' ' },
-        forwardAuthorization: true,
-      },
-    ]),
+    ...(options.routes !== undefined
+      ? options.routes
+      : [
+          {
+            path: '/*',
+            methods: ['*'],
+            auth: 'required' as const,
+            require: { values: [options.requiredRole], claims: ['roles'], match: 'any' as const, separator: ' ' },
+            forwardAuthorization: true,
+          },
+        ]),
   ];
   return startGatewayProcess({
     name: 'node-jwt-bearer',
