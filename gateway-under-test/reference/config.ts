@@ -230,6 +230,13 @@ export const gatewayConfigSchema = z
         headersTimeoutMs: z.number().int().positive().default(20_000),
         requestTimeoutMs: z.number().int().min(0).default(300_000),
         checkIntervalMs: z.number().int().positive().default(1_000),
+        /** An idle client connection is closed after this long (either front). */
+        keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+        /**
+         * Plain body-less HTTP/1.1 requests parsed and answered without node:http's streams (half the
+         * CPU per proxied request); anything else is still node:http's. Off: node:http serves everything.
+         */
+        fastFront: z.boolean().default(true),
       })
       .prefault({}),
     log: z

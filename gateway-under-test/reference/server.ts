@@ -1,4 +1,5 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Server, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Counter } from 'prom-client';
 import { pino, type Logger } from 'pino';
@@ -8,6 +9,8 @@ import { reservedHeaderNames } from './claim-headers.ts';
 import type { GatewayConfig } from './config.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.ts';
 import { createGatewayRuntime, type GatewayRuntime } from './gateway-runtime.ts';
+import { createFastFront } from './http/fast-front.ts';
+import type { GatewayRequest, GatewayResponse } from './http/gateway-exchange.ts';
 import { runPipeline } from './pipeline/index.ts';
 import { createContext, type PipelineContext } from './pipeline/types.ts';
 import { challengeFor, REJECTIONS, type Reason } from './rejection.ts';
@@ -36,6 +39,7 @@ export interface ReferenceServerOptions {
 }
 
 export interface ReferenceServer {
+  /** The listening socket: the fast front, or node:http alone when `http.fastFront` is off. */
   server: Server;
   runtime: GatewayRuntime;
   metrics: GatewayMetrics;
@@ -104,8 +108,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   };
 
   interface Exchange {
-    req: IncomingMessage;
-    res: ServerResponse;
+    method: string;
+    res: GatewayResponse;
     start: number;
     route: CompiledRoute | undefined;
     path: string;
@@ -118,7 +122,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     if (accessLog) {
       logger.info({
         caller: x.caller ?? x.ip,
-        method: x.req.method,
+        method: x.method,
         route: x.route?.id,
         path: x.path,
         status,
@@ -143,18 +147,18 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     const body = `{"error":"${error}"}`;
     headers['content-length'] = String(body.length);
     if (!x.res.headersSent) x.res.writeHead(status, headers);
-    x.res.end(x.req.method === 'HEAD' ? undefined : body);
+    x.res.end(x.method === 'HEAD' ? undefined : body);
     finish(x, status, rule.status >= 500 && reason !== 'keys_unavailable' ? 'error' : 'reject', reason);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
+  async function handle(req: GatewayRequest, res: GatewayResponse): Promise<void> {
+    const { url } = req;
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
     let query = q === -1 ? '' : url.slice(q + 1);
-    const method = req.method ?? 'GET';
-    const ip = req.socket.remoteAddress ?? '';
-    const x: Exchange = { req, res, start: performance.now(), route: undefined, path: rawPath, ip, caller: undefined };
+    const { method } = req;
+    const ip = req.remoteAddress;
+    const x: Exchange = { method, res, start: performance.now(), route: undefined, path: rawPath, ip, caller: undefined };
     if (rawPath.charCodeAt(0) !== 47) return reject(x, 'route_not_found');
     const path = normalisePath(rawPath);
     x.path = path;
@@ -218,13 +222,13 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
 
     if (route.anonymous) {
       if (route.config.forwardAuthorization) for (const a of authorization) forward.push(tokenHeader, a);
-      return proxy(x, method, path, query, forward, hasBody ? req : null, undefined);
+      return proxy(x, method, path, query, forward, hasBody ? req.body : null, undefined);
     }
 
     let formBody: string | null = null;
     let bufferedBody: Buffer | null = null;
-    if (config.token.locations.body && hasBody && method !== 'GET' && method !== 'HEAD' && contentType.toLowerCase().startsWith(FORM)) {
-      bufferedBody = await readBody(req, MAX_FORM_BYTES);
+    if (config.token.locations.body && hasBody && req.body && method !== 'GET' && method !== 'HEAD' && contentType.toLowerCase().startsWith(FORM)) {
+      bufferedBody = await readBody(req.body, MAX_FORM_BYTES);
       if (bufferedBody === null) {
         // The rest of the body stays unread, so the connection can't be reused: answer, then close it.
         res.setHeader('connection', 'close');
@@ -270,7 +274,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
       for (const a of authorization) forward.push(tokenHeader, a);
     }
     if (ctx.location === 'query') query = withoutParam(query, tokenParam);
-    return proxy(x, method, path, query, forward, bufferedBody ?? (hasBody ? req : null), remaining);
+    return proxy(x, method, path, query, forward, bufferedBody ?? (hasBody ? req.body : null), remaining);
   }
 
   /**
@@ -347,19 +351,36 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     }
   }
 
-  const server = createServer({
+  const serve = (req: GatewayRequest, res: GatewayResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ event: 'handler_failed', error: (err as Error).message }, 'request handler failed');
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json', 'content-length': '33' });
+        res.end('{"error":"internal_server_error"}');
+      } else res.destroy();
+    });
+  };
+  const http = createServer({
     maxHeaderSize: config.maxHeaderBytes,
     headersTimeout: config.http.headersTimeoutMs,
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: config.http.checkIntervalMs,
   }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      logger.error({ event: 'handler_failed', error: (err as Error).message }, 'request handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal_server_error"}');
-      else res.destroy();
-    });
+    serve({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, remoteAddress: req.socket.remoteAddress ?? '', body: req }, res);
   });
-  server.keepAliveTimeout = 65_000;
+  http.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  const server = config.http.fastFront
+    ? createFastFront({ handler: serve, fallback: http, maxHeaderBytes: config.maxHeaderBytes, keepAliveTimeoutMs: config.http.keepAliveTimeoutMs })
+    : http;
+  const sockets = new Set<Socket>();
+  if (server !== http) {
+    // node:http starts its head and request timers for the connections handed to it on 'listening'.
+    server.on('listening', () => http.emit('listening'));
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+  }
 
   return {
     server,
@@ -368,8 +389,13 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     logger,
     async close() {
       runtime.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        // Also stops node:http's connection timers when it only serves handed-over connections.
+        server === http ? undefined : new Promise<void>((resolve) => http.close(() => resolve())),
+      ]);
       await pool.close();
     },
   };

@@ -166,7 +166,7 @@ describe('reference gateway HTTP front under slow clients (slowloris)', () => {
 describe('reference gateway HTTP front keeps resources bounded', () => {
   it('bounds a stalled request head by default (20 s head, 300 s request, checked every second) and refuses a head timeout above the request timeout', () => {
     const minimal = { issuers: [{ issuer: ISS, keys: [key.jwk] }], audiences: [AUD], routes: [{ path: '/*' }], upstream: { url: 'http://127.0.0.1:9' } };
-    expect(parseGatewayConfig(minimal).http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 300_000, checkIntervalMs: 1_000 });
+    expect(parseGatewayConfig(minimal).http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 300_000, checkIntervalMs: 1_000, keepAliveTimeoutMs: 65_000, fastFront: true });
     expect(() => parseGatewayConfig({ ...minimal, http: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } })).toThrow(/http\.headersTimeoutMs/);
   });
 

@@ -1,0 +1,212 @@
+import { STATUS_CODES, type Server as HttpServer } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { GatewayRequest, GatewayResponse } from './gateway-exchange.ts';
+import { parseSimpleRequestHead } from './simple-request-head.ts';
+
+export interface FastFrontOptions {
+  /** Serves every request, from either front. */
+  handler: (req: GatewayRequest, res: GatewayResponse) => void;
+  /** Takes over any connection whose next request is not a plain body-less HTTP/1.1 request. */
+  fallback: HttpServer;
+  maxHeaderBytes: number;
+  keepAliveTimeoutMs: number;
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const CHUNK_END = Buffer.from('\r\n');
+const LAST_CHUNK = '0\r\n\r\n';
+
+/**
+ * The reference gateway's listening socket. Plain body-less HTTP/1.1 requests (the bulk of API
+ * gateway traffic) are parsed here and answered with hand-framed responses; node:http's request
+ * and response streams cost about half of a proxied request's CPU (docs/benchmarks.md). The first
+ * request that is anything else hands the connection, with its unread bytes, to node:http for good.
+ */
+export function createFastFront(options: FastFrontOptions): Server {
+  const server = createServer({ noDelay: true }, (socket) => {
+    new FastConnection(socket, options);
+  });
+  return server;
+}
+
+class FastConnection {
+  readonly socket: Socket;
+  readonly options: FastFrontOptions;
+  readonly remoteAddress: string;
+  pending: Buffer | null = null;
+  busy = false;
+  handedOver = false;
+  readonly onData = (chunk: Buffer) => {
+    this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    if (!this.busy) this.next();
+  };
+  readonly onTimeout = () => {
+    if (!this.busy) this.socket.destroy();
+  };
+
+  constructor(socket: Socket, options: FastFrontOptions) {
+    this.socket = socket;
+    this.options = options;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    socket.on('data', this.onData);
+    socket.on('timeout', this.onTimeout);
+    // Errors end in 'close'; a response in flight sees `destroyed` and aborts its upstream request.
+    socket.on('error', noop);
+    socket.setTimeout(options.keepAliveTimeoutMs);
+  }
+
+  next(): void {
+    const buffer = this.pending;
+    if (buffer === null || this.socket.destroyed) return;
+    const end = buffer.indexOf(CRLFCRLF);
+    // A head split across reads, or too large, or not simple: node:http's parser and timers take over.
+    if (end === -1 || end + 4 > this.options.maxHeaderBytes) return this.handOver();
+    const head = parseSimpleRequestHead(buffer.toString('latin1', 0, end));
+    if (!head) return this.handOver();
+    this.pending = end + 4 === buffer.length ? null : buffer.subarray(end + 4);
+    this.busy = true;
+    const res = new FastResponse(this, head.method === 'HEAD', head.close);
+    this.options.handler({ method: head.method, url: head.url, rawHeaders: head.rawHeaders, remoteAddress: this.remoteAddress, body: null }, res);
+  }
+
+  /** Called once a response is complete: the next pipelined request, if any, is served in order. */
+  done(close: boolean): void {
+    this.busy = false;
+    // Closed once flushed, as node:http does: the client has been told, and nothing else is read.
+    if (close) this.socket.end(() => this.socket.destroy());
+    else this.next();
+  }
+
+  handOver(): void {
+    const { socket } = this;
+    this.handedOver = true;
+    socket.off('data', this.onData);
+    socket.off('timeout', this.onTimeout);
+    socket.setTimeout(0);
+    socket.pause();
+    if (this.pending) socket.unshift(this.pending);
+    this.pending = null;
+    // Documented for injecting connections (node:http 'connection' event); buffered bytes are read first.
+    this.options.fallback.emit('connection', socket);
+    socket.resume();
+  }
+}
+
+function noop(): void {}
+
+let dateSecond = 0;
+let dateValue = '';
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateValue = new Date(now).toUTCString();
+  }
+  return dateValue;
+}
+
+/**
+ * A response written straight to the socket: the status line and headers go out with the first body
+ * bytes in one write, like node:http does. A body without Content-Length is sent chunked.
+ */
+class FastResponse implements GatewayResponse {
+  readonly connection: FastConnection;
+  readonly head: boolean;
+  close: boolean;
+  headersSent = false;
+  finished = false;
+  chunked = false;
+  bodyless = false;
+  headerBlock = '';
+
+  constructor(connection: FastConnection, head: boolean, close: boolean) {
+    this.connection = connection;
+    this.head = head;
+    this.close = close;
+  }
+
+  get destroyed(): boolean {
+    return this.connection.socket.destroyed;
+  }
+
+  setHeader(name: string, value: string): void {
+    if (name.toLowerCase() === 'connection' && value.toLowerCase() === 'close') this.close = true;
+  }
+
+  writeHead(status: number, headers: string[] | Record<string, string>): this {
+    let block = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    let length = false;
+    let date = false;
+    const add = (name: string, value: string) => {
+      const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : '';
+      if (lower === 'content-length') length = true;
+      else if (lower === 'date') date = true;
+      block += `${name}: ${value}\r\n`;
+    };
+    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) add(headers[i], headers[i + 1]);
+    else for (const name in headers) add(name, headers[name]);
+    if (!date) block += `Date: ${httpDate()}\r\n`;
+    // RFC 9110 §6.4.1: no content for these, whatever the headers say.
+    this.bodyless = this.head || status === 204 || status === 304 || (status >= 100 && status < 200);
+    if (!length && !this.bodyless) {
+      this.chunked = true;
+      block += 'Transfer-Encoding: chunked\r\n';
+    }
+    if (this.close) block += 'Connection: close\r\n';
+    this.headerBlock = `${block}\r\n`;
+    this.headersSent = true;
+    return this;
+  }
+
+  write(chunk: Buffer): boolean {
+    const { socket } = this.connection;
+    if (this.bodyless || chunk.length === 0) return this.flushHead();
+    socket.cork();
+    if (this.headerBlock) this.flushHead();
+    if (this.chunked) {
+      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+      socket.write(chunk);
+      socket.write(CHUNK_END);
+    } else socket.write(chunk);
+    socket.uncork();
+    return !socket.writableNeedDrain;
+  }
+
+  end(body?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { socket } = this.connection;
+    if (socket.destroyed) return;
+    socket.cork();
+    if (body !== undefined && body.length > 0) this.write(Buffer.from(body, 'latin1'));
+    this.flushHead();
+    if (this.chunked) socket.write(LAST_CHUNK, 'latin1');
+    socket.uncork();
+    this.connection.done(this.close);
+  }
+
+  destroy(error?: Error): void {
+    this.finished = true;
+    this.connection.socket.destroy(error);
+  }
+
+  on(event: 'drain' | 'close', listener: () => void): this {
+    this.connection.socket.on(event, listener);
+    return this;
+  }
+
+  off(event: 'drain' | 'close', listener: () => void): this {
+    this.connection.socket.off(event, listener);
+    return this;
+  }
+
+  private flushHead(): boolean {
+    const { socket } = this.connection;
+    if (this.headerBlock) {
+      socket.write(this.headerBlock, 'latin1');
+      this.headerBlock = '';
+    }
+    return !socket.writableNeedDrain;
+  }
+}

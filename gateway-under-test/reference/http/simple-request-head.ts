@@ -1,0 +1,66 @@
+/**
+ * A request head the fast front may answer itself. Anything this parser does not accept is not an
+ * error: the connection goes to node:http (llhttp), which decides, so every framing question
+ * (bodies, chunked coding, smuggling shapes, obs-fold, odd targets, HTTP/1.0) keeps one judge.
+ */
+export interface SimpleRequestHead {
+  method: string;
+  url: string;
+  /** Name, value, name, value… as received (like IncomingMessage.rawHeaders). */
+  rawHeaders: string[];
+  /** The client asked to close the connection after this exchange. */
+  close: boolean;
+}
+
+/** More header lines than this go to node:http, which applies its own count limits. */
+export const MAX_SIMPLE_HEADER_LINES = 100;
+
+// Methods llhttp knows, so accepting one here never answers what node:http would refuse.
+const REQUEST_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*) HTTP\/1\.1$/;
+// RFC 9110 §5.1 token, then field-value chars: HTAB, SP, VCHAR, obs-text; no CR, LF or other CTLs.
+const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[\t ]*([\t\x20-\x7e\x80-\xff]*)$/;
+// Bodies, upgrades and interim responses are node:http's: their framing is where requests get smuggled.
+const DELEGATED = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
+
+/**
+ * Parses `head` (the bytes before the blank line, as latin1) if it is a plain HTTP/1.1 request without
+ * a body; returns undefined for everything else.
+ */
+export function parseSimpleRequestHead(head: string): SimpleRequestHead | undefined {
+  const lines = head.split('\r\n');
+  if (lines.length - 1 > MAX_SIMPLE_HEADER_LINES) return undefined;
+  const requestLine = REQUEST_LINE.exec(lines[0]);
+  if (!requestLine) return undefined;
+  const rawHeaders: string[] = [];
+  let hosts = 0;
+  let close = false;
+  for (let i = 1; i < lines.length; i++) {
+    const m = HEADER_LINE.exec(lines[i]);
+    if (!m) return undefined;
+    const name = m[1];
+    const value = trimEnd(m[2]);
+    const lower = name.toLowerCase();
+    if (DELEGATED.has(lower)) return undefined;
+    if (lower === 'host') hosts++;
+    else if (lower === 'connection') {
+      const tokens = value.toLowerCase();
+      if (tokens.includes('upgrade')) return undefined;
+      if (/(?:^|,)\s*close\s*(?:,|$)/.test(tokens)) close = true;
+    }
+    rawHeaders.push(name, value);
+  }
+  // RFC 9112 §3.2: exactly one Host; node:http answers the other cases (400).
+  if (hosts !== 1) return undefined;
+  return { method: requestLine[1], url: requestLine[2], rawHeaders, close };
+}
+
+/** Trailing OWS (RFC 9110 §5.5) is not part of the value; a lazy regex would test every position for it. */
+function trimEnd(value: string): string {
+  let end = value.length;
+  while (end > 0) {
+    const c = value.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9) break;
+    end--;
+  }
+  return end === value.length ? value : value.slice(0, end);
+}

@@ -1,0 +1,221 @@
+import { connect } from 'node:net';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '../reference/config.ts';
+import { parseSimpleRequestHead } from '../reference/http/simple-request-head.ts';
+import { listen } from '../reference/listen.ts';
+import { createReferenceServer, type ReferenceServer } from '../reference/server.ts';
+import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { nowSeconds, rsaKey, signJws } from './reference-support/key-fixture.ts';
+import { rawExchange, statuses } from './reference-support/raw-http.ts';
+
+/**
+ * The fast front answers plain body-less HTTP/1.1 requests without node:http's streams and hands
+ * every other connection to node:http. What it must show: a client and the upstream cannot tell the
+ * two fronts apart, pipelined requests stay in order across a hand-over, and responses are framed
+ * right for every shape of upstream answer (RFC 9112 §6).
+ */
+const ISS = 'https://issuer.gatecheck.test';
+const AUD = 'api://orders';
+const key = rsaKey('k1');
+let upstream: EchoUpstream;
+let fast: { gw: ReferenceServer; port: number };
+let plain: { gw: ReferenceServer; port: number };
+let token: string;
+
+async function start(fastFront: boolean) {
+  const gw = createReferenceServer(
+    parseGatewayConfig({
+      listen: { port: 0 },
+      admin: false,
+      issuers: [{ issuer: ISS, keys: [key.jwk] }],
+      audiences: [AUD],
+      routes: [{ path: '/open*', auth: 'anonymous' }, { path: '/*' }],
+      upstream: { url: upstream.url },
+      log: { level: 'silent', accessLog: false },
+      http: { fastFront, keepAliveTimeoutMs: 400 },
+    }),
+  );
+  await gw.runtime.start();
+  return { gw, port: await listen(gw.server, '127.0.0.1', 0) };
+}
+
+beforeAll(async () => {
+  upstream = await startEchoUpstream();
+  fast = await start(true);
+  plain = await start(false);
+  token = signJws({ alg: 'RS256', typ: 'JWT', kid: 'k1' }, { iss: ISS, aud: AUD, sub: 'alice', roles: ['r'], exp: nowSeconds() + 3600 }, key);
+});
+afterAll(async () => {
+  await fast?.gw.close();
+  await plain?.gw.close();
+  await upstream?.close();
+});
+
+const auth = () => `Authorization: Bearer ${token}\r\n`;
+/** Headers of one raw response, lower-cased names, without the ones each front sets its own way. */
+function responseHeaders(text: string): [string, string][] {
+  const head = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n').slice(1);
+  return head
+    .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()] as [string, string])
+    .filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
+}
+
+describe('parseSimpleRequestHead: what the fast front answers itself', () => {
+  it('takes a plain body-less HTTP/1.1 request, keeping duplicate headers and their order', () => {
+    const head = parseSimpleRequestHead('GET /a/b?c=1&d=%20 HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer a\r\nauthorization:Bearer b \r\nX-Empty:\r\nConnection: keep-alive, Close');
+    expect(head).toEqual({
+      method: 'GET',
+      url: '/a/b?c=1&d=%20',
+      rawHeaders: ['Host', 'gw', 'Authorization', 'Bearer a', 'authorization', 'Bearer b', 'X-Empty', '', 'Connection', 'keep-alive, Close'],
+      close: true,
+    });
+  });
+
+  it.each([
+    ['a body by Content-Length', 'POST /a HTTP/1.1\r\nHost: gw\r\nContent-Length: 0'],
+    ['a body by Transfer-Encoding', 'POST /a HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked'],
+    ['Expect: 100-continue', 'GET /a HTTP/1.1\r\nHost: gw\r\nExpect: 100-continue'],
+    ['an upgrade', 'GET /a HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: websocket'],
+    ['HTTP/1.0', 'GET /a HTTP/1.0\r\nHost: gw'],
+    ['no Host', 'GET /a HTTP/1.1\r\nX-A: b'],
+    ['two Hosts', 'GET /a HTTP/1.1\r\nHost: a\r\nHost: b'],
+    ['an absolute-form target', 'GET http://gw/a HTTP/1.1\r\nHost: gw'],
+    ['a fragment in the target', 'GET /a#b HTTP/1.1\r\nHost: gw'],
+    ['a method llhttp may not know', 'PURGE /a HTTP/1.1\r\nHost: gw'],
+    ['a lower-case method', 'get /a HTTP/1.1\r\nHost: gw'],
+    ['two spaces in the request line', 'GET  /a HTTP/1.1\r\nHost: gw'],
+    ['a space before the colon', 'GET /a HTTP/1.1\r\nHost: gw\r\nX-A : b'],
+    ['obs-fold', 'GET /a HTTP/1.1\r\nHost: gw\r\nX-A: b\r\n c'],
+    ['a bare LF', 'GET /a HTTP/1.1\nHost: gw'],
+    ['a CR inside a value', 'GET /a HTTP/1.1\r\nHost: gw\r\nX-A: a\rb'],
+    ['a NUL inside a value', 'GET /a HTTP/1.1\r\nHost: gw\r\nX-A: a\u0000b'],
+    ['a separator in a header name', 'GET /a HTTP/1.1\r\nHost: gw\r\nX(A): b'],
+    ['more than 100 header lines', `GET /a HTTP/1.1\r\nHost: gw${'\r\na: b'.repeat(100)}`],
+  ])('leaves %s to node:http', (_name, head) => {
+    expect(parseSimpleRequestHead(head)).toBeUndefined();
+  });
+});
+
+describe('reference gateway fast front', () => {
+  it('sends the upstream the same request and the client the same response as node:http does', async () => {
+    const request = (port: number, path: string) =>
+      `GET ${path}?q=1 HTTP/1.1\r\nHost: gw.test\r\n${auth()}X-User-Id: forged\r\nx_user_id: forged\r\nX-Http-Method-Override: POST\r\nConnection: close, X-Hop\r\nX-Hop: 1\r\nAccept: a\r\nAccept: b\r\n\r\n`;
+    const viaFast = await rawExchange(fast.port, request(fast.port, '/same-fast'));
+    const upFast = upstream.seen.at(-1)!;
+    const viaPlain = await rawExchange(plain.port, request(plain.port, '/same-plain'));
+    const upPlain = upstream.seen.at(-1)!;
+    expect(upFast.url).toBe('/same-fast?q=1');
+    expect(upPlain.url).toBe('/same-plain?q=1');
+    expect(upFast.rawHeaders).toEqual(upPlain.rawHeaders);
+    expect(upFast.headers['x-user-id']).toBe('alice');
+    expect(upFast.headers['x-hop']).toBeUndefined();
+    expect(viaFast.status).toBe(200);
+    expect(responseHeaders(viaFast.text)).toEqual(responseHeaders(viaPlain.text));
+    expect(viaFast.text.slice(viaFast.text.indexOf('\r\n\r\n'))).toBe(viaPlain.text.slice(viaPlain.text.indexOf('\r\n\r\n')));
+    expect(viaFast.text).toMatch(/\r\nConnection: close\r\n/i);
+    expect(viaFast.closedByServer).toBe(true);
+  });
+
+  it('answers rejections like node:http does: status, challenge and body', async () => {
+    const ask = (port: number) => rawExchange(port, `GET /x HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer not.a.jwt\r\nConnection: close\r\n\r\n`);
+    const [viaFast, viaPlain] = [await ask(fast.port), await ask(plain.port)];
+    expect(viaFast.status).toBe(401);
+    expect(responseHeaders(viaFast.text)).toEqual(responseHeaders(viaPlain.text));
+    expect(viaFast.text.endsWith('{"error":"invalid_token"}')).toBe(true);
+  });
+
+  it('answers pipelined requests in order, handing the connection to node:http at the first one with a body', async () => {
+    const before = upstream.seen.length;
+    upstream.handler = (req, res, seen) => {
+      const body = `${req.method} ${req.url} [${seen.body}]`;
+      res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+    };
+    const r = await rawExchange(
+      fast.port,
+      `GET /open/p1 HTTP/1.1\r\nHost: gw\r\n\r\n` +
+        `POST /p2 HTTP/1.1\r\nHost: gw\r\n${auth()}Content-Length: 5\r\n\r\nhello` +
+        `GET /p3 HTTP/1.1\r\nHost: gw\r\n${auth()}\r\n` +
+        `GET /p4 HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`,
+    );
+    upstream.handler = null;
+    expect(statuses(r.text)).toEqual([200, 200, 200, 401]);
+    // node:http may send p2 and p3 upstream concurrently; the answers still come back in request order.
+    expect([...r.text.matchAll(/\r\n\r\n(GET|POST) (\S+) \[(\w*)\]/g)].map((m) => m.slice(1))).toEqual([
+      ['GET', '/open/p1', ''],
+      ['POST', '/p2', 'hello'],
+      ['GET', '/p3', ''],
+    ]);
+    expect(upstream.seen.length - before).toBe(3);
+  });
+
+  it('serves a request head that arrives in pieces', async () => {
+    const r = await rawExchange(fast.port, null, {
+      onSocket(socket) {
+        const text = `GET /open/split HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n`;
+        socket.write(text.slice(0, 20));
+        setTimeout(() => socket.write(text.slice(20)), 50);
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(upstream.seen.at(-1)?.url).toBe('/open/split');
+  });
+
+  it('frames every shape of upstream answer so that a strict client reads it: streamed, empty, 204, 304 and HEAD', async () => {
+    upstream.handler = (req, res) => {
+      if (req.url === '/open/stream') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first ');
+        setTimeout(() => res.end('second'), 20);
+      } else if (req.url === '/open/empty') res.writeHead(200, { 'content-length': '0' }).end();
+      else if (req.url === '/open/204') res.writeHead(204).end();
+      else if (req.url === '/open/304') res.writeHead(304, { etag: '"a"' }).end();
+      else res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5' }).end(req.method === 'HEAD' ? undefined : 'hello');
+    };
+    try {
+      const get = async (path: string, method: 'GET' | 'HEAD' = 'GET') => {
+        const res = await request(`http://127.0.0.1:${fast.port}${path}`, { method });
+        return { status: res.statusCode, te: res.headers['transfer-encoding'], length: res.headers['content-length'], body: await res.body.text() };
+      };
+      expect(await get('/open/stream')).toEqual({ status: 200, te: 'chunked', length: undefined, body: 'first second' });
+      expect(await get('/open/empty')).toEqual({ status: 200, te: undefined, length: '0', body: '' });
+      expect(await get('/open/204')).toMatchObject({ status: 204, te: undefined, body: '' });
+      expect(await get('/open/304')).toMatchObject({ status: 304, te: undefined, body: '' });
+      expect(await get('/open/head', 'HEAD')).toEqual({ status: 200, te: undefined, length: '5', body: '' });
+      // Nothing of a body-less answer may linger in the stream: the next pipelined response must parse.
+      const raw = await rawExchange(fast.port, 'HEAD /open/h HTTP/1.1\r\nHost: gw\r\n\r\nHEAD /open/stream HTTP/1.1\r\nHost: gw\r\n\r\nGET /open/204 HTTP/1.1\r\nHost: gw\r\n\r\nGET /open/g HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+      // Each head is followed at once by the next status line: no body, no chunk, no stray byte.
+      const bodies = raw.text.split(/(?=HTTP\/1\.1 \d{3} )/).map((part) => part.slice(part.indexOf('\r\n\r\n') + 4));
+      expect(bodies).toEqual(['', '', '', 'hello']);
+      expect(statuses(raw.text)).toEqual([200, 200, 204, 200]);
+    } finally {
+      upstream.handler = null;
+    }
+  });
+
+  it('closes a connection left idle past keepAliveTimeoutMs', async () => {
+    const socket = connect(fast.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    socket.write('GET /open/idle HTTP/1.1\r\nHost: gw\r\n\r\n');
+    const sent = Date.now();
+    const closedAt = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 3000))]);
+    socket.destroy();
+    expect(statuses(text)).toEqual([200]);
+    expect(closedAt).toBeGreaterThan(0);
+    expect(closedAt - sent).toBeGreaterThanOrEqual(300);
+  });
+
+  it('drops its connections on close', async () => {
+    const extra = await start(true);
+    const socket = connect(extra.port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    socket.write('GET /open/a HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await new Promise((r) => socket.once('data', r));
+    await extra.gw.close();
+    await closed;
+    expect(socket.destroyed).toBe(true);
+  });
+});
