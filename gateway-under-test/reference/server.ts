@@ -11,6 +11,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.ts'
 import { createGatewayRuntime, type GatewayRuntime } from './gateway-runtime.ts';
 import { createFastFront } from './http/fast-front.ts';
 import type { GatewayRequest, GatewayResponse } from './http/gateway-exchange.ts';
+import { UpstreamClient } from './http/upstream-client.ts';
 import { runPipeline } from './pipeline/index.ts';
 import { createContext, type PipelineContext } from './pipeline/types.ts';
 import { challengeFor, REJECTIONS, type Reason } from './rejection.ts';
@@ -91,6 +92,19 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     bodyTimeout: config.upstream.bodyTimeoutMs,
     keepAliveTimeout: config.upstream.keepAliveTimeoutMs,
   });
+  // Plain HTTP only: TLS to the upstream stays with undici.
+  const client = config.upstream.fastClient && upstream.protocol === 'http:'
+    ? new UpstreamClient({
+        host: upstream.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(upstream.port || 80),
+        authority: upstream.host,
+        connections: config.upstream.connections,
+        connectTimeoutMs: config.upstream.connectTimeoutMs,
+        headersTimeoutMs: config.upstream.headersTimeoutMs,
+        bodyTimeoutMs: config.upstream.bodyTimeoutMs,
+        keepAliveTimeoutMs: config.upstream.keepAliveTimeoutMs,
+      })
+    : null;
   const accessLog = config.log.accessLog && logger.isLevelEnabled('info');
   const tokenHeader = config.token.locations.headerName.toLowerCase();
   const tokenParam = config.token.locations.queryParameter;
@@ -290,12 +304,13 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     }
     onRequestStart(): void {}
     onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
-      const raw = controller.rawHeaders as Buffer[] | null | undefined;
+      // Buffers from undici, strings from the upstream client.
+      const raw = controller.rawHeaders as (Buffer | string)[] | null | undefined;
       const out: string[] = [];
       if (raw) {
         for (let i = 0; i < raw.length; i += 2) {
-          const name = raw[i].toString('latin1');
-          if (!RESPONSE_HOP_BY_HOP.has(name.toLowerCase())) out.push(name, raw[i + 1].toString('latin1'));
+          const name = latin1(raw[i]);
+          if (!RESPONSE_HOP_BY_HOP.has(name.toLowerCase())) out.push(name, latin1(raw[i + 1]));
         }
       }
       if (this.remaining !== undefined) out.push('x-ratelimit-remaining', String(this.remaining));
@@ -345,7 +360,8 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     const target = upstreamBase + path + (query ? `?${query}` : '');
     const exchange = new ProxyExchange(x, remaining);
     try {
-      pool.dispatch({ method: method as 'GET', path: target, headers, body }, exchange);
+      if (body === null && client) client.dispatch({ method, path: target, headers }, exchange);
+      else pool.dispatch({ method: method as 'GET', path: target, headers, body }, exchange);
     } catch (err) {
       exchange.onResponseError(null, err as Error);
     }
@@ -396,9 +412,13 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
         // Also stops node:http's connection timers when it only serves handed-over connections.
         server === http ? undefined : new Promise<void>((resolve) => http.close(() => resolve())),
       ]);
-      await pool.close();
+      await Promise.all([pool.close(), client?.close()]);
     },
   };
+}
+
+function latin1(value: Buffer | string): string {
+  return typeof value === 'string' ? value : value.toString('latin1');
 }
 
 function identityKey(claims: Record<string, unknown>, keys: readonly string[], ip: string): string {

@@ -193,6 +193,16 @@ describe('reference gateway fast front', () => {
     }
   });
 
+  it('answers a client that half-closes after its requests (sends FIN), then closes', async () => {
+    const r = await rawExchange(fast.port, null, {
+      onSocket(socket) {
+        socket.end(`GET /open/fin1 HTTP/1.1\r\nHost: gw\r\n\r\nGET /open/fin2 HTTP/1.1\r\nHost: gw\r\n\r\n`);
+      },
+    });
+    expect(statuses(r.text)).toEqual([200, 200]);
+    expect(r.closedByServer).toBe(true);
+  });
+
   it('closes a connection left idle past keepAliveTimeoutMs', async () => {
     const socket = connect(fast.port, '127.0.0.1');
     let text = '';

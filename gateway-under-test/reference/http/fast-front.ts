@@ -23,7 +23,8 @@ const LAST_CHUNK = '0\r\n\r\n';
  * request that is anything else hands the connection, with its unread bytes, to node:http for good.
  */
 export function createFastFront(options: FastFrontOptions): Server {
-  const server = createServer({ noDelay: true }, (socket) => {
+  // Half-open like node:http: a client may send its request and then its FIN, and still read the answer.
+  const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     new FastConnection(socket, options);
   });
   return server;
@@ -35,13 +36,18 @@ class FastConnection {
   readonly remoteAddress: string;
   pending: Buffer | null = null;
   busy = false;
-  handedOver = false;
+  /** The client sent its FIN: answer what was received, then close. */
+  ended = false;
   readonly onData = (chunk: Buffer) => {
     this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     if (!this.busy) this.next();
   };
   readonly onTimeout = () => {
     if (!this.busy) this.socket.destroy();
+  };
+  readonly onEnd = () => {
+    this.ended = true;
+    if (!this.busy) this.next();
   };
 
   constructor(socket: Socket, options: FastFrontOptions) {
@@ -50,6 +56,7 @@ class FastConnection {
     this.remoteAddress = socket.remoteAddress ?? '';
     socket.on('data', this.onData);
     socket.on('timeout', this.onTimeout);
+    socket.on('end', this.onEnd);
     // Errors end in 'close'; a response in flight sees `destroyed` and aborts its upstream request.
     socket.on('error', noop);
     socket.setTimeout(options.keepAliveTimeoutMs);
@@ -57,8 +64,14 @@ class FastConnection {
 
   next(): void {
     const buffer = this.pending;
-    if (buffer === null || this.socket.destroyed) return;
+    if (this.socket.destroyed) return;
+    if (buffer === null) {
+      if (this.ended) this.socket.end();
+      return;
+    }
     const end = buffer.indexOf(CRLFCRLF);
+    // An incomplete head and then the client's FIN: no request will ever complete.
+    if (end === -1 && this.ended) return void this.socket.destroy();
     // A head split across reads, or too large, or not simple: node:http's parser and timers take over.
     if (end === -1 || end + 4 > this.options.maxHeaderBytes) return this.handOver();
     const head = parseSimpleRequestHead(buffer.toString('latin1', 0, end));
@@ -79,9 +92,9 @@ class FastConnection {
 
   handOver(): void {
     const { socket } = this;
-    this.handedOver = true;
     socket.off('data', this.onData);
     socket.off('timeout', this.onTimeout);
+    socket.off('end', this.onEnd);
     socket.setTimeout(0);
     socket.pause();
     if (this.pending) socket.unshift(this.pending);

@@ -1,3 +1,5 @@
+import { FIELD_LINE, fieldValue } from './field-line.ts';
+
 /**
  * A request head the fast front may answer itself. Anything this parser does not accept is not an
  * error: the connection goes to node:http (llhttp), which decides, so every framing question
@@ -17,8 +19,6 @@ export const MAX_SIMPLE_HEADER_LINES = 100;
 
 // Methods llhttp knows, so accepting one here never answers what node:http would refuse.
 const REQUEST_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*) HTTP\/1\.1$/;
-// RFC 9110 §5.1 token, then field-value chars: HTAB, SP, VCHAR, obs-text; no CR, LF or other CTLs.
-const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[\t ]*([\t\x20-\x7e\x80-\xff]*)$/;
 // Bodies, upgrades and interim responses are node:http's: their framing is where requests get smuggled.
 const DELEGATED = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
 
@@ -35,10 +35,10 @@ export function parseSimpleRequestHead(head: string): SimpleRequestHead | undefi
   let hosts = 0;
   let close = false;
   for (let i = 1; i < lines.length; i++) {
-    const m = HEADER_LINE.exec(lines[i]);
+    const m = FIELD_LINE.exec(lines[i]);
     if (!m) return undefined;
     const name = m[1];
-    const value = trimEnd(m[2]);
+    const value = fieldValue(m[2]);
     const lower = name.toLowerCase();
     if (DELEGATED.has(lower)) return undefined;
     if (lower === 'host') hosts++;
@@ -54,13 +54,3 @@ export function parseSimpleRequestHead(head: string): SimpleRequestHead | undefi
   return { method: requestLine[1], url: requestLine[2], rawHeaders, close };
 }
 
-/** Trailing OWS (RFC 9110 §5.5) is not part of the value; a lazy regex would test every position for it. */
-function trimEnd(value: string): string {
-  let end = value.length;
-  while (end > 0) {
-    const c = value.charCodeAt(end - 1);
-    if (c !== 32 && c !== 9) break;
-    end--;
-  }
-  return end === value.length ? value : value.slice(0, end);
-}
