@@ -386,7 +386,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   });
   http.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   const server = config.http.fastFront
-    ? createFastFront({ handler: serve, fallback: http, maxHeaderBytes: config.maxHeaderBytes, keepAliveTimeoutMs: config.http.keepAliveTimeoutMs })
+    ? createFastFront({ handler: serve, fallback: http, maxHeaderBytes: config.maxHeaderBytes, keepAliveTimeoutMs: config.http.keepAliveTimeoutMs, headersTimeoutMs: config.http.headersTimeoutMs })
     : http;
   const sockets = new Set<Socket>();
   if (server !== http) {

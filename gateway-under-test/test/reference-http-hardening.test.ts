@@ -78,7 +78,7 @@ const MALFORMED: [name: string, request: () => string, status: number][] = [
 ];
 
 describe('reference gateway HTTP front under malformed requests (RFC 9112, attacks.md A16)', () => {
-  it.each(MALFORMED)('answers %s with a clean %i and closes, and keeps serving', async (_name, request, status) => {
+  it.each(MALFORMED.map(([name, request, status]) => [name, status, request] as const))('answers %s with a clean %i and closes, and keeps serving', async (_name, status, request) => {
     const r = await rawExchange(port, request());
     expect(r.status).toBe(status);
     expect(r.closedByServer).toBe(true);

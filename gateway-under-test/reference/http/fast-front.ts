@@ -10,11 +10,15 @@ export interface FastFrontOptions {
   fallback: HttpServer;
   maxHeaderBytes: number;
   keepAliveTimeoutMs: number;
+  /** A request head must be complete this long after its first byte, else 408 (slowloris). */
+  headersTimeoutMs: number;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const CHUNK_END = Buffer.from('\r\n');
 const LAST_CHUNK = '0\r\n\r\n';
+// What node:http answers when its headersTimeout fires.
+const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
 
 /**
  * The reference gateway's listening socket. Plain body-less HTTP/1.1 requests (the bulk of API
@@ -38,12 +42,20 @@ class FastConnection {
   busy = false;
   /** The client sent its FIN: answer what was received, then close. */
   ended = false;
+  /** Armed while a request head is incomplete. */
+  headTimer: NodeJS.Timeout | null = null;
+  readonly onHeadTimeout = () => {
+    this.headTimer = null;
+    if (this.busy || this.socket.destroyed) return;
+    this.pending = null;
+    this.socket.end(REQUEST_TIMEOUT, () => this.socket.destroy());
+  };
   readonly onData = (chunk: Buffer) => {
     this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     if (!this.busy) this.next();
   };
   readonly onTimeout = () => {
-    if (!this.busy) this.socket.destroy();
+    if (!this.busy && this.headTimer === null) this.socket.destroy();
   };
   readonly onEnd = () => {
     this.ended = true;
@@ -59,6 +71,7 @@ class FastConnection {
     socket.on('end', this.onEnd);
     // Errors end in 'close'; a response in flight sees `destroyed` and aborts its upstream request.
     socket.on('error', noop);
+    socket.once('close', () => this.clearHeadTimer());
     socket.setTimeout(options.keepAliveTimeoutMs);
   }
 
@@ -70,10 +83,21 @@ class FastConnection {
       return;
     }
     const end = buffer.indexOf(CRLFCRLF);
-    // An incomplete head and then the client's FIN: no request will ever complete.
-    if (end === -1 && this.ended) return void this.socket.destroy();
-    // A head split across reads, or too large, or not simple: node:http's parser and timers take over.
-    if (end === -1 || end + 4 > this.options.maxHeaderBytes) return this.handOver();
+    // Too large (node:http answers 431), or not simple: node:http's parser and timers take over.
+    if (end === -1 ? buffer.length >= this.options.maxHeaderBytes : end + 4 > this.options.maxHeaderBytes) return this.handOver();
+    if (end === -1) {
+      // An incomplete head and then the client's FIN: no request will ever complete.
+      if (this.ended) return void this.socket.destroy();
+      // Bare LF line ends never make a CRLFCRLF: node:http judges them (400) instead of a timeout.
+      if (hasBareLf(buffer)) return this.handOver();
+      // A head split across reads (a large token over a real network): wait for the rest, from its first byte on.
+      if (this.headTimer === null) {
+        this.headTimer = setTimeout(this.onHeadTimeout, this.options.headersTimeoutMs);
+        this.headTimer.unref();
+      }
+      return;
+    }
+    this.clearHeadTimer();
     const head = parseSimpleRequestHead(buffer.toString('latin1', 0, end));
     if (!head) return this.handOver();
     this.pending = end + 4 === buffer.length ? null : buffer.subarray(end + 4);
@@ -90,8 +114,15 @@ class FastConnection {
     else this.next();
   }
 
+  clearHeadTimer(): void {
+    if (this.headTimer === null) return;
+    clearTimeout(this.headTimer);
+    this.headTimer = null;
+  }
+
   handOver(): void {
     const { socket } = this;
+    this.clearHeadTimer();
     socket.off('data', this.onData);
     socket.off('timeout', this.onTimeout);
     socket.off('end', this.onEnd);
@@ -106,6 +137,11 @@ class FastConnection {
 }
 
 function noop(): void {}
+
+function hasBareLf(buffer: Buffer): boolean {
+  for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) if (i === 0 || buffer[i - 1] !== 13) return true;
+  return false;
+}
 
 let dateSecond = 0;
 let dateValue = '';
