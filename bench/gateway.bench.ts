@@ -16,7 +16,7 @@ import { processTreeCpuMs } from './process-cpu.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
-type Server = 'upstream' | 'reference' | 'haproxy' | 'apache' | 'express';
+type Server = 'upstream' | 'reference' | 'reference-node' | 'haproxy' | 'apache' | 'express';
 
 interface Target {
   label: string;
@@ -39,10 +39,13 @@ const API_PATH = '/api/orders';
 const HAPROXY_JWT = 'HAProxy jwt_verify';
 const OPENIDC = 'Apache mod_auth_openidc';
 const REFERENCE = 'reference gateway';
+const REFERENCE_NODE = 'reference gateway on node:http + undici';
 const EXPRESS = 'express-oauth2-jwt-bearer';
 
-function referenceConfig(issuer: TestIssuer, upstream: string, workers: number): GatewayConfigInput {
+function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, fastPaths = true): GatewayConfigInput {
   return {
+    // Off, node:http parses and answers every request and undici sends every upstream request.
+    http: { fastFront: fastPaths },
     admin: false,
     workers,
     // Static keys, like HAProxy's PEM: the JWKS is fetched once anyway, and the bench process
@@ -53,7 +56,7 @@ function referenceConfig(issuer: TestIssuer, upstream: string, workers: number):
       { path: `${PASS}*`, auth: 'anonymous' },
       { path: '/*', require: { values: [issuer.role], claims: ['roles'] } },
     ],
-    upstream: { url: upstream },
+    upstream: { url: upstream, fastClient: fastPaths },
     log: { level: 'warn', accessLog: false },
   };
 }
@@ -210,6 +213,10 @@ export const gatewayBench: BenchGroup = {
       ctx.defer(() => reference.stop());
       pair('reference', REFERENCE, 'reference gateway pass-through route', reference);
       notes.push(`Reference gateway: ${settings.referenceWorkers} worker process(es) (\`--reference-workers\`), static keys, access log off.`);
+      // The same build with its fast front and upstream client off: what they are worth, in this run.
+      const plain = await startNodeChild('reference-gateway-node', 'reference-gateway-main.ts', referenceConfig(issuer, upstream.url, settings.referenceWorkers, false));
+      ctx.defer(() => plain.stop());
+      targets.push({ label: REFERENCE_NODE, server: 'reference-node', kind: 'auth', url: plain.url, path: API_PATH, pid: plain.pid });
     } catch (error) {
       skipped.set(REFERENCE, (error as Error).message);
       notes.push(`Reference gateway not measured: ${(error as Error).message}`);
@@ -308,7 +315,8 @@ export const gatewayBench: BenchGroup = {
         `Reference gateway goals (issue 4): one repeated token ${describeRoundRatio(ratio('same', REFERENCE, 'reference gateway pass-through route'), 0.8)} its own pass-through; ` +
           `distinct tokens ${describeRoundRatio(ratio('rotate', REFERENCE, HAPROXY_JWT), 1)} HAProxy jwt_verify ` +
           `and ${describeRoundRatio(ratio('rotate', REFERENCE, OPENIDC), 2)} mod_auth_openidc; ` +
-          `${describeRoundRatio(ratio('rotate', REFERENCE, EXPRESS))} express-oauth2-jwt-bearer (no goal).`,
+          `${describeRoundRatio(ratio('rotate', REFERENCE, EXPRESS))} express-oauth2-jwt-bearer (no goal); ` +
+          `${describeRoundRatio(ratio('rotate', REFERENCE, REFERENCE_NODE))} the same gateway on node:http + undici (\`http.fastFront\` and \`upstream.fastClient\` off; no goal).`,
       );
     }
     const failures = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.statusErrors + r.socketErrors > 0);
