@@ -13,6 +13,7 @@ export {
 } from './reference/config.ts';
 export { demoConfig, DemoDiscoveryError, DEMO_AUDIENCE, DEMO_TENANT_ID, type DemoOptions } from './reference/demo-config.ts';
 export { profileFromConfig } from './reference/profile-from-config.ts';
+export { UpstreamClient, UpstreamError, type UpstreamClientOptions } from './reference/http/upstream-client.ts';
 export { REJECTIONS, type Reason } from './reference/rejection.ts';
 export type { Target, TargetProfile, StartedTarget } from './target.ts';
 export { startHaproxy, type HaproxyOptions } from './haproxy/start-haproxy.ts';

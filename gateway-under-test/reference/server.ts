@@ -94,10 +94,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   });
   // Plain HTTP only: TLS to the upstream stays with undici.
   const client = config.upstream.fastClient && upstream.protocol === 'http:'
-    ? new UpstreamClient({
-        host: upstream.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(upstream.port || 80),
-        authority: upstream.host,
+    ? UpstreamClient.forOrigin(upstream.origin, {
         connections: config.upstream.connections,
         connectTimeoutMs: config.upstream.connectTimeoutMs,
         headersTimeoutMs: config.upstream.headersTimeoutMs,

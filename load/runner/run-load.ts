@@ -1,5 +1,6 @@
 import { build, type Histogram } from 'hdr-histogram-js';
 import { Pool, request, type Dispatcher } from 'undici';
+import { UpstreamClient } from '../../gateway-under-test/index.ts';
 import type { LoadModel, Scenario, ScenarioEvent } from '../scenarios/scenario-schema.ts';
 import type { LoadPool } from './load-plan.ts';
 import {
@@ -103,7 +104,12 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   const load: LoadModel = scenario.load;
   const durationMs = scenario.durationSeconds * 1000;
   const connections = load.connections;
-  const dispatcher = new Pool(options.url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  // Plain HTTP goes through the reference gateway's own client: undici's per-request objects made the
+  // engine the bottleneck against a fast target. TLS targets keep undici.
+  const dispatcher =
+    new URL(options.url).protocol === 'http:'
+      ? UpstreamClient.forOrigin(options.url, { connections, keepAliveTimeoutMs: 30_000 })
+      : new Pool(options.url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
 
   // Flat [name, value] arrays built once: undici sends them as they are instead of walking an object per request.
   const headers = pools.map((p) => p.tokens.map((t) => ['authorization', `Bearer ${t}`]));

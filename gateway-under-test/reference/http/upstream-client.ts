@@ -35,8 +35,8 @@ const MAX_HEAD_BYTES = 65_536;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})(?:[\t ]*;[\t\x20-\x7e\x80-\xff]*)?$/;
-// Values reach this client from the fronts' parsers or from verified claims; a CR, LF or NUL here is a bug, never sent.
-const UNSAFE_VALUE = /[\0\r\n]/;
+// undici's rule for header values: HTAB, SP, VCHAR, obs-text. A CR or LF here would split the request.
+const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * HTTP/1.1 keep-alive client for body-less requests to the upstream: one socket per request in flight,
@@ -48,34 +48,70 @@ const UNSAFE_VALUE = /[\0\r\n]/;
 export class UpstreamClient {
   readonly options: UpstreamClientOptions;
   readonly #idle: UpstreamConnection[] = [];
-  readonly #queue: [UpstreamRequest, Dispatcher.DispatchHandler][] = [];
+  /** Waiting for a connection, oldest first from `#queueHead` (no shifting a long array per request). */
+  #queue: Queued[] = [];
+  #queueHead = 0;
   #open = 0;
-  #closed = false;
+  #destroyed = false;
   readonly #all = new Set<UpstreamConnection>();
 
   constructor(options: UpstreamClientOptions) {
     this.options = options;
   }
 
+  /** For an `http:` origin, with undici's Pool defaults for what is not given. */
+  static forOrigin(origin: string, limits: Partial<Omit<UpstreamClientOptions, 'host' | 'port' | 'authority'>> = {}): UpstreamClient {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:') throw new UpstreamError('UND_ERR_INVALID_ARG', `not an http: origin: ${origin}`);
+    return new UpstreamClient({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 80),
+      authority: url.host,
+      connections: 128,
+      connectTimeoutMs: 10_000,
+      headersTimeoutMs: 300_000,
+      bodyTimeoutMs: 300_000,
+      keepAliveTimeoutMs: 4_000,
+      ...limits,
+    });
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
   dispatch(request: UpstreamRequest, handler: Dispatcher.DispatchHandler): void {
-    if (this.#closed) throw new UpstreamError('UND_ERR_DESTROYED', 'upstream client closed');
+    if (this.#destroyed) throw new UpstreamError('UND_ERR_DESTROYED', 'upstream client destroyed');
     const head = serialise(request, this.options.authority);
+    this.#assign({ head, method: request.method, handler });
+  }
+
+  #assign(job: Queued): void {
     let connection = this.#idle.pop();
     while (connection?.socket.destroyed) connection = this.#idle.pop();
-    if (connection) return connection.start(head, request.method, handler);
-    if (this.#open < this.options.connections) {
+    if (!connection && this.#open < this.options.connections) {
       connection = new UpstreamConnection(this);
       this.#open++;
       this.#all.add(connection);
-      return connection.start(head, request.method, handler);
     }
-    this.#queue.push([request, handler]);
+    if (connection) connection.start(job.head, job.method, job.handler);
+    else this.#queue.push(job);
+  }
+
+  #dequeue(): Queued | undefined {
+    if (this.#queueHead >= this.#queue.length) return undefined;
+    const job = this.#queue[this.#queueHead++];
+    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#queueHead);
+      this.#queueHead = 0;
+    }
+    return job;
   }
 
   /** A connection finished its exchange: reuse it for a queued request, or park it. */
   release(connection: UpstreamConnection): void {
-    const next = this.#queue.shift();
-    if (next) return connection.start(serialise(next[0], this.options.authority), next[0].method, next[1]);
+    const next = this.#dequeue();
+    if (next) return connection.start(next.head, next.method, next.handler);
     this.#idle.push(connection);
     connection.socket.setTimeout(connection.idleMs);
   }
@@ -85,16 +121,28 @@ export class UpstreamClient {
     this.#open--;
     const i = this.#idle.indexOf(connection);
     if (i !== -1) this.#idle.splice(i, 1);
+    if (this.#destroyed) return;
     // A slot opened: a queued request gets a fresh connection.
-    const next = this.#queue.shift();
-    if (next) this.dispatch(next[0], next[1]);
+    const next = this.#dequeue();
+    if (next) this.#assign(next);
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const [, handler] of this.#queue.splice(0)) handler.onResponseError?.(null as never, new UpstreamError('UND_ERR_DESTROYED', 'upstream client closed'));
-    for (const connection of this.#all) connection.socket.destroy();
+  /** Ends every exchange, queued or in flight, with `reason` (like undici's `destroy`). */
+  async destroy(reason: Error = new UpstreamError('UND_ERR_DESTROYED', 'upstream client destroyed')): Promise<void> {
+    this.#destroyed = true;
+    for (let job = this.#dequeue(); job; job = this.#dequeue()) job.handler.onResponseError?.(null as never, reason);
+    for (const connection of this.#all) connection.fail(reason);
   }
+
+  close(): Promise<void> {
+    return this.destroy();
+  }
+}
+
+interface Queued {
+  head: string;
+  method: string;
+  handler: Dispatcher.DispatchHandler;
 }
 
 function serialise(request: UpstreamRequest, authority: string): string {
