@@ -149,6 +149,31 @@ describe('reference gateway fast front', () => {
     expect(upstream.seen.length - before).toBe(3);
   });
 
+  it('answers 1,500 pipelined requests in order, reading no faster than it answers', async () => {
+    const requests = Array.from({ length: 1500 }, (_, i) => `GET /open/pipe-${i} HTTP/1.1\r\nHost: gw\r\nX-Filler: ${'f'.repeat(40)}\r\n\r\n`);
+    requests[1499] = requests[1499].replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n');
+    upstream.handler = (req, res) => {
+      const body = `[${req.url}]`;
+      setTimeout(() => res.writeHead(200, { 'content-length': String(body.length) }).end(body), req.url === '/open/pipe-0' ? 100 : 1);
+    };
+    try {
+      // The other 1,499 (about 120 KiB, more than one read) arrive while the first is in flight: the
+      // fast front pauses its socket with bytes still unread, and must resume it to answer them.
+      const r = await rawExchange(fast.port, null, {
+        maxMs: 10_000,
+        onSocket(socket) {
+          socket.write(requests[0]);
+          setTimeout(() => socket.write(requests.slice(1).join('')), 30);
+        },
+      });
+      const answered = [...r.text.matchAll(/\[\/open\/pipe-(\d+)\]/g)].map((m) => Number(m[1]));
+      expect(answered).toEqual(Array.from({ length: 1500 }, (_, i) => i));
+      expect(r.closedByServer).toBe(true);
+    } finally {
+      upstream.handler = null;
+    }
+  });
+
   it('serves a request head that arrives in pieces itself, without handing the connection over', async () => {
     const r = await rawExchange(fast.port, null, {
       onSocket(socket) {

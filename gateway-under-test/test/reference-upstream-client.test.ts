@@ -195,9 +195,10 @@ describe('upstream client: faults', () => {
     await c.close();
   });
 
-  it('refuses to send a header value carrying CR or LF', () => {
+  it('refuses to send a header value or a request target that would split the request', () => {
     const c = client();
     expect(() => c.dispatch({ method: 'GET', path: '/length', headers: ['x-a', 'a\r\nx-injected: 1'] }, {})).toThrow(/invalid header/);
+    expect(() => c.dispatch({ method: 'GET', path: '/a HTTP/1.1\r\nx-injected: 1\r\n\r\nGET /b', headers: [] }, {})).toThrow(/invalid request path/);
   });
 });
 

@@ -53,6 +53,8 @@ class FastConnection {
   readonly onData = (chunk: Buffer) => {
     this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     if (!this.busy) this.next();
+    // A client pipelining faster than it is answered waits in its own socket buffer, not in this heap.
+    else if (this.pending.length > this.options.maxHeaderBytes) this.socket.pause();
   };
   readonly onTimeout = () => {
     if (!this.busy && this.headTimer === null) this.socket.destroy();
@@ -109,6 +111,7 @@ class FastConnection {
   /** Called once a response is complete: the next pipelined request, if any, is served in order. */
   done(close: boolean): void {
     this.busy = false;
+    if (this.socket.isPaused()) this.socket.resume();
     // Closed once flushed, as node:http does: the client has been told, and nothing else is read.
     if (close) this.socket.end(() => this.socket.destroy());
     else this.next();

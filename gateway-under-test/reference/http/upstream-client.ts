@@ -37,6 +37,7 @@ const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})(?:[\t ]*;[\t\x20-\x7e\x80-\xff]*)?$/;
 // undici's rule for header values: HTAB, SP, VCHAR, obs-text. A CR or LF here would split the request.
 const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const UNSAFE_PATH = /[^\x21-\xff]/;
 
 /**
  * HTTP/1.1 keep-alive client for body-less requests to the upstream: one socket per request in flight,
@@ -146,6 +147,8 @@ interface Queued {
 }
 
 function serialise(request: UpstreamRequest, authority: string): string {
+  // undici's rule for a request target: no space, no CTL, nothing above U+00FF.
+  if (UNSAFE_PATH.test(request.path)) throw new UpstreamError('UND_ERR_INVALID_ARG', 'invalid request path');
   let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${authority}\r\n`;
   const { headers } = request;
   for (let i = 0; i < headers.length; i += 2) {
