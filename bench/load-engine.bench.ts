@@ -83,7 +83,7 @@ export const loadEngineBench: BenchGroup = {
     const ratio = roundRatio(engineRuns.map((r) => r.requests.perSecond), wrkRuns.map((r) => r.requestsPerSecond));
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     return {
-      title: 'Load engine: embedded (undici) vs wrk, same pass-through target',
+      title: 'Load engine: embedded vs wrk, same pass-through target',
       versions: {},
       tables: [
         {
@@ -97,7 +97,7 @@ export const loadEngineBench: BenchGroup = {
       ],
       notes: [
         `Goal (issue 8): the embedded engine reaches ${describeRoundRatio(ratio, GOAL)} wrk's rate.`,
-        `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through undici's dispatch API (no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
+        `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through the reference gateway's keep-alive client (dispatch handlers, no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
       ],
     };
   },

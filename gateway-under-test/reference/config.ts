@@ -196,7 +196,7 @@ export const gatewayConfigSchema = z
       keepAliveTimeoutMs: z.number().int().positive().default(10_000),
       /**
        * Body-less requests to an http: upstream go through gatecheck's own keep-alive client instead of
-       * undici (a sixth of a proxied request's CPU); bodies and https: always use undici. Off: undici only.
+       * undici (a fifth of a proxied request's CPU); bodies and https: always use undici. Off: undici only.
        */
       fastClient: z.boolean().default(true),
     }),
@@ -238,7 +238,7 @@ export const gatewayConfigSchema = z
         /** An idle client connection is closed after this long (either front). */
         keepAliveTimeoutMs: z.number().int().positive().default(65_000),
         /**
-         * Plain body-less HTTP/1.1 requests parsed and answered without node:http's streams (half the
+         * Plain body-less HTTP/1.1 requests parsed and answered without node:http's streams (a third of the
          * CPU per proxied request); anything else is still node:http's. Off: node:http serves everything.
          */
         fastFront: z.boolean().default(true),

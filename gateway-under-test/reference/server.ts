@@ -289,8 +289,9 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   }
 
   /**
-   * Forwards through undici's dispatch API straight into `res`: no response stream, header object or
-   * end-of-stream listeners per request; dropping them cut this gateway's CPU per request by about a sixth.
+   * Forwards straight into `res` as a dispatch handler (undici's interface, which the upstream client
+   * shares): no response stream, header object or end-of-stream listeners per request; dropping them
+   * cut this gateway's CPU per request by about a sixth.
    */
   class ProxyExchange implements Dispatcher.DispatchHandler {
     readonly x: Exchange;
@@ -409,7 +410,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
         // Also stops node:http's connection timers when it only serves handed-over connections.
         server === http ? undefined : new Promise<void>((resolve) => http.close(() => resolve())),
       ]);
-      await Promise.all([pool.close(), client?.close()]);
+      await Promise.all([pool.close(), client?.destroy()]);
     },
   };
 }

@@ -117,7 +117,7 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
     expect(second.body).toBe('hello');
     expect(connections - before).toBe(1);
     expect(received.at(-2)).toBe(`GET /length HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-forwarded-for: 127.0.0.1`);
-    await c.close();
+    await c.destroy();
   });
 
   it('decodes a chunked body with extensions and trailers, then reuses the connection', async () => {
@@ -126,7 +126,7 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
     expect(await send(c, '/chunked')).toMatchObject({ status: 200, body: 'hello world' });
     expect(await send(c, '/length')).toMatchObject({ body: 'hello' });
     expect(connections - before).toBe(1);
-    await c.close();
+    await c.destroy();
   });
 
   it('reads a body without length until the upstream closes, and never reuses that connection', async () => {
@@ -135,13 +135,13 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
     expect(await send(c, '/close-delimited')).toMatchObject({ status: 200, body: 'until the end' });
     expect(await send(c, '/length')).toMatchObject({ body: 'hello' });
     expect(connections - before).toBe(2);
-    await c.close();
+    await c.destroy();
   });
 
   it('skips 100 and 103 interim answers', async () => {
     const c = client();
     expect(await send(c, '/interim')).toMatchObject({ status: 200, body: 'ok' });
-    await c.close();
+    await c.destroy();
   });
 
   it('reads no body after HEAD or 204 and stays in step for the next request', async () => {
@@ -149,7 +149,7 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
     expect(await send(c, '/head', { method: 'HEAD' })).toEqual({ status: 200, headers: ['Content-Length', '5'], body: '' });
     expect(await send(c, '/204')).toMatchObject({ status: 204, body: '' });
     expect(await send(c, '/length')).toMatchObject({ body: 'hello' });
-    await c.close();
+    await c.destroy();
   });
 
   it('does not reuse a connection after Connection: close, a Keep-Alive hint of 1 s, or bytes nobody asked for', async () => {
@@ -159,7 +159,7 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
       expect((await send(c, path)).body).toBe('ok');
       expect(await send(c, '/length')).toMatchObject({ body: 'hello' });
       expect(connections - before, path).toBe(2);
-      await c.close();
+      await c.destroy();
     }
   });
 });
@@ -174,7 +174,7 @@ describe('upstream client: faults', () => {
     const c = client();
     const outcome = await send(c, path);
     expect(outcome.error).toMatch(/^(HPE_INVALID|UND_ERR_HEADERS_OVERFLOW)$/);
-    await c.close();
+    await c.destroy();
   });
 
   it('reports undici-compatible timeout codes: no head in time, a stalled body', async () => {
@@ -182,7 +182,7 @@ describe('upstream client: faults', () => {
     expect((await send(c, '/silent')).error).toBe('UND_ERR_HEADERS_TIMEOUT');
     const stalled = await send(c, '/stall-body');
     expect(stalled).toMatchObject({ status: 200, body: 'hel', error: 'UND_ERR_BODY_TIMEOUT' });
-    await c.close();
+    await c.destroy();
   });
 
   it('reports a refused connection with its errno code', async () => {
@@ -192,7 +192,7 @@ describe('upstream client: faults', () => {
     await new Promise((resolve) => closed.close(resolve));
     const c = client({ port: deadPort });
     expect((await send(c, '/length')).error).toBe('ECONNREFUSED');
-    await c.close();
+    await c.destroy();
   });
 
   it('refuses to send a header value or a request target that would split the request', () => {
@@ -209,7 +209,7 @@ describe('upstream client: pool and flow control', () => {
     const outcomes = await Promise.all([send(c, '/slow'), send(c, '/length'), send(c, '/chunked')]);
     expect(outcomes.map((o) => o.body)).toEqual(['slow', 'hello', 'hello world']);
     expect(connections - before).toBe(1);
-    await c.close();
+    await c.destroy();
   });
 
   it('delivers nothing while paused, and the rest after resume', async () => {
@@ -232,6 +232,6 @@ describe('upstream client: pool and flow control', () => {
     paused!.resume();
     expect((await outcome).body).toBe('hello world');
     expect(deliveries).toBe(2);
-    await c.close();
+    await c.destroy();
   });
 });

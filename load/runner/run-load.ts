@@ -111,7 +111,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       ? UpstreamClient.forOrigin(options.url, { connections, keepAliveTimeoutMs: 30_000 })
       : new Pool(options.url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
 
-  // Flat [name, value] arrays built once: undici sends them as they are instead of walking an object per request.
+  // Flat [name, value] arrays built once: both clients send them as they are instead of walking an object per request.
   const headers = pools.map((p) => p.tokens.map((t) => ['authorization', `Bearer ${t}`]));
   const noAuth: string[] = [];
   const order = weightedOrder(pools.map((p) => p.weight));
@@ -182,7 +182,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
 
   let sequence = 0;
   /**
-   * One request through undici's dispatch API with a handler that only keeps the status: no
+   * One request through a dispatch-handler client (the gateway's for http:, undici for https:) with a
+   * handler that only keeps the status: no
    * response stream or promise per request, which is most of a client's cost per request in Node.
    */
   const send = (intendedAt: number, done: () => void): void => {

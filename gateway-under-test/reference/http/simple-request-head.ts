@@ -15,7 +15,7 @@ export interface SimpleRequestHead {
 }
 
 /** More header lines than this go to node:http, which applies its own count limits. */
-export const MAX_SIMPLE_HEADER_LINES = 100;
+const MAX_SIMPLE_HEADER_LINES = 100;
 
 // Methods llhttp knows, so accepting one here never answers what node:http would refuse.
 const REQUEST_LINE = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*) HTTP\/1\.1$/;
