@@ -6,6 +6,7 @@ import { createRunDir, type RunDir } from './create-run-dir.ts';
 import { GatewayStartError } from './errors.ts';
 import { freePort } from './free-port.ts';
 import { listenerOwnedBy } from './listener-owned-by.ts';
+import { waitForGroupExit } from './wait-for-group-exit.ts';
 import { waitForPort } from './wait-for-port.ts';
 
 export interface GatewayProcessSpec {
@@ -28,7 +29,7 @@ export interface RunningGateway {
   pid: number;
   /** Directory holding the process output and the server's own logs. */
   logs: string;
-  /** Stops the process and its children, waits for the port to close, removes temp files. Idempotent. */
+  /** Stops the process and its children, waits for all of them to exit and the port to close, removes temp files. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -155,6 +156,7 @@ function running(
         // Sweep workers that outlive their parent (Apache children mid-request).
         signalGroup(pid, 'SIGKILL');
         await Promise.race([exited, sleep(2_000)]);
+        await waitForGroupExit(pid, 2_000);
         await waitForPort(port, { want: 'closed', timeoutMs: 3_000 });
         liveGroups.delete(pid);
         removeRunDir(dir);
