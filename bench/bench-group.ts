@@ -9,6 +9,10 @@ export interface BenchSettings {
   tokens: number;
   /** node:cluster workers for the reference gateway. */
   referenceWorkers: number;
+  /** Hypervisor steal above which a throughput measurement is taken again (see measure-with-low-steal.ts). */
+  maxStealPercent: number;
+  /** At most this many extra attempts per measurement. */
+  stealRetries: number;
 }
 
 export interface BenchContext {

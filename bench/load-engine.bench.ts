@@ -6,6 +6,7 @@ import { parseScenario, runLoad, type LoadResult } from '../load/index.ts';
 import { startTestIssuer } from '../suites/harness/test-issuer.ts';
 import type { BenchContext, BenchGroup, BenchReport } from './bench-group.ts';
 import { startNodeChild } from './child/start-node-child.ts';
+import { measureWithLowSteal } from './measure-with-low-steal.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
@@ -67,13 +68,23 @@ export const loadEngineBench: BenchGroup = {
     await engine(1);
     const wrkRuns: WrkResult[] = [];
     const engineRuns: LoadResult[] = [];
+    const remeasured: string[] = [];
+    const quiet = async <T>(slot: string, measure: () => Promise<T>): Promise<T> => {
+      const m = await measureWithLowSteal(
+        measure,
+        { maxStealPercent: settings.maxStealPercent, retries: settings.stealRetries },
+        (steal, attempt) => ctx.log(`  ${slot}: host steal ${steal.toFixed(0)} % > ${settings.maxStealPercent} %, measuring again (attempt ${attempt + 1})`),
+      );
+      if (m.attempts > 1) remeasured.push(`${slot} (${m.attempts} attempts, kept ${m.stealPercent?.toFixed(0)} % steal)`);
+      return m.result;
+    };
     // Alternating turns: drift on a shared machine lands on both tools, not on whichever ran second.
     for (let round = 1; round <= settings.rounds; round++) {
       ctx.signal.throwIfAborted();
-      const w = await wrk(settings.durationSeconds);
+      const w = await quiet(`round ${round} wrk`, () => wrk(settings.durationSeconds));
       wrkRuns.push(w);
       ctx.log(`  [round ${round}] wrk      ${Math.round(w.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${w.p50Ms.toFixed(2)} ms  p99 ${w.p99Ms.toFixed(2)} ms`);
-      const e = await engine(settings.durationSeconds);
+      const e = await quiet(`round ${round} embedded`, () => engine(settings.durationSeconds));
       engineRuns.push(e);
       ctx.log(`  [round ${round}] embedded ${Math.round(e.requests.perSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${e.latency.p50Ms.toFixed(2)} ms  p99 ${e.latency.p99Ms.toFixed(2)} ms  errors ${e.errors}`);
     }
@@ -97,6 +108,7 @@ export const loadEngineBench: BenchGroup = {
       ],
       notes: [
         `Goal (issue 8): the embedded engine reaches ${describeRoundRatio(ratio, GOAL)} wrk's rate.`,
+        `Host steal above ${settings.maxStealPercent} % during a measurement: taken again up to ${settings.stealRetries} time(s), least steal kept, for both tools. ${remeasured.length > 0 ? `Measured again: ${remeasured.join('; ')}.` : 'No measurement needed it.'}`,
         `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through the reference gateway's keep-alive client (dispatch handlers, no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
       ],
     };
