@@ -170,8 +170,11 @@ function table(
 
 /**
  * Token-validating gateways side by side on one machine in one run: each against its own
- * pass-through route, in two modes (one repeated token; a pool of distinct tokens that defeats
- * verified-token caches). Ratios within a run are the result; absolute req/s drift between runs.
+ * pass-through route, in two modes: one repeated token, and a pool of distinct tokens rotated per
+ * request. The pool fits the reference gateway's verified-token cache: it verifies each pooled token
+ * once, in its first distinct-token slot, and serves it from the cache after that, like 10,000 callers
+ * each calling again; HAProxy has no such cache and verifies every request. Ratios within a run are
+ * the result; absolute req/s drift between runs.
  */
 export const gatewayBench: BenchGroup = {
   name: 'gateway',
@@ -333,6 +336,9 @@ export const gatewayBench: BenchGroup = {
           `${describeRoundRatio(ratio('rotate', REFERENCE, REFERENCE_NODE))} the same gateway on node:http + undici (\`http.fastFront\` and \`upstream.fastClient\` off; no goal).`,
       );
     }
+    notes.push(
+      `Warm-ups use the repeated token, so the reference gateway's first distinct-token slot (round 1) includes a signature check for each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens; later rounds serve them from its verified-token cache. HAProxy jwt_verify keeps no such cache and verifies every request.`,
+    );
     notes.push(
       `Host steal (time the hypervisor gave this VM's CPUs to other guests, from /proc/stat): a measurement with more than ${settings.maxStealPercent} % was taken again, ` +
         `up to ${settings.stealRetries} more time(s), keeping the attempt with the least steal (\`--max-steal\`, \`--steal-retries\`); the same rule for every target. ` +

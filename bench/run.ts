@@ -1,5 +1,5 @@
 // Usage: node bench/run.ts [--only NAME[,NAME]] [--duration 10s] [--rounds 1] [--connections 32] [--threads 1]
-//                          [--tokens 10000] [--reference-workers 1] [--max-steal 5] [--steal-retries 2]
+//                          [--tokens 10000] [--reference-workers 1] [--max-steal 10] [--steal-retries 2]
 //                          [--no-write | --write]
 // One run, one load tool (wrk); prints tables and writes docs/benchmarks.md.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         // (docs/benchmarks.md): two workers each verify the whole token pool and fight them for CPU.
         'reference-workers': { type: 'string', default: '1' },
         // A VM's neighbours can take over half its CPU for minutes; such a slot says little about the server.
-        'max-steal': { type: 'string', default: '5' },
+        'max-steal': { type: 'string', default: '10' },
         'steal-retries': { type: 'string', default: '2' },
         'no-write': { type: 'boolean', default: false },
         write: { type: 'boolean', default: false },
