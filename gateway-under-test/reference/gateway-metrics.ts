@@ -1,11 +1,14 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { PreboundCounter } from './prebound-counter.ts';
+import { PreboundHistogram } from './prebound-histogram.ts';
 
 export interface GatewayMetrics {
   registry: Registry;
-  requests: Counter<'outcome' | 'reason' | 'route'>;
-  validationSeconds: Histogram<'cache'>;
+  // Per request: label sets bound once (prebound-*.ts); prom-client's own for the rare ones.
+  requests: PreboundCounter<'outcome' | 'reason' | 'route'>;
+  validationSeconds: PreboundHistogram<'cache'>;
   jwksFetches: Counter<'kind' | 'result'>;
-  tokenCacheLookups: Counter<'result'>;
+  tokenCacheLookups: PreboundCounter<'result'>;
   tokenCacheEntries: Gauge;
 }
 
@@ -14,13 +17,13 @@ export function createGatewayMetrics(tokenCacheSize: () => number): GatewayMetri
   const registry = new Registry();
   return {
     registry,
-    requests: new Counter({
+    requests: new PreboundCounter({
       name: 'gatecheck_gateway_requests_total',
       help: 'Requests by outcome (allow, reject, error) and rejection reason',
       labelNames: ['outcome', 'reason', 'route'],
       registers: [registry],
     }),
-    validationSeconds: new Histogram({
+    validationSeconds: new PreboundHistogram({
       name: 'gatecheck_gateway_validation_seconds',
       help: 'Time spent in the validation pipeline',
       labelNames: ['cache'],
@@ -33,7 +36,7 @@ export function createGatewayMetrics(tokenCacheSize: () => number): GatewayMetri
       labelNames: ['kind', 'result'],
       registers: [registry],
     }),
-    tokenCacheLookups: new Counter({
+    tokenCacheLookups: new PreboundCounter({
       name: 'gatecheck_gateway_token_cache_lookups_total',
       help: 'Verified-token cache lookups (hit, miss); hit ratio = hit / (hit + miss)',
       labelNames: ['result'],

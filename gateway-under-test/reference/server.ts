@@ -1,7 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Counter } from 'prom-client';
+import type { PreboundCounterChild } from './prebound-counter.ts';
 import { pino, type Logger } from 'pino';
 import { Pool, type Dispatcher } from 'undici';
 import { BackendCredentials } from './backend-credentials.ts';
@@ -109,8 +109,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   const tokenCacheMisses = metrics.tokenCacheLookups.labels('miss');
   const validationHit = metrics.validationSeconds.labels('hit');
   const validationMiss = metrics.validationSeconds.labels('miss');
-  // prom-client hashes label objects on every inc(); children are cached per label tuple instead.
-  const requestCounters = new Map<string, ReturnType<Counter<'outcome' | 'reason' | 'route'>['labels']>>();
+  const requestCounters = new Map<string, PreboundCounterChild>();
   const count = (outcome: string, reason: string, route: string) => {
     const key = `${outcome}\u0000${reason}\u0000${route}`;
     let child = requestCounters.get(key);
