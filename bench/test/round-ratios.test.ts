@@ -21,3 +21,21 @@ describe('bench goal verdicts across rounds', () => {
     expect(describeRoundRatio(roundRatio([3], [2]))).toBe('1.50×');
   });
 });
+
+describe('rounds measured while the host was disturbed', () => {
+  test('are shown but left out of the verdict', () => {
+    const r = roundRatio([89, 98, 53], [100, 100, 100], [undefined, undefined, 'host steal 23 %'])!;
+    expect(goalVerdict(r, 0.8)).toBe('met');
+    expect(describeRoundRatio(r, 0.8)).toBe('0.80× (per round 0.89 / 0.98 / 0.53; round 3 not judged (host steal 23 %); goal ≥ 0.8: met)');
+    // A disturbed round can't rescue a goal either.
+    expect(goalVerdict(roundRatio([70, 120], [100, 100], [undefined, 'host steal 30 %'])!, 1)).toBe('not met');
+  });
+
+  test('with every round disturbed there is no verdict', () => {
+    const r = roundRatio([120, 130], [100, 100], ['host steal 20 %', 'host steal 40 %'])!;
+    expect(goalVerdict(r, 1)).toBe('undecided');
+    expect(describeRoundRatio(r, 1)).toContain('goal ≥ 1: undecided, no round judged');
+    // Without a goal, no verdict and no judging to explain.
+    expect(describeRoundRatio(r)).toBe('1.25× (per round 1.20 / 1.30)');
+  });
+});
