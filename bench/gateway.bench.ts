@@ -343,7 +343,7 @@ export const gatewayBench: BenchGroup = {
       );
     }
     notes.push(
-      `Warm-ups use the repeated token, so the reference gateway's first distinct-token slot (round 1) includes a signature check for each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens; later rounds serve them from its verified-token cache. HAProxy jwt_verify keeps no such cache and verifies every request.`,
+      `Warm-ups use the repeated token, so the reference gateway verifies each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens once, in its first distinct-token measurement (round 1, its first attempt if it was taken again), and serves them from its verified-token cache after that. HAProxy jwt_verify keeps no such cache and verifies every request.`,
     );
     notes.push(
       `Host steal (time the hypervisor gave this VM's CPUs to other guests, from /proc/stat): a measurement with more than ${settings.maxStealPercent} % was taken again, ` +
