@@ -12,9 +12,9 @@ import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.
 import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
 import { commandVersion, debianPackageVersion, packageVersion } from './machine-info.ts';
-import { measureWithLowSteal } from './measure-with-low-steal.ts';
 import { processTreeCpuMs } from './process-cpu.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
+import { StealGuard } from './steal-guard.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
 type Server = 'upstream' | 'reference' | 'reference-node' | 'haproxy' | 'apache' | 'express';
@@ -290,7 +290,7 @@ export const gatewayBench: BenchGroup = {
     ];
     const rounds = new Map(modes.map((m) => [m.name, new Map<string, Measured[]>()]));
     const total = settings.rounds * modes.length * live.length;
-    const remeasured: string[] = [];
+    const guard = new StealGuard(settings, ctx.log);
     let done = 0;
     // Rounds interleave whole passes over all targets, so slow drift on a shared machine spreads
     // over every target instead of penalising whichever ran last.
@@ -298,13 +298,7 @@ export const gatewayBench: BenchGroup = {
       for (const mode of modes) {
         for (const target of live) {
           ctx.signal.throwIfAborted();
-          const slot = `round ${round} ${mode.name} ${target.label}`;
-          const m = await measureWithLowSteal(
-            () => load(target, mode.file, settings.durationSeconds),
-            { maxStealPercent: settings.maxStealPercent, retries: settings.stealRetries },
-            (steal, attempt) => ctx.log(`  ${slot}: host steal ${steal.toFixed(0)} % > ${settings.maxStealPercent} %, measuring again (attempt ${attempt + 1})`),
-          );
-          if (m.attempts > 1) remeasured.push(`${slot} (${m.attempts} attempts, kept ${m.stealPercent?.toFixed(0)} % steal)`);
+          const m = await guard.measure(`round ${round} ${mode.name} ${target.label}`, () => load(target, mode.file, settings.durationSeconds));
           const r: Measured = { ...m.result, stealPercent: m.stealPercent };
           const list = rounds.get(mode.name)!;
           list.set(target.label, [...(list.get(target.label) ?? []), r]);
@@ -327,10 +321,7 @@ export const gatewayBench: BenchGroup = {
       const rb = list?.get(b);
       if (!ra || !rb) return undefined;
       // A pair whose kept attempt still saw more steal than allowed says more about the host than the servers.
-      const disturbed = ra.map((r, i) => {
-        const steal = Math.max(r.stealPercent ?? 0, rb[i].stealPercent ?? 0);
-        return steal > settings.maxStealPercent ? `host steal ${steal.toFixed(0)} %` : undefined;
-      });
+      const disturbed = ra.map((r, i) => guard.disturbance(r.stealPercent, rb[i].stealPercent));
       return roundRatio(ra.map((r) => r.requestsPerSecond), rb.map((r) => r.requestsPerSecond), disturbed);
     };
     if (all.get('same')?.has(REFERENCE)) {
@@ -345,11 +336,7 @@ export const gatewayBench: BenchGroup = {
     notes.push(
       `Warm-ups use the repeated token, so the reference gateway verifies each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens once, in its first distinct-token measurement (round 1, its first attempt if it was taken again), and serves them from its verified-token cache after that. HAProxy jwt_verify keeps no such cache and verifies every request.`,
     );
-    notes.push(
-      `Host steal (time the hypervisor gave this VM's CPUs to other guests, from /proc/stat): a measurement with more than ${settings.maxStealPercent} % was taken again, ` +
-        `up to ${settings.stealRetries} more time(s), keeping the attempt with the least steal (\`--max-steal\`, \`--steal-retries\`); the same rule for every target. A round whose compared pair still exceeded it is shown but not judged against a goal. ` +
-        (remeasured.length > 0 ? `Measured again: ${remeasured.join('; ')}.` : 'No measurement needed it.'),
-    );
+    notes.push(guard.note());
     const failures = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.statusErrors + r.socketErrors > 0);
     if (failures.length > 0) {
       notes.push(`Runs with errors (status ≥ 400 or socket errors), treat their numbers as suspect: ${[...new Set(failures.map(([l]) => l))].join(', ')}.`);

@@ -6,8 +6,8 @@ import { parseScenario, runLoad, type LoadResult } from '../load/index.ts';
 import { startTestIssuer } from '../suites/harness/test-issuer.ts';
 import type { BenchContext, BenchGroup, BenchReport } from './bench-group.ts';
 import { startNodeChild } from './child/start-node-child.ts';
-import { measureWithLowSteal } from './measure-with-low-steal.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
+import { StealGuard } from './steal-guard.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
 
 const GOAL = 0.8;
@@ -69,25 +69,15 @@ export const loadEngineBench: BenchGroup = {
     const wrkRuns: WrkResult[] = [];
     const engineRuns: LoadResult[] = [];
     const disturbed: Array<string | undefined> = [];
-    const remeasured: string[] = [];
-    const quiet = async <T>(slot: string, measure: () => Promise<T>): Promise<{ result: T; steal: number }> => {
-      const m = await measureWithLowSteal(
-        measure,
-        { maxStealPercent: settings.maxStealPercent, retries: settings.stealRetries },
-        (steal, attempt) => ctx.log(`  ${slot}: host steal ${steal.toFixed(0)} % > ${settings.maxStealPercent} %, measuring again (attempt ${attempt + 1})`),
-      );
-      if (m.attempts > 1) remeasured.push(`${slot} (${m.attempts} attempts, kept ${m.stealPercent?.toFixed(0)} % steal)`);
-      return { result: m.result, steal: m.stealPercent ?? 0 };
-    };
+    const guard = new StealGuard(settings, ctx.log);
     // Alternating turns: drift on a shared machine lands on both tools, not on whichever ran second.
     for (let round = 1; round <= settings.rounds; round++) {
       ctx.signal.throwIfAborted();
-      const { result: w, steal: wrkSteal } = await quiet(`round ${round} wrk`, () => wrk(settings.durationSeconds));
+      const { result: w, stealPercent: wrkSteal } = await guard.measure(`round ${round} wrk`, () => wrk(settings.durationSeconds));
       wrkRuns.push(w);
       ctx.log(`  [round ${round}] wrk      ${Math.round(w.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${w.p50Ms.toFixed(2)} ms  p99 ${w.p99Ms.toFixed(2)} ms`);
-      const { result: e, steal: engineSteal } = await quiet(`round ${round} embedded`, () => engine(settings.durationSeconds));
-      const worst = Math.max(wrkSteal, engineSteal);
-      disturbed.push(worst > settings.maxStealPercent ? `host steal ${worst.toFixed(0)} %` : undefined);
+      const { result: e, stealPercent: engineSteal } = await guard.measure(`round ${round} embedded`, () => engine(settings.durationSeconds));
+      disturbed.push(guard.disturbance(wrkSteal, engineSteal));
       engineRuns.push(e);
       ctx.log(`  [round ${round}] embedded ${Math.round(e.requests.perSecond).toLocaleString('en-US').padStart(8)} req/s  p50 ${e.latency.p50Ms.toFixed(2)} ms  p99 ${e.latency.p99Ms.toFixed(2)} ms  errors ${e.errors}`);
     }
@@ -111,7 +101,7 @@ export const loadEngineBench: BenchGroup = {
       ],
       notes: [
         `Goal (issue 8): the embedded engine reaches ${describeRoundRatio(ratio, GOAL)} wrk's rate.`,
-        `Host steal above ${settings.maxStealPercent} % during a measurement: taken again up to ${settings.stealRetries} time(s), least steal kept, for both tools; a round still above it is shown but not judged. ${remeasured.length > 0 ? `Measured again: ${remeasured.join('; ')}.` : 'No measurement needed it.'}`,
+        guard.note(),
         `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through the reference gateway's keep-alive client (dispatch handlers, no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
       ],
     };

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readHostCpuTicks, stealPercent, type HostCpuTicks } from '../host-steal.ts';
 import { measureWithLowSteal } from '../measure-with-low-steal.ts';
+import { StealGuard } from '../steal-guard.ts';
 
 /** Counters that advance by 100 ticks per reading, `steal` of them stolen, in the order given. */
 function ticksWith(stealPerSpan: number[]): () => HostCpuTicks {
@@ -64,5 +65,24 @@ describe('measureWithLowSteal', () => {
     let runs = 0;
     const m = await measureWithLowSteal(async () => ++runs, policy, undefined, () => undefined);
     expect(m).toEqual({ result: 1, stealPercent: undefined, attempts: 1 });
+  });
+});
+
+describe('StealGuard', () => {
+  test('judges a round by the worst steal of the measurements compared in it', () => {
+    const guard = new StealGuard({ maxStealPercent: 10, stealRetries: 2 }, () => {});
+    expect(guard.disturbance(3, 9.9)).toBeUndefined();
+    expect(guard.disturbance(3, 23.4)).toBe('host steal 23 %');
+    expect(guard.disturbance(undefined, undefined)).toBeUndefined();
+  });
+
+  test('the note states the policy and whether any measurement was taken again', async () => {
+    const lines: string[] = [];
+    // 100 %: whatever the host does now, no retry.
+    const guard = new StealGuard({ maxStealPercent: 100, stealRetries: 2 }, (line) => lines.push(line));
+    expect((await guard.measure('round 1 x', async () => 42)).result).toBe(42);
+    expect(guard.note()).toContain('more than 100 % was taken again, up to 2 more time(s)');
+    expect(guard.note()).toContain('No measurement needed it.');
+    expect(lines).toEqual([]);
   });
 });
