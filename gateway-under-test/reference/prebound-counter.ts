@@ -1,9 +1,5 @@
 import type { Metric, Registry } from 'prom-client';
-
-interface Series {
-  labels: Record<string, string>;
-  value: number;
-}
+import { LabelledSeries } from './labelled-series.ts';
 
 export interface PreboundCounterChild {
   inc(): void;
@@ -20,27 +16,19 @@ export class PreboundCounter<L extends string> {
   readonly type = 'counter';
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
-  #series = new Map<string, Series>();
+  readonly #series: LabelledSeries<{ value: number }>;
 
   constructor(config: { name: string; help: string; labelNames: readonly L[]; registers: Registry[] }) {
     this.name = config.name;
     this.help = config.help;
     this.labelNames = config.labelNames;
+    this.#series = new LabelledSeries(`counter ${config.name}`, config.labelNames, () => ({ value: 0 }));
     for (const registry of config.registers) registry.registerMetric(this as unknown as Metric);
   }
 
   /** The series for these label values, in `labelNames` order; created at zero if new. */
   labels(...values: string[]): PreboundCounterChild {
-    if (values.length !== this.labelNames.length) {
-      throw new Error(`counter ${this.name}: expected ${this.labelNames.length} label value(s), got ${values.length}`);
-    }
-    const key = values.join('\u0000');
-    let series = this.#series.get(key);
-    if (!series) {
-      series = { labels: Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])), value: 0 };
-      this.#series.set(key, series);
-    }
-    const s = series;
+    const s = this.#series.bind(values);
     return {
       inc(): void {
         s.value++;
@@ -49,11 +37,11 @@ export class PreboundCounter<L extends string> {
   }
 
   reset(): void {
-    for (const s of this.#series.values()) s.value = 0;
+    for (const { state } of this.#series.all()) state.value = 0;
   }
 
-  async get(): Promise<{ name: string; help: string; type: 'counter'; values: Series[]; aggregator: 'sum' }> {
-    const values = [...this.#series.values()].map((s) => ({ labels: { ...s.labels }, value: s.value }));
+  async get(): Promise<{ name: string; help: string; type: 'counter'; values: Array<{ labels: Record<string, string>; value: number }>; aggregator: 'sum' }> {
+    const values = [...this.#series.all()].map((s) => ({ labels: { ...s.labels }, value: s.state.value }));
     return { name: this.name, help: this.help, type: 'counter', values, aggregator: 'sum' };
   }
 }

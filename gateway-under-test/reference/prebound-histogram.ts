@@ -1,4 +1,5 @@
 import type { Metric, Registry } from 'prom-client';
+import { LabelledSeries } from './labelled-series.ts';
 
 /** One exposition sample, as prom-client's registry reads it from `get()`. */
 interface Sample {
@@ -7,8 +8,7 @@ interface Sample {
   metricName: string;
 }
 
-interface Series {
-  labels: Record<string, string>;
+interface Buckets {
   /** Per bucket, not cumulative; the last slot counts values above every bound. */
   counts: Float64Array;
   sum: number;
@@ -33,7 +33,7 @@ export class PreboundHistogram<L extends string> {
   readonly aggregator = 'sum';
   readonly labelNames: readonly L[];
   readonly #bounds: readonly number[];
-  #series = new Map<string, Series>();
+  readonly #series: LabelledSeries<Buckets>;
 
   constructor(config: { name: string; help: string; labelNames: readonly L[]; buckets: readonly number[]; registers: Registry[] }) {
     if (config.labelNames.includes('le' as L)) throw new Error('le is a reserved label name in a histogram');
@@ -45,27 +45,14 @@ export class PreboundHistogram<L extends string> {
     this.help = config.help;
     this.labelNames = config.labelNames;
     this.#bounds = bounds;
+    this.#series = new LabelledSeries(`histogram ${config.name}`, config.labelNames, () => ({ counts: new Float64Array(bounds.length + 1), sum: 0, count: 0 }));
     for (const registry of config.registers) registry.registerMetric(this as unknown as Metric);
   }
 
   /** The series for these label values, in `labelNames` order; created at zero if new. */
   labels(...values: string[]): PreboundHistogramChild {
-    if (values.length !== this.labelNames.length) {
-      throw new Error(`histogram ${this.name}: expected ${this.labelNames.length} label value(s), got ${values.length}`);
-    }
-    const key = values.join('\u0000');
-    let series = this.#series.get(key);
-    if (!series) {
-      series = {
-        labels: Object.fromEntries(this.labelNames.map((name, i) => [name, values[i]])),
-        counts: new Float64Array(this.#bounds.length + 1),
-        sum: 0,
-        count: 0,
-      };
-      this.#series.set(key, series);
-    }
+    const s = this.#series.bind(values);
     const bounds = this.#bounds;
-    const s = series;
     return {
       observe(value: number): void {
         if (!Number.isFinite(value)) throw new TypeError(`histogram value is not a finite number: ${value}`);
@@ -79,7 +66,7 @@ export class PreboundHistogram<L extends string> {
   }
 
   reset(): void {
-    for (const s of this.#series.values()) {
+    for (const { state: s } of this.#series.all()) {
       s.counts.fill(0);
       s.sum = 0;
       s.count = 0;
@@ -88,15 +75,15 @@ export class PreboundHistogram<L extends string> {
 
   async get(): Promise<{ name: string; help: string; type: 'histogram'; values: Sample[]; aggregator: 'sum' }> {
     const values: Sample[] = [];
-    for (const s of this.#series.values()) {
+    for (const { labels, state: s } of this.#series.all()) {
       let cumulative = 0;
       this.#bounds.forEach((bound, i) => {
         cumulative += s.counts[i];
-        values.push({ labels: { le: bound, ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({ labels: { le: bound, ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
       });
-      values.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${this.name}_bucket` });
-      values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
-      values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
+      values.push({ labels: { le: '+Inf', ...labels }, value: s.count, metricName: `${this.name}_bucket` });
+      values.push({ labels: { ...labels }, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: { ...labels }, value: s.count, metricName: `${this.name}_count` });
     }
     return { name: this.name, help: this.help, type: 'histogram', values, aggregator: 'sum' };
   }
