@@ -1,6 +1,9 @@
 import type { BenchSettings } from './bench-group.ts';
 import { measureWithLowSteal, type StealPolicy } from './measure-with-low-steal.ts';
 
+// One decimal: whole percents printed "10 % > 10 %" for 10.4 against the default threshold.
+const percent = (steal: number) => `${steal.toFixed(1)} %`;
+
 /**
  * One group's steal policy (see measure-with-low-steal.ts): measures slots under it, remembers which
  * were taken again, says which rounds of a comparison are not judged, and words the report's note.
@@ -18,16 +21,16 @@ export class StealGuard {
   async measure<T>(slot: string, measure: () => Promise<T>): Promise<{ result: T; stealPercent: number | undefined }> {
     const { maxStealPercent } = this.#policy;
     const m = await measureWithLowSteal(measure, this.#policy, (steal, attempt) =>
-      this.#log(`  ${slot}: host steal ${steal.toFixed(0)} % > ${maxStealPercent} %, measuring again (attempt ${attempt + 1})`),
+      this.#log(`  ${slot}: host steal ${percent(steal)} > ${maxStealPercent} %, measuring again (attempt ${attempt + 1})`),
     );
-    if (m.attempts > 1) this.#remeasured.push(`${slot} (${m.attempts} attempts, kept ${m.stealPercent?.toFixed(0)} % steal)`);
+    if (m.attempts > 1) this.#remeasured.push(`${slot} (${m.attempts} attempts, kept ${m.stealPercent === undefined ? 'unknown' : percent(m.stealPercent)} steal)`);
     return { result: m.result, stealPercent: m.stealPercent };
   }
 
   /** Why a round of measurements compared with each other is left out of a goal's verdict, or undefined. */
   disturbance(...steals: Array<number | undefined>): string | undefined {
     const worst = Math.max(0, ...steals.map((s) => s ?? 0));
-    return worst > this.#policy.maxStealPercent ? `host steal ${worst.toFixed(0)} %` : undefined;
+    return worst > this.#policy.maxStealPercent ? `host steal ${percent(worst)}` : undefined;
   }
 
   note(): string {

@@ -72,7 +72,10 @@ describe('StealGuard', () => {
   test('judges a round by the worst steal of the measurements compared in it', () => {
     const guard = new StealGuard({ maxStealPercent: 10, stealRetries: 2 }, () => {});
     expect(guard.disturbance(3, 9.9)).toBeUndefined();
-    expect(guard.disturbance(3, 23.4)).toBe('host steal 23 %');
+    expect(guard.disturbance(3, 23.4)).toBe('host steal 23.4 %');
+    // Just over the threshold must not read as "10 %", which looks as if it were not over it.
+    expect(guard.disturbance(2, 10.4)).toBe('host steal 10.4 %');
+    expect(guard.disturbance(10, 2)).toBeUndefined();
     expect(guard.disturbance(undefined, undefined)).toBeUndefined();
   });
 
