@@ -15,7 +15,8 @@ export { demoConfig, DemoDiscoveryError, DEMO_AUDIENCE, DEMO_TENANT_ID, type Dem
 export { profileFromConfig } from './reference/profile-from-config.ts';
 export { UpstreamClient, UpstreamError, type UpstreamClientOptions } from './reference/http/upstream-client.ts';
 export { REJECTIONS, type Reason } from './reference/rejection.ts';
-export type { Target, TargetProfile, StartedTarget } from './target.ts';
+export type { Target, TargetProfile, ProfileRoute, ProfileRequirement, StartedTarget } from './target.ts';
+export { requirementHolds } from './requirement-holds.ts';
 export { startHaproxy, type HaproxyOptions } from './haproxy/start-haproxy.ts';
 export { startApacheOpenidc, MOD_AUTH_OPENIDC, type ApacheOpenidcOptions } from './apache-openidc/start-apache-openidc.ts';
 export { startApacheOauth2, MOD_OAUTH2, type ApacheOauth2Options } from './apache-oauth2/start-apache-oauth2.ts';

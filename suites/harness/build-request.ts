@@ -28,7 +28,8 @@ export function buildRequest(spec: RequestSpec, token: string | undefined, profi
   }
   for (const [name, value] of spec.headers ?? []) headers.push([name, fill(value)]);
 
-  let path = fill(spec.path ?? defaultPath(profile));
+  const target = requestTarget(spec, profile);
+  let path = fill(target.path);
   const query = (spec.query ?? []).map(([k, v]) => `${fill(k)}=${fill(v)}`);
   if (tokenIn === 'query' && token !== undefined) query.push(`access_token=${token}`);
   if (query.length) path += (path.includes('?') ? '&' : '?') + query.join('&');
@@ -41,7 +42,12 @@ export function buildRequest(spec: RequestSpec, token: string | undefined, profi
   }
   if (body !== undefined && contentType && !headers.some(([n]) => n.toLowerCase() === 'content-type')) headers.push(['content-type', contentType]);
   headers.push([REQUEST_ID_HEADER, requestId]);
-  return { method: spec.method ?? (tokenIn === 'body' ? 'POST' : 'GET'), path, headers, ...(body !== undefined ? { body } : {}) };
+  return { method: target.method, path, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/** The method and path (before query) a RequestSpec is sent to: what decides its contract route. */
+export function requestTarget(spec: RequestSpec, profile: TargetProfile): { method: string; path: string } {
+  return { method: spec.method ?? (spec.tokenIn === 'body' ? 'POST' : 'GET'), path: spec.path ?? defaultPath(profile) };
 }
 
 /** The profile's first protected route that takes GET, as a concrete path (`/api/orders*` → `/api/orders`). */

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
-import { buildRequest, REQUEST_ID_HEADER } from './build-request.ts';
+import { buildRequest, REQUEST_ID_HEADER, requestTarget } from './build-request.ts';
+import type { BaselineBook } from './contract/baseline-book.ts';
+import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
 import { judge, type Judgement } from './judge.ts';
 import type { LoadedCase } from './load-cases.ts';
@@ -17,6 +19,8 @@ export interface CaseContext {
   requestTimeoutMs: number;
   /** Unique per run, so `{{run.nonce}}` identities never meet counters of an earlier run. */
   runId: string;
+  /** Every token is its recipe laid over the baseline of the route it is sent to. */
+  baselines: BaselineBook;
 }
 
 const RANK: Record<Verdict, number> = { pass: 0, skipped: 0, 'non-strict': 1, fail: 2, error: 3 };
@@ -143,7 +147,9 @@ async function runStep(
       if (step.reuseToken >= index || !sentTokens[step.reuseToken]) throw new Error(`step ${index} reuses the token of step ${step.reuseToken}, which sent none`);
       minted = sentTokens[step.reuseToken];
     } else if (step.token) {
-      minted = await ctx.target.idp.mint(fillRunTemplates(step.token, { i: String(i), nonce: `${ctx.runId}-${caseId.replace(/\W+/g, '-')}` }));
+      const recipe = fillRunTemplates(step.token, { i: String(i), nonce: `${ctx.runId}-${caseId.replace(/\W+/g, '-')}` });
+      const { method, path } = requestTarget(step.request ?? {}, ctx.target.profile);
+      minted = await ctx.target.idp.mint(await ctx.baselines.recipeFor(routeFor(ctx.target.profile, method, path), recipe));
     }
     if (i === 0) sentTokens[index] = minted;
     return exchange(step.request ?? {}, step.expect, minted, ctx);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
-import { buildRequest, REQUEST_ID_HEADER } from './build-request.ts';
-import { HarnessError } from './harness-error.ts';
+import { BaselineBook } from './contract/baseline-book.ts';
 import type { LoadedCase } from './load-cases.ts';
+import { proveBaselines } from './prove-baselines.ts';
 import { isStateful, planSteps, runCase, type CaseContext } from './run-case.ts';
 import type { CaseResult, RunReport, Verdict } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
-import { sendRequest } from './send-request.ts';
 
 export interface RunSuiteOptions {
   target: RunTarget;
@@ -33,7 +32,14 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
   const t0 = performance.now();
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000 });
-  const ctx: CaseContext = { target: options.target, dispatcher, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, runId: randomUUID().slice(0, 8) };
+  const ctx: CaseContext = {
+    target: options.target,
+    dispatcher,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    runId: randomUUID().slice(0, 8),
+    baselines: new BaselineBook(options.target.profile, (recipe) => options.target.idp.mint(recipe)),
+  };
+  const baselineFailures: CaseResult[] = [];
   const results = new Map<string, CaseResult>();
   const total = options.cases.length;
   const record = (r: CaseResult) => {
@@ -52,7 +58,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
         record({ id: c.id, category: c.category, title: def?.title ?? c.id, level: def?.level ?? 'must', references: def?.references ?? [], covers: def?.covers ?? [], verdict: 'skipped', skipReason: reason, steps: [], durationMs: 0 });
       }
     } else {
-      await preflight(ctx);
+      baselineFailures.push(...(await proveBaselines(ctx)));
       const exclusive: LoadedCase[] = [];
       const shared: LoadedCase[] = [];
       for (const c of options.cases) (runsAlone(c, ctx) ? exclusive : shared).push(c);
@@ -68,7 +74,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
     await dispatcher.close();
   }
 
-  const cases = options.cases.map((c) => results.get(c.id)!);
+  const cases = [...baselineFailures, ...options.cases.map((c) => results.get(c.id)!)];
   const summary = { pass: 0, 'non-strict': 0, fail: 0, skipped: 0, error: 0, total: cases.length, mustFailed: 0 } satisfies Record<Verdict, number> & { total: number; mustFailed: number };
   for (const c of cases) {
     summary[c.verdict]++;
@@ -90,38 +96,5 @@ function runsAlone(c: LoadedCase, ctx: CaseContext): boolean {
     return isStateful(c.definition, planSteps(c.definition, ctx.target.profile));
   } catch {
     return false; // runCase reports the same exception as the case's error
-  }
-}
-
-/**
- * One genuine token to the default route before any case: if it does not reach the upstream carrying
- * our request id, no verdict would mean anything (a gateway that drops unknown headers would make every
- * rejection look clean), so the run stops with a harness error that says what to fix.
- */
-async function preflight(ctx: CaseContext): Promise<void> {
-  const { target } = ctx;
-  let minted;
-  try {
-    minted = await target.idp.mint({});
-  } catch (e) {
-    throw new HarnessError('ERR_IDP_CONTROL', `cannot mint a token through the mock IdP at ${target.idp.url}: ${(e as Error).message}`);
-  }
-  const id = `preflight-${randomUUID()}`;
-  const wire = buildRequest({}, minted.token, target.profile, id);
-  const sent = await sendRequest(ctx.dispatcher, target.baseUrl, wire, ctx.requestTimeoutMs);
-  const reached = target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === id);
-  const status = sent.response?.status;
-  if (status === undefined || status < 200 || status >= 300) {
-    const reason = sent.response?.headers['x-gatecheck-reason'];
-    throw new HarnessError(
-      'ERR_TARGET_PREFLIGHT',
-      `a valid token for ${wire.method} ${wire.path} got ${status ?? sent.transportError} from ${target.baseUrl}${reason ? ` (reason ${reason})` : ''}; check that the gateway trusts ${target.idp.url} (tenant ${target.idp.tenant}) and the profile's routes`,
-    );
-  }
-  if (!reached) {
-    throw new HarnessError(
-      'ERR_TARGET_PREFLIGHT',
-      `a valid request got ${status} but did not reach the echo upstream at ${target.upstream.url} with its ${REQUEST_ID_HEADER} header; configure the gateway to forward there and to pass that header`,
-    );
   }
 }

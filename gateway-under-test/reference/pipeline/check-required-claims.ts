@@ -1,4 +1,4 @@
-import { isGranted } from './authorize-route.ts';
+import { requirementHolds } from '../../requirement-holds.ts';
 import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
 
 /**
@@ -16,7 +16,7 @@ export const checkRequiredClaims: Step = {
     for (const name of t.requiredClaims) if (p[name] === undefined || p[name] === null) return 'required_claim_missing';
     if (t.rejectSenderConstrained && p.cnf !== undefined) return 'sender_constrained';
     // Policy-level claim values (APIM required-claims, Apigee AdditionalClaims) fail the token itself, not the route.
-    for (const req of t.claimValues) if (!isGranted({ ...req, scope: '' }, p)) return 'claim_value_not_allowed';
+    for (const req of t.claimValues) if (!requirementHolds(req, p)) return 'claim_value_not_allowed';
     return undefined;
   },
 };

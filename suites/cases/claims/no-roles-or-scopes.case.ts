@@ -1,12 +1,16 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { probedRequirement } from '../../harness/contract/probed-requirement.ts';
 
 export default defineCase({
   id: 'claims/no-roles-or-scopes',
-  title: 'refuses a token that carries neither roles nor scp for a route requiring Orders.Read',
+  title: 'refuses a token that carries none of the claims the route\'s role or scope requirement reads',
   level: 'must',
   references: [{ doc: 'RFC 6750', section: '3.1' }, { doc: 'APIM validate-jwt', section: 'TokenClaimNotFound (401)' }],
   covers: ['E23'],
   features: [],
-  token: { omitClaims: ['roles', 'scp'] },
-  expect: { outcome: 'reject', status: [401, 403], upstream: 'untouched' },
+  steps: (profile) => {
+    const probe = probedRequirement(profile);
+    if ('skip' in probe) return probe;
+    return [{ token: { omitClaims: probe.requirement.claims }, request: { method: probe.method, path: probe.path }, expect: { outcome: 'reject', status: [401, 403], upstream: 'untouched' } }];
+  },
 });

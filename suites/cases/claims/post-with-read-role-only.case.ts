@@ -1,16 +1,17 @@
 import { defineCase } from '../../harness/define-case.ts';
-import { allowsMethod } from '../../harness/allows-method.ts';
+import { onlyHolding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
+import { valueOutside } from '../../harness/contract/value-outside.ts';
 
 export default defineCase({
   id: 'claims/post-with-read-role-only',
-  title: 'answers 403 insufficient_scope to a POST whose token holds the read role only',
+  title: 'refuses a POST whose app-only token holds only a role the POST route does not accept (another route\'s role)',
   level: 'must',
   references: [{ doc: 'RFC 6750', section: '3.1' }],
   covers: ['E24'],
   features: [],
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.auth === 'required' && allowsMethod(r, 'POST') && r.require);
-    if (!route) return { skip: 'the profile has no protected POST route with a requirement' };
-    return [{ token: { claims: { roles: ['Orders.Read'] } }, request: { method: 'POST', path: route.path.replace(/\*$/, '') }, expect: { outcome: 'reject', status: 403, wwwAuthenticate: { error: 'insufficient_scope', scope: true }, upstream: 'untouched' } }];
+    const probe = probedRequirement(profile, { method: 'POST' });
+    if ('skip' in probe) return probe;
+    return [{ token: { ...onlyHolding(probe, valueOutside(profile, probe.requirement)) }, request: { method: 'POST', path: probe.path }, expect: probe.refusal }];
   },
 });

@@ -1,8 +1,10 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { holding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
+import { valueOutside } from '../../harness/contract/value-outside.ts';
 
 export default defineCase({
   id: 'claims/role-not-allowed',
-  title: 'answers 403 insufficient_scope to a token holding only a role the route does not accept',
+  title: 'refuses a token whose roles and scopes hold only a value the route does not accept',
   level: 'must',
   references: [
     { doc: 'RFC 6750', section: '3.1' },
@@ -11,11 +13,9 @@ export default defineCase({
   ],
   covers: ['E24'],
   features: [],
-  token: { claims: { roles: ['Orders.Write'] } },
-  expect: {
-    outcome: 'reject',
-    status: 403,
-    wwwAuthenticate: { error: 'insufficient_scope', scope: true },
-    upstream: 'untouched',
+  steps: (profile) => {
+    const probe = probedRequirement(profile);
+    if ('skip' in probe) return probe;
+    return [{ token: { claims: holding(probe, valueOutside(profile, probe.requirement)) }, request: { method: probe.method, path: probe.path }, expect: probe.refusal }];
   },
 });

@@ -1,20 +1,25 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { grantedValues, holding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
+
+/** The value with every letter's case flipped: `Orders.Read` → `oRDERS.rEAD`. */
+const flipCase = (v: string) => [...v].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 
 export default defineCase({
   id: 'claims/role-wrong-case',
-  title: 'answers 403 to a token holding the required role in the wrong letter case',
+  title: 'refuses a token holding the required role or scope only in another letter case',
   level: 'must',
   references: [
     { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
     { doc: 'mod_auth_openidc', section: 'Require claim array matching' },
+    { doc: 'RFC 6749', section: '3.3 (scope strings are case-sensitive)' },
   ],
   covers: ['E25'],
   features: [],
-  token: { claims: { roles: ['orders.read'] } },
-  expect: {
-    outcome: 'reject',
-    status: 403,
-    wwwAuthenticate: { error: 'insufficient_scope', scope: true },
-    upstream: 'untouched',
+  steps: (profile) => {
+    const probe = probedRequirement(profile);
+    if ('skip' in probe) return probe;
+    const flipped = grantedValues(probe).map(flipCase);
+    if (flipped.some((v) => probe.requirement.values.includes(v))) return { skip: 'the contract accepts the required value in both letter cases' };
+    return [{ token: { claims: holding(probe, flipped) }, request: { method: probe.method, path: probe.path }, expect: probe.refusal }];
   },
 });

@@ -1,9 +1,9 @@
 import { defineCase } from '../../harness/define-case.ts';
-import { grantsByScope } from '../../harness/grants-by-scope.ts';
+import { grantedValues, onlyHolding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
 
 export default defineCase({
   id: 'entra/delegated-scope-without-role',
-  title: 'accepts a delegated token granting Orders.Read through scp alone (user has no app role)',
+  title: 'accepts a delegated token granting the required scope through scp alone (the user holds no app role)',
   level: 'must',
   references: [
     { doc: 'Entra access-token-claims-reference' },
@@ -11,7 +11,9 @@ export default defineCase({
   ],
   covers: ['X09'],
   features: [],
-  token: { profile: 'entra-v2-user', user: 'bob@contoso.example' },
-  // A gateway that only reads `roles` (an APIM required-claims rule on roles) must refuse it instead.
-  expect: (profile) => (grantsByScope(profile, 'Orders.Read') ? { outcome: 'accept', upstream: 'reached' } : { outcome: 'reject' }),
+  steps: (profile) => {
+    const probe = probedRequirement(profile, { claims: ['scp'] });
+    if ('skip' in probe) return probe;
+    return [{ token: { profile: 'entra-v2-user', ...onlyHolding(probe, grantedValues(probe)) }, request: { method: probe.method, path: probe.path }, expect: { outcome: 'accept', upstream: 'reached' } }];
+  },
 });

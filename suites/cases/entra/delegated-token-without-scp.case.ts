@@ -1,12 +1,16 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { onlyHolding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
 
 export default defineCase({
   id: 'entra/delegated-token-without-scp',
-  title: 'answers 403 to a delegated token for a user without the role whose scp was removed',
+  title: 'refuses a delegated token whose scp was removed, for a user holding no app role',
   level: 'must',
   references: [{ doc: 'Entra access-token-claims-reference' }, { doc: 'RFC 6750', section: '3.1' }],
   covers: ['X09'],
   features: [],
-  token: { profile: 'entra-v2-user', user: 'bob@contoso.example', omitClaims: ['scp'] },
-  expect: { outcome: 'reject', status: [401, 403], upstream: 'untouched' },
+  steps: (profile) => {
+    const probe = probedRequirement(profile);
+    if ('skip' in probe) return probe;
+    return [{ token: { profile: 'entra-v2-user', ...onlyHolding(probe, []), omitClaims: probe.requirement.claims }, request: { method: probe.method, path: probe.path }, expect: { outcome: 'reject', status: [401, 403], upstream: 'untouched' } }];
+  },
 });

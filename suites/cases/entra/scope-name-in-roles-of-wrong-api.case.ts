@@ -1,17 +1,19 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { onlyHolding, probedRequirement } from '../../harness/contract/probed-requirement.ts';
 
 export default defineCase({
   id: 'entra/scope-name-in-roles-of-wrong-api',
-  title: 'answers 403 to an app-only token whose only role belongs to another API (Legacy.Read)',
+  title: 'refuses an app-only token whose only role is a role of another API of the tenant',
   level: 'must',
   references: [{ doc: 'Entra access-token-claims-reference' }],
   covers: ['X09', 'E24'],
   features: [],
-  token: { claims: { roles: ['Legacy.Read'] } },
-  expect: {
-    outcome: 'reject',
-    status: 403,
-    wwwAuthenticate: { error: 'insufficient_scope', scope: true },
-    upstream: 'untouched',
+  steps: (profile) => {
+    const probe = probedRequirement(profile, { claims: ['roles'] });
+    if ('skip' in probe) return probe;
+    // The tenant's v1 API (legacy-api) defines this role; no route of the demo contract accepts it.
+    const foreign = 'Legacy.Read';
+    if (probe.requirement.values.includes(foreign)) return { skip: `the contract accepts ${foreign} on this route` };
+    return [{ token: { ...onlyHolding(probe, foreign) }, request: { method: probe.method, path: probe.path }, expect: probe.refusal }];
   },
 });
