@@ -51,7 +51,7 @@ async function proveRoute(ctx: CaseContext, route: ProfileRoute, method: string,
   const findings = [`the target refused a token its contract accepts on ${method} ${route.path}: ${answered(first.observation)}`];
   for (const problem of baseline.problems) findings.push(`the contract admits no ${tokenProfile} token the IdP issues: ${problem}`);
   findings.push(...(await diagnose(ctx, route, request, recipe, first.minted)));
-  const slug = `${method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+  const slug = `${method.toLowerCase()}${path === '/' ? '-root' : path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
   return {
     id: `baseline/${slug}`,
     category: 'baseline',
@@ -77,6 +77,10 @@ async function diagnose(ctx: CaseContext, route: ProfileRoute, request: RequestS
   if (recipe.profile === 'entra-v1-app') variants.push({ what: 'a v2 token (iss ending in /v2.0)', recipe: { ...recipe, profile: 'entra-v2-app' } });
   else variants.push({ what: 'a v1 token (the tenant\'s v1 issuer, aud the App ID URI)', recipe: { ...recipe, profile: 'entra-v1-app', api: aud } });
   variants.push({ what: 'a v1 token whose aud is the application id', recipe: { ...recipe, profile: 'entra-v1-app', api: aud, claims: { ...recipe.claims, aud } } });
+  // Not a token Entra issues; accepted, it shows the audience form is the target's only objection.
+  for (const wanted of ctx.target.profile.audiences.filter((a) => a !== aud).slice(0, 2)) {
+    variants.push({ what: `aud ${JSON.stringify(wanted)} written into an otherwise identical token (the IdP never issues that form with this issuer)`, recipe: { ...recipe, claims: { ...recipe.claims, aud: wanted } } });
+  }
   variants.push({ what: 'no kid in its header', recipe: { ...recipe, omitHeader: ['kid'] } });
   if (!ctx.target.profile.tokenLocations.includes('query')) variants.push({ what: 'the token in the access_token query parameter', recipe, request: { ...request, tokenIn: 'query' } });
   const out: string[] = [];
@@ -84,7 +88,7 @@ async function diagnose(ctx: CaseContext, route: ProfileRoute, request: RequestS
     const tried = await attempt(ctx, v.recipe, v.request ?? request).catch(() => undefined);
     const status = tried?.observation.response?.status;
     if (tried && status !== undefined && status >= 200 && status < 300) {
-      out.push(`diagnosis: the target accepts the same caller's token with ${v.what} (aud ${JSON.stringify(tried.minted.claims?.aud)}, iss ${JSON.stringify(tried.minted.claims?.iss)}); its configuration and its contract disagree there`);
+      out.push(`diagnosis: the target accepts the same caller's token with ${v.what} (aud ${JSON.stringify(tried.minted.claims?.aud)}, iss ${JSON.stringify(tried.minted.claims?.iss)})`);
     }
   }
   if (out.length === 0) out.push(`diagnosis: none of ${variants.map((v) => v.what).join('; ')} is accepted either; check the issuer, key source and audience the gateway trusts against the contract (aud ${JSON.stringify(aud)}, iss ${JSON.stringify(claims.iss)})`);
