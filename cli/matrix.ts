@@ -5,7 +5,7 @@ import { loadCases } from '../suites/harness/load-cases.ts';
 import type { MatrixReport, RunReport } from '../suites/harness/run-report.ts';
 import { runSuite } from '../suites/harness/run-suite.ts';
 import { startTarget, TARGET_NAMES } from '../suites/harness/start-target.ts';
-import { progressReporter, writeMatrix, writeReports } from '../suites/report/index.ts';
+import { progressReporter, strictText, writeMatrix, writeReports } from '../suites/report/index.ts';
 import { CliError } from './cli-error.ts';
 
 interface MatrixOptions {
@@ -58,13 +58,13 @@ async function matrix(opts: MatrixOptions): Promise<number> {
     }
     const run = runs[runs.length - 1];
     const paths = await writeReports(run, join(dir, `${i + 1}-${run.target.name.replace(/[^\w.-]+/g, '_')}`));
-    process.stderr.write(`${run.target.name}: ${run.summary.pass} pass, ${run.summary['non-strict']} non-strict, ${run.summary.fail} fail (${run.summary.mustFailed} blocking), ${run.summary.skipped} skipped, ${run.summary.error} error → ${paths.html}\n`);
+    process.stderr.write(`${run.target.name}: ${run.summary.pass} pass, ${run.summary['non-strict']} non-strict, ${run.summary.weaker} weaker, ${run.summary.fail} fail (${run.summary.blockingFailed} blocking), ${run.summary.skipped} skipped, ${run.summary.error} error; ${strictText(run.summary.strict)} → ${paths.html}\n`);
   }
   const report: MatrixReport = { startedAt, runs };
   const written = await writeMatrix(report, dir);
   process.stdout.write(`Matrix: ${written.html}\nMatrix: ${written.markdown}\n`);
   if (runs.some((r) => r.summary.error > 0)) return 2;
-  return runs.some((r) => r.summary.mustFailed > 0) ? 1 : 0;
+  return runs.some((r) => r.summary.blockingFailed > 0) ? 1 : 0;
 }
 
 function parseTarget(item: string): { target: string; profile?: string } {

@@ -14,7 +14,8 @@ import { ADAPTERS } from '../gateway-under-test/index.ts';
 import { loadCases } from '../suites/harness/load-cases.ts';
 import { recordVerdicts, type RecordedVerdicts } from '../suites/harness/recorded-verdicts.ts';
 import type { MatrixReport, RunReport } from '../suites/harness/run-report.ts';
-import { BLOCKING_LEVELS, runSuite } from '../suites/harness/run-suite.ts';
+import { runSuite } from '../suites/harness/run-suite.ts';
+import { BLOCKING_LEVELS } from '../suites/harness/verdict-rank.ts';
 import { startTarget } from '../suites/harness/start-target.ts';
 import { matrixMarkdown, writeMatrix, writeReports } from '../suites/report/index.ts';
 
@@ -46,7 +47,7 @@ for (const [i, name] of targets.entries()) {
       await target.stop();
     }
     const s = attempts[n].summary;
-    const line = `${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${s.pass} pass, ${s['non-strict']} non-strict, ${s.fail} fail (${s.mustFailed} blocking), ${s.skipped} skipped, ${s.error} error`;
+    const line = `${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${s.pass} pass, ${s['non-strict']} non-strict, ${s.weaker} weaker, ${s.fail} fail (${s.blockingFailed} blocking), ${s.skipped} skipped, ${s.error} error, RFC 9068 / RFC 8725 strict ${s.strict.held} of ${s.strict.judged}`;
     timings.push(line);
     process.stderr.write(`${line}\n`);
   }

@@ -47,7 +47,7 @@ export async function mint(runtime: TenantRuntime, input: TokenRecipe | Resolved
   const claims = base.claims;
   if (recipe.issuerTenant !== undefined) foreignIssuer(runtime, claims, recipe.issuerTenant, options);
   const now = runtime.now();
-  const genuine = { claims: { ...claims }, header: { ...base.header } };
+  const genuine = { claims: { ...claims }, header: { ...base.header }, api: { appId: base.api.appId, appIdUri: base.api.appIdUri } };
   const fill = (value: unknown) => fillTemplates(value, genuine, runtime);
   for (const [name, value] of Object.entries(recipe.claims ?? {})) {
     const relative = RelativeTimeSchema.safeParse(value);
@@ -98,15 +98,21 @@ async function sign(signer: Signer, alg: string, header: Record<string, unknown>
   return `${input}.${signInput(signer, alg, Buffer.from(input)).toString('base64url')}`;
 }
 
-const TEMPLATE = /\{\{(claims|header|keys)\.([A-Za-z0-9_-]+)\}\}/g;
+const TEMPLATE = /\{\{(claims|header|keys|api)\.([A-Za-z0-9_-]+)\}\}/g;
 
 /**
- * `{{claims.iss}}`, `{{header.kid}}` (the genuine token's values) and `{{keys.primary}}` (the kid of the
- * tenant's key in that state) inside override strings: a recipe stays data yet can say "the real issuer
- * plus a slash". A string that is exactly one template takes the value with its JSON type.
+ * `{{claims.iss}}`, `{{header.kid}}` (the genuine token's values), `{{keys.primary}}` (the kid of the
+ * tenant's key in that state) and `{{api.appIdUri}}` / `{{api.appId}}` (the token's API as registered)
+ * inside override strings: a recipe stays data yet can say "the real issuer plus a slash" or "this API's
+ * App ID URI". A string that is exactly one template takes the value with its JSON type.
  */
-function fillTemplates(value: unknown, genuine: { claims: Record<string, unknown>; header: Record<string, unknown> }, runtime: TenantRuntime): unknown {
+function fillTemplates(value: unknown, genuine: { claims: Record<string, unknown>; header: Record<string, unknown>; api: Record<string, unknown> }, runtime: TenantRuntime): unknown {
   const lookup = (ns: string, name: string): unknown => {
+    if (ns === 'api') {
+      if (name !== 'appIdUri' && name !== 'appId') throw new MintError('ERR_MINT_UNKNOWN_REFERENCE', `{{api.${name}}}`, 'only {{api.appIdUri}} and {{api.appId}} are known');
+      if (genuine.api[name] === undefined) throw new MintError('ERR_MINT_UNKNOWN_REFERENCE', `{{api.${name}}}`, `the token's API has no ${name}`);
+      return genuine.api[name];
+    }
     if (ns === 'keys') {
       const kid = runtime.keys.list().findLast((k) => k.state === name)?.kid;
       if (!kid) throw new MintError('ERR_MINT_NO_KEY', `{{keys.${name}}}`, `the tenant has no ${name} key`);
@@ -117,7 +123,7 @@ function fillTemplates(value: unknown, genuine: { claims: Record<string, unknown
     return source[name];
   };
   if (typeof value === 'string') {
-    const whole = /^\{\{(claims|header|keys)\.([A-Za-z0-9_-]+)\}\}$/.exec(value);
+    const whole = /^\{\{(claims|header|keys|api)\.([A-Za-z0-9_-]+)\}\}$/.exec(value);
     if (whole) return lookup(whole[1], whole[2]);
     return value.replace(TEMPLATE, (_, ns: string, name: string) => String(lookup(ns, name)));
   }

@@ -16,6 +16,8 @@ import type { FaultRequest, TokenRecipe } from '../../mock-idp/index.ts';
  * - A case with setup, teardown, `before` or idpRequests runs exclusively even without `exclusive: true`,
  *   and the harness clears faults and the IdP clock after such a case (keys cannot be un-rotated).
  * - Level `profile` counts like `must` for the exit code: the target declared the behaviour.
+ * - Expectation.weaker: the contract allows an acceptance that RFC 8725 / RFC 9068 forbid; accepting is
+ *   graded `weaker` (naming the clause), refusing is judged as a refusal.
  */
 
 /**
@@ -73,6 +75,14 @@ export interface Expectation {
   idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token' | 'attacker'; atMost?: number; atLeast?: number }[];
   /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status. */
   responseHeaders?: Record<string, string | RegExp | null>;
+  /**
+   * The target's contract allows the gateway to accept this request, but RFC 8725 / RFC 9068 require a
+   * refusal (DESIGN.md "Verdict grades"). Use with `outcome: 'either'`: an acceptance that reaches the
+   * upstream is graded `weaker` and names `clause`; a refusal is judged like a `reject` expectation
+   * (upstream untouched, then `status` and `wwwAuthenticate` graded as usual), so it passes or is
+   * `non-strict`. `clause` names the RFC, its section and the requirement in a few words.
+   */
+  weaker?: { clause: string; reference: Reference };
 }
 
 /** Why a case cannot run against this profile; the verdict becomes `skipped` with this reason. */

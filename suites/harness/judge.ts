@@ -14,7 +14,8 @@ export interface Judgement {
  * black-box: a rejection means "not 2xx and nothing reached the upstream", an acceptance means "2xx and
  * the upstream got the request with the expected claim headers"; getting that wrong is `fail`. Status
  * code, `WWW-Authenticate` (RFC 6750 §3) and other response headers are graded on their own: a gateway
- * that blocks correctly but answers differently is `non-strict`.
+ * that blocks correctly but answers differently is `non-strict`. Where the contract allows a weakness
+ * (`expect.weaker`), an acceptance is `weaker` (naming the clause) and a refusal is judged as a refusal.
  *
  * The expectation must be concrete (`@userId` keys and `{claims.…}` values already filled in).
  */
@@ -23,8 +24,10 @@ export function judge(expect: Expectation, obs: Observation): Judgement {
   const succeeded = status !== undefined && status >= 200 && status < 300;
   const reached = !!obs.upstream;
   const chose: 'accept' | 'reject' = succeeded ? 'accept' : 'reject';
-  const outcome = expect.outcome === 'either' ? chose : expect.outcome;
-  const wantUpstream = expect.upstream ?? (outcome === 'accept' ? 'reached' : 'untouched');
+  // A contract-allowed weakness (expect.weaker) lets the gateway choose, like `either`.
+  const outcome = expect.outcome === 'either' || expect.weaker ? chose : expect.outcome;
+  // With a weakness allowed, the upstream follows the choice: reached when accepted, untouched when refused.
+  const wantUpstream = (expect.weaker ? undefined : expect.upstream) ?? (outcome === 'accept' ? 'reached' : 'untouched');
   const answered = status === undefined ? `no response (${obs.transportError ?? 'connection closed'})` : `status ${status}`;
 
   const fail: string[] = [];
@@ -35,8 +38,12 @@ export function judge(expect: Expectation, obs: Observation): Judgement {
   if (outcome === 'accept' && reached) fail.push(...checkHeaders('upstream', expect.upstreamHeaders, obs.upstream!.headers));
   if (fail.length) return { verdict: 'fail', findings: fail, chose };
 
+  if (expect.weaker && chose === 'accept') {
+    return { verdict: 'weaker', findings: [`accepted as the target's contract allows, but weaker than ${expect.weaker.clause}`], chose };
+  }
   // An `either` case is judged on the outcome alone: what the status should be depends on the choice.
-  if (expect.outcome === 'either') return { verdict: 'pass', findings: [`the gateway chose to ${chose}`], chose };
+  // A refusal where a weakness was allowed is a refusal like any other: its status is graded below.
+  if (expect.outcome === 'either' && !expect.weaker) return { verdict: 'pass', findings: [`the gateway chose to ${chose}`], chose };
 
   const strict: string[] = [];
   if (expect.status !== undefined) {

@@ -11,6 +11,7 @@ import type { LoadedCase } from './load-cases.ts';
 import type { CaseResult, Observation, StepResult, Verdict } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
 import { sendRequest } from './send-request.ts';
+import { VERDICT_RANK as RANK } from './verdict-rank.ts';
 
 export interface CaseContext {
   target: RunTarget;
@@ -22,8 +23,6 @@ export interface CaseContext {
   /** Every token is its recipe laid over the baseline of the route it is sent to. */
   baselines: BaselineBook;
 }
-
-const RANK: Record<Verdict, number> = { pass: 0, skipped: 0, 'non-strict': 1, fail: 2, error: 3 };
 
 /**
  * Runs one case against the target: computes its steps from the profile (or a skip reason), applies
@@ -81,7 +80,9 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   if (teardownError.errorMessage) return done({ verdict: 'error', request, steps, ...teardownError });
   const verdict = steps.reduce<Verdict>((worst, s) => (RANK[s.verdict] > RANK[worst] ? s.verdict : worst), 'pass');
   const either = def.level === 'either' || plan.some((s) => s.expect.outcome === 'either');
-  return done({ verdict, request, steps, ...(either && chose ? { chose } : {}) });
+  // A `weaker` case names the clause its contract relaxes (the first weaker step's; a case relaxes one).
+  const weaker = verdict === 'weaker' ? steps.find((s) => s.verdict === 'weaker')?.expected.weaker : undefined;
+  return done({ verdict, request, steps, ...(either && chose ? { chose } : {}), ...(weaker ? { weakerClause: weaker.clause, weakerReference: weaker.reference } : {}) });
 }
 
 interface PlannedStep extends Step {

@@ -1,6 +1,10 @@
 import type { Expectation, Level, Reference, RequestSpec } from './define-case.ts';
 
-export type Verdict = 'pass' | 'non-strict' | 'fail' | 'skipped' | 'error';
+/**
+ * DESIGN.md "Verdict grades". `weaker`: the target's contract allows what the gateway did, but it is
+ * weaker than RFC 8725 / RFC 9068 require; it never fails the run and always names the clause.
+ */
+export type Verdict = 'pass' | 'non-strict' | 'weaker' | 'fail' | 'skipped' | 'error';
 
 /** What the harness saw for one request. Never contains private keys; tokens are the ones sent. */
 export interface Observation {
@@ -37,6 +41,9 @@ export interface CaseResult {
   verdict: Verdict;
   /** For `either` cases: which outcome the gateway chose. */
   chose?: 'accept' | 'reject';
+  /** Verdict `weaker`: the RFC clause the accepted behaviour falls short of, and where it is written. */
+  weakerClause?: string;
+  weakerReference?: Reference;
   skipReason?: string;
   errorMessage?: string;
   request?: RequestSpec;
@@ -57,9 +64,19 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   target: TargetInfo;
-  summary: Record<Verdict, number> & { total: number; mustFailed: number };
+  summary: RunSummary;
   cases: CaseResult[];
 }
+
+export type RunSummary = Record<Verdict, number> & {
+  total: number;
+  /** Failed cases at level `must`. */
+  mustFailed: number;
+  /** Failed cases at a blocking level (must, profile, either): any of these makes the exit code 1. */
+  blockingFailed: number;
+  /** RFC 9068 / RFC 8725 strict: `held` of `judged` (suites/harness/verdict-rank.ts strictTally). */
+  strict: { held: number; judged: number };
+};
 
 /** Several runs side by side (`gatecheck matrix`). */
 export interface MatrixReport {

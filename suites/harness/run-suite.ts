@@ -5,8 +5,9 @@ import { BaselineBook } from './contract/baseline-book.ts';
 import type { LoadedCase } from './load-cases.ts';
 import { proveBaselines } from './prove-baselines.ts';
 import { isStateful, planSteps, runCase, type CaseContext } from './run-case.ts';
-import type { CaseResult, RunReport, Verdict } from './run-report.ts';
+import type { CaseResult, RunReport } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
+import { summarizeCases } from './summarize-cases.ts';
 
 export interface RunSuiteOptions {
   target: RunTarget;
@@ -18,9 +19,6 @@ export interface RunSuiteOptions {
   onCaseStart?: (started: { id: string }) => void;
   onCaseEnd?: (result: CaseResult, finished: number, total: number) => void;
 }
-
-/** Levels whose failure fails the run: `must`, and what the target itself declared (`profile`), and `either` answered inconsistently. */
-export const BLOCKING_LEVELS = new Set(['must', 'profile', 'either']);
 
 /**
  * Runs the cases against one target and returns the report. Cases that share state (IdP keys and
@@ -75,11 +73,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
   }
 
   const cases = [...baselineFailures, ...options.cases.map((c) => results.get(c.id)!)];
-  const summary = { pass: 0, 'non-strict': 0, fail: 0, skipped: 0, error: 0, total: cases.length, mustFailed: 0 } satisfies Record<Verdict, number> & { total: number; mustFailed: number };
-  for (const c of cases) {
-    summary[c.verdict]++;
-    if (c.verdict === 'fail' && BLOCKING_LEVELS.has(c.level)) summary.mustFailed++;
-  }
+  const summary = summarizeCases(cases);
   return {
     tool: { name: 'gatecheck', version: pkg.version },
     startedAt: startedAt.toISOString(),

@@ -5,7 +5,7 @@ import { describeObservation } from './describe-observation.ts';
 import { paint, type Paint } from './paint.ts';
 import { printable } from './printable.ts';
 import { shouldColor } from './should-color.ts';
-import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, levelLabel, strictText, VERDICTS, verdictStyle } from './verdict-style.ts';
 import { groupByCategory } from './group-by-category.ts';
 import { referenceText } from './reference-text.ts';
 
@@ -24,8 +24,9 @@ const INDENT = '  ';
 
 /**
  * The run as an h2spec-style tree (category → case, a mark per verdict, the level), with expected vs
- * actual under every failure and non-strict result, then a category × verdict table. Returns text;
- * the caller writes it, so tests and the CLI share one path.
+ * actual under every failure and non-strict result, then a category × verdict table, the cases graded
+ * `weaker` with the RFC clause each falls short of, the MUST failures and the RFC strict tally. Returns
+ * text; the caller writes it, so tests and the CLI share one path.
  */
 export function consoleReport(report: RunReport, options: ConsoleReportOptions = {}): string {
   const c = paint(options.color ?? shouldColor(process.stdout));
@@ -46,6 +47,7 @@ export function consoleReport(report: RunReport, options: ConsoleReportOptions =
   }
 
   out.push('', ...summaryTable(report, c), '');
+  out.push(...weakerLines(report, c));
   out.push(...outcomeLines(report, c));
   for (const path of options.reportPaths ?? []) out.push(`Report: ${path}`);
   return out.join('\n') + '\n';
@@ -57,7 +59,9 @@ function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
   const extra =
     result.verdict === 'skipped' && result.skipReason
       ? c('gray', ` (skipped: ${printable(result.skipReason)})`)
-      : result.chose
+      : result.verdict === 'weaker'
+        ? c(verdictStyle.weaker.color, ` (weaker: ${printable(result.weakerClause ?? 'weaker than the RFCs require')})`)
+        : result.chose
         ? c('gray', ` (chose ${result.chose})`)
         : result.verdict === 'non-strict'
           ? c('yellow', ' (non-strict)')
@@ -70,7 +74,7 @@ function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
     const [first, ...rest] = printable(result.errorMessage ?? 'the harness failed without a message', { keepNewlines: true }).split('\n');
     lines.push(`${detail}${c('magenta', 'error:')} ${first}`, ...rest.map((line) => `${detail}  ${c('gray', line)}`));
   }
-  if (result.verdict === 'fail' || result.verdict === 'non-strict') {
+  if (result.verdict === 'fail' || result.verdict === 'non-strict' || result.verdict === 'weaker') {
     const explaining = explainingSteps(result);
     const multi = result.steps.length > 1;
     for (const { step, index } of explaining.slice(0, maxSteps)) {
@@ -78,6 +82,9 @@ function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {
       lines.push(...stepLines(step, c, multi ? detail + INDENT : detail));
     }
     if (explaining.length > maxSteps) lines.push(`${detail}${c('gray', `… ${explaining.length - maxSteps} more steps like these`)}`);
+    if (result.verdict === 'weaker' && result.weakerReference) {
+      lines.push(`${detail}${c('gray', 'clause:')} ${printable(referenceText(result.weakerReference))}`);
+    }
     if (result.verdict === 'fail' && result.references.length > 0) {
       lines.push(`${detail}${c('gray', 'references:')} ${printable(result.references.map(referenceText).join('; '))}`);
     }
@@ -130,19 +137,36 @@ function summaryTable(report: RunReport, c: Paint): string[] {
   return out;
 }
 
+/** Allowed by the target's contract, but weaker than RFC 8725 / RFC 9068 require: listed with the clause, never a failure. */
+function weakerLines(report: RunReport, c: Paint): string[] {
+  const weaker = report.cases.filter((r) => r.verdict === 'weaker');
+  if (weaker.length === 0) return [];
+  const style = verdictStyle.weaker;
+  const lines = [c(['bold', style.color], `Weaker than the RFCs: ${weaker.length} (allowed by the target's contract; the run does not fail)`)];
+  for (const r of weaker) {
+    lines.push(`${INDENT}${c(style.color, style.mark)} ${levelLabel(r.level).padEnd(7)} ${printable(r.id)}  ${printable(r.weakerClause ?? 'weaker than the RFCs require')}`);
+  }
+  lines.push('');
+  return lines;
+}
+
 function outcomeLines(report: RunReport, c: Paint): string[] {
-  const mustFailed = report.cases.filter(isBlockingFailure);
+  const blocking = report.cases.filter(isBlockingFailure);
   const errored = report.cases.filter((r) => r.verdict === 'error');
   const lines: string[] = [];
-  // The summary the harness computed is authoritative for the count; the ids come from the cases.
-  const mustCount = Math.max(report.summary.mustFailed, mustFailed.length);
-  if (mustCount > 0) {
-    lines.push(c(['bold', 'red'], `MUST failures: ${mustCount}`));
-    for (const r of mustFailed) {
+  // The summary the harness computed is authoritative for the counts; the ids come from the cases.
+  const mustCount = Math.max(report.summary.mustFailed ?? 0, blocking.filter((r) => r.level === 'must').length);
+  const blockingCount = Math.max(report.summary.blockingFailed ?? 0, blocking.length);
+  const strict = report.summary.strict ? strictText(report.summary.strict) : undefined;
+  const held = report.summary.strict ? report.summary.strict.held === report.summary.strict.judged : true;
+  const tally = strict ? `  ·  ${c(held ? 'green' : verdictStyle.weaker.color, strict)}` : '';
+  lines.push(c(['bold', mustCount > 0 ? 'red' : 'green'], `MUST failures: ${mustCount}`) + tally);
+  if (blockingCount > 0) {
+    // PROFILE and EITHER failures fail the run like MUST ones: the target promised the behaviour.
+    if (blockingCount > mustCount) lines.push(c(['bold', 'red'], `Blocking failures (MUST, PROFILE, EITHER): ${blockingCount}`));
+    for (const r of blocking) {
       lines.push(`${INDENT}${c('red', verdictStyle.fail.mark)} ${levelLabel(r.level).padEnd(7)} ${printable(r.id)}  ${printable(r.title)}`);
     }
-  } else {
-    lines.push(c(['bold', 'green'], 'MUST failures: 0'));
   }
   if (errored.length > 0) {
     lines.push(c(['bold', 'magenta'], `Harness errors: ${errored.length} (not the gateway's fault; the run fails)`));

@@ -3,7 +3,9 @@ import type { Expectation } from '../harness/define-case.ts';
 /** One line a reader can hold against the observation: "reject; status 401; WWW-Authenticate error=\"invalid_token\"; upstream untouched". */
 export function describeExpectation(expected: Expectation): string {
   const parts: string[] = [];
-  parts.push(expected.outcome === 'either' ? 'accept or reject' : expected.outcome);
+  // A contract-allowed weakness: the RFCs want a refusal (status below), the contract also allows acceptance.
+  if (expected.weaker) parts.push(`reject, or accept as the contract allows (weaker than ${expected.weaker.clause})`);
+  else parts.push(expected.outcome === 'either' ? 'accept or reject' : expected.outcome);
   if (expected.status !== undefined) {
     const statuses = Array.isArray(expected.status) ? expected.status : [expected.status];
     parts.push(`status ${statuses.join(' or ')}`);
@@ -15,7 +17,7 @@ export function describeExpectation(expected: Expectation): string {
     if (challenge.scope) parts.push('WWW-Authenticate names the scope');
   }
   // The model's default: a rejection must leave the upstream untouched, an acceptance must reach it.
-  const upstream = expected.upstream ?? (expected.outcome === 'reject' ? 'untouched' : expected.outcome === 'accept' ? 'reached' : undefined);
+  const upstream = expected.weaker ? undefined : (expected.upstream ?? (expected.outcome === 'reject' ? 'untouched' : expected.outcome === 'accept' ? 'reached' : undefined));
   if (upstream) parts.push(`upstream ${upstream}`);
   for (const [name, want] of Object.entries(expected.upstreamHeaders ?? {})) {
     if (want === null) parts.push(`upstream without ${name}`);

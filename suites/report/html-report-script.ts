@@ -1,3 +1,5 @@
+import { verdictSeverity } from './verdict-style.ts';
+
 /**
  * The report page's only script: filters (verdict, level, category, text) and sorting over the case
  * elements already in the page. It reads data-* attributes and textContent and never writes markup,
@@ -12,7 +14,7 @@ export const htmlReportScript = `
   const text = document.getElementById('f-text');
   const sort = document.getElementById('f-sort');
   const shown = document.getElementById('shown');
-  const severity = { error: 0, fail: 1, 'non-strict': 2, skipped: 3, pass: 4 };
+  const severity = ${JSON.stringify(verdictSeverity)};
   const levels = { must: 0, should: 1, profile: 2, either: 3 };
   const orders = {
     suite: (a, b) => a.dataset.index - b.dataset.index,

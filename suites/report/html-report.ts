@@ -9,7 +9,7 @@ import { htmlPage } from './html-page.ts';
 import { htmlReportScript } from './html-report-script.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { reportCss } from './report-css.ts';
-import { isBlockingFailure, LEVELS, levelLabel, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
+import { isMustFailure, LEVELS, levelLabel, strictText, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
 /** Steps shown in full per case; a flood of hundreds of requests is summarised beyond this. */
 const MAX_STEPS_SHOWN = 6;
@@ -38,7 +38,10 @@ export function htmlReport(input: RunReport): string {
     )}
     <div class="card"><b>${report.cases.length}</b>total</div>
     <div class="card ${report.summary.mustFailed > 0 ? 'v-fail' : ''}"><b>${report.summary.mustFailed}</b>MUST failed</div>
+    <div class="card ${report.summary.blockingFailed > 0 ? 'v-fail' : ''}" title="failed cases at level must, profile or either: any fails the run"><b>${report.summary.blockingFailed}</b>blocking failed</div>
+    ${strictCard(report)}
   </div>
+  ${weakerList(report)}
   ${categoryTable(report)}
   ${targetDetails(report)}
 </section>
@@ -68,19 +71,41 @@ export function htmlReport(input: RunReport): string {
   return htmlPage({ title: `gatecheck: ${report.target.name}`, css: reportCss, script: htmlReportScript, body });
 }
 
+/** The profile-independent tally: how many judged cases were as strict as RFC 9068 / RFC 8725 require. */
+function strictCard(report: RunReport): SafeHtml {
+  const { held, judged } = report.summary.strict;
+  return html`<div class="card ${held < judged ? 'v-weaker' : 'v-pass'}" title="cases at level must, profile or either, not skipped or errored, whose verdict is neither fail nor weaker"><b>${held} of ${judged}</b>RFC 9068 / RFC 8725 strict</div>`;
+}
+
+/** Every weaker case with the clause it falls short of, linked to its case: allowed by the contract, never hidden. */
+function weakerList(report: RunReport): SafeHtml | string {
+  const weaker = report.cases.filter((c) => c.verdict === 'weaker');
+  if (weaker.length === 0) return '';
+  return html`<h3 class="v-weaker">${verdictStyle.weaker.mark} Weaker than the RFCs (${weaker.length}): allowed by the target's contract, the run does not fail</h3>
+  <ul class="findings">${weaker.map(
+    (c) => html`<li><span class="mono">${c.id}</span> <span class="badge lvl-${c.level}">${levelLabel(c.level)}</span> ${c.weakerReference ? referenceLink(c.weakerReference) : ''}: ${c.weakerClause ?? 'weaker than RFC 8725 / RFC 9068 require'}</li>`,
+  )}</ul>`;
+}
+
 function banner(report: RunReport): SafeHtml {
   const errors = countOf(report, 'error');
   const lines: SafeHtml[] = [];
   if (report.summary.mustFailed > 0) lines.push(html`<div class="banner bad">${report.summary.mustFailed} MUST case(s) failed</div>`);
+  const promised = report.summary.blockingFailed - report.summary.mustFailed;
+  if (promised > 0) lines.push(html`<div class="banner bad">${promised} PROFILE or EITHER case(s) failed: the target does not do what its profile declares</div>`);
   if (errors > 0) lines.push(html`<div class="banner err">${errors} harness error(s): not the gateway's fault, but the run is not conclusive and fails</div>`);
   if (lines.length === 0) lines.push(html`<div class="banner ok">Every MUST case passed</div>`);
+  const { held, judged } = report.summary.strict;
+  lines.push(html`<div class="banner ${held < judged ? 'weak' : 'ok'}">${strictText(report.summary.strict)}${
+    report.summary.weaker > 0 ? ` (${report.summary.weaker} weaker than the RFCs, as the contract allows)` : ''
+  }</div>`);
   return html`${lines}`;
 }
 
 function categoryTable(report: RunReport): SafeHtml {
   const rows = [...groupByCategory(report.cases)].map(([category, cases]) => {
     const counts = tally(cases);
-    const mustFailed = cases.filter(isBlockingFailure).length;
+    const mustFailed = cases.filter(isMustFailure).length;
     return html`<tr><th><button type="button" class="linkish" data-only-category="${category}">${category}</button></th>${VERDICTS.map(
       (v) => html`<td class="num ${counts[v] > 0 && v !== 'pass' ? `v-${v}` : ''}">${counts[v]}</td>`,
     )}<td class="num">${cases.length}</td><td class="num ${mustFailed > 0 ? 'v-fail' : ''}">${mustFailed}</td></tr>`;
@@ -104,19 +129,27 @@ function targetDetails(report: RunReport): SafeHtml {
 function caseDetails(result: CaseResult, index: number, startedAt: string): SafeHtml {
   const style = verdictStyle[result.verdict];
   const findings = result.steps.flatMap((s) => s.findings);
-  const search = [result.id, result.title, result.category, result.skipReason, result.errorMessage, ...findings, ...result.references.map(refText), ...result.covers]
+  const search = [result.id, result.title, result.category, result.skipReason, result.errorMessage, result.weakerClause, ...findings, ...result.references.map(refText), ...result.covers]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
   const open = result.verdict === 'fail' || result.verdict === 'error';
   return html`<details class="case" id="${`case-${result.id}`}" ${open ? html`open` : ''} data-index="${index}" data-id="${result.id}" data-verdict="${result.verdict}" data-level="${result.level}" data-category="${result.category}" data-duration="${Math.round(result.durationMs)}" data-search="${search}">
-  <summary><span class="mark v-${result.verdict}" title="${style.label}">${style.mark}</span><span class="badge lvl-${result.level}">${levelLabel(result.level)}</span><span class="id mono">${result.id}</span><span>${result.title}</span><span class="muted">${
+  <summary><span class="mark v-${result.verdict}" title="${style.label}">${style.mark}</span><span class="badge lvl-${result.level}">${levelLabel(result.level)}</span>${
+    result.verdict === 'weaker' ? html`<span class="badge v-weaker" title="${result.weakerClause ?? ''}">weaker</span>` : ''
+  }<span class="id mono">${result.id}</span><span>${result.title}</span><span class="muted">${
     result.verdict !== 'pass' ? html`<span class="v-${result.verdict}">${style.label}</span> · ` : ''
   }${result.chose ? `chose ${result.chose} · ` : ''}${Math.round(result.durationMs)} ms</span></summary>
   <div class="case-body">
     ${result.skipReason ? html`<p><b>Skipped:</b> ${result.skipReason}</p>` : ''}
     ${result.errorMessage ? html`<p class="v-error"><b>Harness error:</b></p><pre>${result.errorMessage}</pre>` : ''}
-    ${result.chose ? html`<p>Either outcome is acceptable; the gateway chose to <b>${result.chose}</b>.</p>` : ''}
+    ${
+      result.verdict === 'weaker'
+        ? html`<p class="v-weaker"><b>Weaker than the RFCs:</b> ${result.weakerClause ?? 'weaker than RFC 8725 / RFC 9068 require'}${result.weakerReference ? html` (${referenceLink(result.weakerReference)})` : ''}. The target's contract allows it, so the run does not fail.</p>`
+        : result.chose
+          ? html`<p>Either outcome is acceptable; the gateway chose to <b>${result.chose}</b>.</p>`
+          : ''
+    }
     ${result.references.length > 0 ? html`<p><b>References:</b> ${joinHtml(result.references.map(referenceLink), ', ')}</p>` : ''}
     ${result.covers.length > 0 ? html`<p class="muted">Covers attack catalogue rows ${result.covers.join(', ')}</p>` : ''}
     ${stepsHtml(result, startedAt)}

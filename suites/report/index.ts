@@ -9,3 +9,4 @@ export { matrixHtml } from './matrix-html.ts';
 export { matrixMarkdown } from './matrix-markdown.ts';
 export { writeReports, type ReportPaths } from './write-reports.ts';
 export { writeMatrix } from './write-matrix.ts';
+export { strictText } from './verdict-style.ts';

@@ -18,7 +18,9 @@ export interface JunitOptions {
  * junit.xml for CI dashboards: one <testsuite> per category, one <testcase> per case, named by the
  * case id (stable: ids are never renumbered, titles may be reworded, and CI history keys on the name).
  * A failed case of any level is a <failure> (its message says the level); an `error` is the harness's
- * fault and becomes <error>.
+ * fault and becomes <error>. A `weaker` case passes (the contract allows it; the run does not fail) but
+ * carries a `gatecheck.weaker` property with the RFC clause and says so in <system-out>, so a dashboard
+ * can count and list them.
  */
 export function junitReport(report: RunReport, options: JunitOptions = {}): string {
   const nonStrictFails = options.nonStrict === 'failure';
@@ -35,6 +37,7 @@ export function junitReport(report: RunReport, options: JunitOptions = {}): stri
         `        <property ${attrs({ name: 'title', value: result.title })}/>\n` +
         `        <property ${attrs({ name: 'level', value: result.level })}/>\n` +
         (result.chose ? `        <property ${attrs({ name: 'chose', value: result.chose })}/>\n` : '') +
+        (result.verdict === 'weaker' ? `        <property ${attrs({ name: 'gatecheck.weaker', value: result.weakerClause ?? 'weaker than RFC 8725 / RFC 9068 require' })}/>\n` : '') +
         `      </properties>\n`;
       let body = '';
       switch (result.verdict) {
@@ -48,6 +51,12 @@ export function junitReport(report: RunReport, options: JunitOptions = {}): stri
           } else {
             body = systemOut(`non-strict: the security outcome held; RFC 6750 details differ\n${details(result)}`);
           }
+          break;
+        case 'weaker':
+          body = systemOut(
+            `weaker: allowed by the target's contract, but weaker than ${result.weakerClause ?? 'RFC 8725 / RFC 9068 require'}` +
+              `${result.weakerReference ? ` (${referenceText(result.weakerReference)})` : ''}\n${details(result)}`,
+          );
           break;
         case 'fail':
           counts.failures += 1;

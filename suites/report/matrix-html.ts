@@ -3,7 +3,7 @@ import { html, type SafeHtml } from './html.ts';
 import { htmlPage } from './html-page.ts';
 import { matrixRows, type MatrixRow } from './matrix-rows.ts';
 import { reportCss } from './report-css.ts';
-import { isBlockingFailure, levelLabel, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, isMustFailure, levelLabel, strictTally, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
 /**
  * Hides rows where every target passed (so the differences between gateways stand out), filters by
@@ -37,7 +37,9 @@ const matrixScript = `
 
 /**
  * matrix.html: rows are cases, columns are targets, cells are verdict marks (hover for the findings),
- * a summary row per target on top, and the first finding of every failing MUST case beside its row.
+ * summary rows per target on top (a count per verdict, MUST and blocking failures, the RFC 9068 /
+ * RFC 8725 strict tally), and the first finding of every blocking failure beside its row. A weaker
+ * cell names its clause in the tooltip and in the row's details.
  * Self-contained and escaped like report.html.
  */
 export function matrixHtml(matrix: MatrixReport): string {
@@ -47,9 +49,16 @@ export function matrixHtml(matrix: MatrixReport): string {
       (run) => html`<td class="cell">${run.cases.filter((c) => c.verdict === v).length}</td>`,
     )}<td></td></tr>`,
   );
-  const mustRow = html`<tr class="summary"><th colspan="2">MUST failed</th>${matrix.runs.map((run) => {
-    const n = run.cases.filter(isBlockingFailure).length;
-    return html`<td class="cell ${n > 0 ? 'v-fail' : 'v-pass'}">${n}</td>`;
+  const countRow = (label: string, count: (cases: MatrixReport['runs'][number]['cases']) => number) =>
+    html`<tr class="summary"><th colspan="2">${label}</th>${matrix.runs.map((run) => {
+      const n = count(run.cases);
+      return html`<td class="cell ${n > 0 ? 'v-fail' : 'v-pass'}">${n}</td>`;
+    })}<td></td></tr>`;
+  const mustRow = countRow('MUST failed', (cases) => cases.filter(isMustFailure).length);
+  const blockingRow = countRow('blocking failed (MUST, PROFILE, EITHER)', (cases) => cases.filter(isBlockingFailure).length);
+  const strictRow = html`<tr class="summary"><th colspan="2" title="cases at level must, profile or either, not skipped or errored, whose verdict is neither fail nor weaker">RFC 9068 / RFC 8725 strict</th>${matrix.runs.map((run) => {
+    const { held, judged } = strictTally(run.cases);
+    return html`<td class="cell ${held < judged ? 'v-weaker' : 'v-pass'}">${held} of ${judged}</td>`;
   })}<td></td></tr>`;
   const body = html`
 <h1>gatecheck matrix</h1>
@@ -61,17 +70,19 @@ export function matrixHtml(matrix: MatrixReport): string {
 <table class="matrix">
   <thead><tr><th>case</th><th>level</th>${matrix.runs.map(
     (run, i) => html`<th title="${run.target.baseUrl}">${targets[i]}</th>`,
-  )}<th>finding (failing MUST)</th></tr></thead>
+  )}<th>finding (blocking failure)</th></tr></thead>
   <tbody>
     ${summaries}
     ${mustRow}
+    ${blockingRow}
+    ${strictRow}
     ${rows.map(
       (row, index) => html`<tr data-all-pass="${String(row.cells.every((c) => c?.verdict === 'pass'))}">
       <td data-index="${index}" data-id="${row.id}" data-worst="${Math.min(...row.cells.map((c) => (c ? verdictSeverity[c.verdict] : 9)))}" data-search="${searchText(row, targets)}"><span class="mono">${row.id}</span><div class="muted">${row.title}</div>${cellDetails(row, targets)}</td>
       <td><span class="badge lvl-${row.level}">${levelLabel(row.level)}</span></td>
       ${row.cells.map((c) =>
         c
-          ? html`<td class="cell v-${c.verdict}" title="${cellTitle(c.verdict, c.steps.flatMap((s) => s.findings), c.skipReason ?? c.errorMessage)}">${verdictStyle[c.verdict].mark}</td>`
+          ? html`<td class="cell v-${c.verdict}" title="${cellTitle(c.verdict, c.steps.flatMap((s) => s.findings), c.skipReason ?? c.errorMessage ?? c.weakerClause)}">${verdictStyle[c.verdict].mark}</td>`
           : html`<td class="cell muted" title="not run">·</td>`,
       )}
       <td>${row.mustFindings.join(' · ')}</td>
@@ -86,7 +97,7 @@ export function matrixHtml(matrix: MatrixReport): string {
 function cellDetails(row: MatrixRow, targets: string[]): SafeHtml | string {
   if (row.cells.every((c) => !c || c.verdict === 'pass')) return '';
   return html`<details class="muted"><summary>details</summary><ul class="findings">${row.cells.map((c, i) =>
-    c ? html`<li><b>${targets[i]}</b>: <span class="v-${c.verdict}">${verdictStyle[c.verdict].mark} ${c.verdict}</span>${[c.skipReason ?? c.errorMessage, ...c.steps.flatMap((s) => s.findings).slice(0, 5)].filter(Boolean).map((f) => html` · ${f}`)}</li>` : html`<li><b>${targets[i]}</b>: not run</li>`,
+    c ? html`<li><b>${targets[i]}</b>: <span class="v-${c.verdict}">${verdictStyle[c.verdict].mark} ${c.verdict}</span>${[c.skipReason ?? c.errorMessage ?? c.weakerClause, ...c.steps.flatMap((s) => s.findings).slice(0, 5)].filter(Boolean).map((f) => html` · ${f}`)}</li>` : html`<li><b>${targets[i]}</b>: not run</li>`,
   )}</ul></details>`;
 }
 

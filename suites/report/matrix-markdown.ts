@@ -1,6 +1,6 @@
 import type { MatrixReport, Verdict } from '../harness/run-report.ts';
 import { matrixRows } from './matrix-rows.ts';
-import { isBlockingFailure, levelLabel, VERDICTS, verdictStyle } from './verdict-style.ts';
+import { isBlockingFailure, isMustFailure, levelLabel, strictTally, VERDICTS, verdictStyle } from './verdict-style.ts';
 
 /**
  * matrix.md: the same matrix for a pull request or wiki page. Cells are verdict marks with a legend;
@@ -13,20 +13,32 @@ export function matrixMarkdown(matrix: MatrixReport): string {
   out.push(`Started ${md(matrix.startedAt)}; ${targets.length} targets, ${rows.length} cases.`, '');
   out.push(`Legend: ${VERDICTS.map((v) => `${verdictStyle[v].mark} ${v}`).join(' · ')} · (blank) not run`, '');
 
-  out.push(`| target | ${VERDICTS.join(' | ')} | total | MUST failed |`);
-  out.push(`|---|${VERDICTS.map(() => '---:').join('|')}|---:|---:|`);
+  out.push(`| target | ${VERDICTS.join(' | ')} | total | MUST failed | blocking failed | RFC 9068 / RFC 8725 strict |`);
+  out.push(`|---|${VERDICTS.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
   matrix.runs.forEach((run, i) => {
     const counts = tally(run.cases.map((c) => c.verdict));
-    const mustFailed = run.cases.filter(isBlockingFailure).length;
-    out.push(`| ${md(targets[i])} | ${VERDICTS.map((v) => counts[v]).join(' | ')} | ${run.cases.length} | ${mustFailed} |`);
+    const mustFailed = run.cases.filter(isMustFailure).length;
+    const blockingFailed = run.cases.filter(isBlockingFailure).length;
+    const strict = strictTally(run.cases);
+    out.push(`| ${md(targets[i])} | ${VERDICTS.map((v) => counts[v]).join(' | ')} | ${run.cases.length} | ${mustFailed} | ${blockingFailed} | ${strict.held} of ${strict.judged} |`);
   });
   out.push('');
 
-  out.push(`| case | level | ${targets.map(md).join(' | ')} | finding (failing MUST) |`);
+  // A weaker cell carries a footnote number per distinct clause: Markdown has no tooltips.
+  const clauses: string[] = [];
+  const footnote = (clause: string) => {
+    if (!clauses.includes(clause)) clauses.push(clause);
+    return clauses.indexOf(clause) + 1;
+  };
+  out.push(`| case | level | ${targets.map(md).join(' | ')} | finding (blocking failure) |`);
   out.push(`|---|---|${targets.map(() => ':---:').join('|')}|---|`);
   for (const row of rows) {
-    const cells = row.cells.map((r) => (r ? verdictStyle[r.verdict].mark : ''));
+    const cells = row.cells.map((r) => (!r ? '' : r.verdict === 'weaker' ? `${verdictStyle.weaker.mark} (${footnote(r.weakerClause ?? 'weaker than RFC 8725 / RFC 9068 require')})` : verdictStyle[r.verdict].mark));
     out.push(`| ${md(row.id)} | ${levelLabel(row.level)} | ${cells.join(' | ')} | ${md(row.mustFindings.join(' · '))} |`);
+  }
+  if (clauses.length > 0) {
+    out.push('', `${verdictStyle.weaker.mark} weaker: allowed by the target's contract, but weaker than RFC 8725 / RFC 9068 require:`, '');
+    clauses.forEach((clause, i) => out.push(`${i + 1}. ${md(clause)}`));
   }
   return out.join('\n') + '\n';
 }

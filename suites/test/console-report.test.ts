@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleReport } from '../report/console-report.ts';
 import { progressReporter } from '../report/progress-reporter.ts';
 import { shouldColor } from '../report/should-color.ts';
-import { fixtureCases, fixtureReport } from './fixtures/run-report-fixture.ts';
+import { fixtureCases, fixtureReport, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
 
 const ESC = '\u001b';
 
@@ -53,10 +53,10 @@ describe('console report', () => {
   });
 
   it('ends with the category × verdict table, the MUST failures and the report paths', () => {
-    expect(text).toMatch(/category +pass +non-strict +fail +skipped +error +total/);
-    expect(text).toMatch(/^ {2}claims +1 +1 +1 +0 +0 +3$/m);
-    expect(text).toMatch(/^ {2}total +4 +1 +3 +1 +1 +10$/m);
-    expect(text).toContain('MUST failures: 2\n  ✖ MUST    algorithm/hs256-with-public-key');
+    expect(text).toMatch(/category +pass +non-strict +weaker +fail +skipped +error +total/);
+    expect(text).toMatch(/^ {2}claims +1 +1 +1 +1 +0 +0 +4$/m);
+    expect(text).toMatch(/^ {2}total +4 +1 +1 +3 +1 +1 +11$/m);
+    expect(text).toMatch(/^MUST failures: 2 .*\n {2}✖ MUST {4}algorithm\/hs256-with-public-key/m);
     expect(text).toContain('Harness errors: 1');
     expect(text.trimEnd().split('\n').slice(-2)).toEqual(['Report: /tmp/run/report.html', 'Report: /tmp/run/report.json']);
   });
@@ -66,14 +66,34 @@ describe('console report', () => {
     expect(consoleReport(clean, { color: false })).toContain('MUST failures: 0');
   });
 
-  it('counts a failed PROFILE case among the MUST failures, as the run summary does', () => {
+  it('counts a failed PROFILE case as a blocking failure, apart from the MUST failures, as the run summary does', () => {
     const cases = fixtureCases();
     const typ = cases.find((c) => c.id === 'claims/typ-at-jwt')!;
     typ.verdict = 'fail';
     typ.steps[0] = { ...typ.steps[0], verdict: 'fail', findings: ['upstream was reached'] };
-    const out = consoleReport(fixtureReport(cases), { color: false });
-    expect(out).toContain('MUST failures: 3');
+    const report = fixtureReport(cases);
+    expect(report.summary).toMatchObject({ mustFailed: 2, blockingFailed: 3 });
+    const out = consoleReport(report, { color: false });
+    expect(out).toContain('MUST failures: 2');
+    expect(out).toContain('Blocking failures (MUST, PROFILE, EITHER): 3');
     expect(out).toContain('  ✖ PROFILE claims/typ-at-jwt');
+  });
+
+  it('marks a weaker case with its own symbol and the clause it falls short of (RFC 9068 §2.2)', () => {
+    expect(text).toMatch(new RegExp(`^ {2}↓ PROFILE claims/exp-absent .*\\(weaker: RFC 9068 §2\\.2: exp is REQUIRED in a JWT access token\\)$`, 'm'));
+    const at = lines.findIndex((l) => l.includes('claims/exp-absent') && l.includes('(weaker:'));
+    const block = lines.slice(at + 1, at + 6).join('\n');
+    expect(block).toContain(`expected: reject, or accept as the contract allows (weaker than ${WEAKER_CLAUSE}); status 401`);
+    expect(block).toContain('clause: RFC 9068 §2.2 <https://www.rfc-editor.org/rfc/rfc9068#section-2.2>');
+    expect(block).not.toContain('reproduce:');
+  });
+
+  it('lists the weaker cases with their clauses, and the RFC strict tally beside the MUST failures', () => {
+    expect(text).toContain(`Weaker than the RFCs: 1 (allowed by the target's contract; the run does not fail)\n  ↓ PROFILE claims/exp-absent  ${WEAKER_CLAUSE}\n`);
+    // judged: must/profile/either cases not skipped or errored (8); held: those neither fail nor weaker (5).
+    expect(text).toContain('MUST failures: 2  ·  RFC 9068 / RFC 8725 strict: 5 of 8');
+    const clean = fixtureReport(fixtureCases().filter((c) => c.verdict !== 'weaker'));
+    expect(consoleReport(clean, { color: false })).not.toContain('Weaker than the RFCs');
   });
 
   it('grades response headers in the same words on both sides (Retry-After on a 429)', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../report/html.ts';
 import { htmlReport } from '../report/html-report.ts';
 import { htmlReportScript } from '../report/html-report-script.ts';
-import { fixtureReport, HOSTILE } from './fixtures/run-report-fixture.ts';
+import { fixtureReport, HOSTILE, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
 
 /** Real tags only: escaped text (`&lt;img …`) never matches, because `<` in data is always an entity. */
 function tags(page: string): { name: string; attributes: Map<string, string> }[] {
@@ -63,8 +63,8 @@ describe('report.html', () => {
   it('shows the summary, the per-category table and every case with its verdict, level and category for filtering', () => {
     expect(page).toContain('2 MUST case(s) failed');
     expect(page).toContain('1 harness error(s)');
-    expect(page.match(/<details class="case"/g)).toHaveLength(10);
-    for (const v of ['pass', 'non-strict', 'fail', 'skipped', 'error']) {
+    expect(page.match(/<details class="case"/g)).toHaveLength(11);
+    for (const v of ['pass', 'non-strict', 'weaker', 'fail', 'skipped', 'error']) {
       expect(page).toContain(`data-verdict="${v}"`);
       expect(page).toContain(`<input type="checkbox" name="verdict" value="${v}" checked>`);
     }
@@ -91,6 +91,21 @@ describe('report.html', () => {
     expect(passing).toContain('untouched: nothing reached the upstream');
     expect(page).toContain('Skipped:</b> target profile lacks feature token-in-query');
     expect(page).toContain('the gateway chose to <b>reject</b>');
+  });
+
+  it('shows a weaker case with a filter, a badge naming the clause, the list of weaker cases and the RFC strict tally', () => {
+    const clause = escapeHtml(WEAKER_CLAUSE);
+    expect(page).toContain('<input type="checkbox" name="verdict" value="weaker" checked> ↓ weaker');
+    expect(page).toContain('data-only-verdict="weaker"');
+    const start = page.indexOf('id="case-claims/exp-absent"');
+    const detail = page.slice(start, page.indexOf('</details>', start));
+    expect(detail).toContain('data-verdict="weaker"');
+    expect(detail).toContain(`<span class="badge v-weaker" title="${clause}">weaker</span>`);
+    expect(detail).toContain(`<b>Weaker than the RFCs:</b> ${clause} (<a href="https://www.rfc-editor.org/rfc/rfc9068#section-2.2"`);
+    expect(page).toContain("Weaker than the RFCs (1): allowed by the target's contract, the run does not fail");
+    expect(page).toContain('<b>5 of 8</b>RFC 9068 / RFC 8725 strict');
+    expect(page).toContain('RFC 9068 / RFC 8725 strict: 5 of 8 (1 weaker than the RFCs, as the contract allows)');
+    expect(htmlReportScript).toContain('"weaker":2');
   });
 
   it('summarises a flood instead of printing every request', () => {

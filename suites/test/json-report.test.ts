@@ -50,6 +50,21 @@ describe('report.json', () => {
     const noSummary = good();
     delete noSummary.summary.mustFailed;
     expect(validate(noSummary)).toBe(false);
+    const noClause = good();
+    delete noClause.cases.find((c: { verdict: string }) => c.verdict === 'weaker').weakerClause;
+    expect(validate(noClause)).toBe(false);
+    const noTally = good();
+    delete noTally.summary.strict;
+    expect(validate(noTally)).toBe(false);
+  });
+
+  it('carries the weaker verdict with its clause, the weaker count, MUST vs blocking failures and the RFC strict tally', () => {
+    const parsed = JSON.parse(jsonReport(fixtureReport()));
+    const weaker = parsed.cases.find((c: { id: string }) => c.id === 'claims/exp-absent');
+    expect(weaker).toMatchObject({ verdict: 'weaker', weakerClause: 'RFC 9068 §2.2: exp is REQUIRED in a JWT access token', weakerReference: { doc: 'RFC 9068', section: '2.2' } });
+    expect(weaker.steps[0].expected.weaker.clause).toBe(weaker.weakerClause);
+    // exp-absent (profile) is weaker; the two failed MUST cases block; the failed SHOULD case does not.
+    expect(parsed.summary).toMatchObject({ weaker: 1, fail: 3, mustFailed: 2, blockingFailed: 2, strict: { held: 5, judged: 8 } });
   });
 
   it('never writes private key material, even if a target profile carries some', () => {

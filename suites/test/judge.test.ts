@@ -81,6 +81,36 @@ describe('judge: either', () => {
   });
 });
 
+describe('judge: weaker (the contract allows what RFC 8725 / RFC 9068 forbid)', () => {
+  const clause = 'RFC 9068 §2.2: exp is REQUIRED in a JWT access token';
+  const weakerExp = { outcome: 'either', status: 401, wwwAuthenticate: { error: 'invalid_token' }, weaker: { clause, reference: { doc: 'RFC 9068', section: '2.2' } } } as const;
+
+  it('grades an acceptance the contract allows as weaker, naming the clause', () => {
+    const j = judge(weakerExp, { request, response: respond(200), upstream: reached });
+    expect(j).toEqual({ verdict: 'weaker', findings: [`accepted as the target's contract allows, but weaker than ${clause}`], chose: 'accept' });
+  });
+
+  it('passes a refusal: the gateway is as strict as the RFC (RFC 9068 §4)', () => {
+    const j = judge(weakerExp, { request, response: respond(401, { 'www-authenticate': invalidToken }), upstream: null });
+    expect(j).toEqual({ verdict: 'pass', findings: [], chose: 'reject' });
+  });
+
+  it('grades the refusal like any other: a wrong status is non-strict (RFC 6750 §3.1)', () => {
+    const j = judge(weakerExp, { request, response: respond(403, { 'www-authenticate': invalidToken }), upstream: null });
+    expect(j).toMatchObject({ verdict: 'non-strict', findings: ['status 403, expected 401'] });
+  });
+
+  it('still fails a real failure: refused but forwarded, or accepted without reaching the upstream', () => {
+    expect(judge(weakerExp, { request, response: respond(401, { 'www-authenticate': invalidToken }), upstream: reached }).verdict).toBe('fail');
+    expect(judge(weakerExp, { request, response: respond(200), upstream: null })).toMatchObject({ verdict: 'fail', findings: ['the upstream was not reached'] });
+  });
+
+  it('still fails an acceptance whose claim headers are wrong', () => {
+    const j = judge({ ...weakerExp, upstreamHeaders: { 'x-user-id': 'bob' } }, { request, response: respond(200), upstream: reached });
+    expect(j).toMatchObject({ verdict: 'fail', findings: ['upstream header x-user-id is "alice", expected "bob"'] });
+  });
+});
+
 describe('parseChallenges (RFC 9110 §11.6.1)', () => {
   it('reads several challenges, quoted commas and several header lines', () => {
     expect(parseChallenges(['Basic realm="a, b"', 'Bearer realm="gw", error="invalid_token", error_description="exp, passed"'])).toEqual([

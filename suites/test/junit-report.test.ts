@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { junitReport } from '../report/junit-report.ts';
-import { fixtureCases, fixtureReport, HOSTILE } from './fixtures/run-report-fixture.ts';
+import { fixtureCases, fixtureReport, HOSTILE, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
 
 interface Testcase {
   '@_name': string;
@@ -42,9 +42,9 @@ describe('junit.xml', () => {
   it('has one testsuite per category and one testcase per case, with the right counts', () => {
     expect(root.testsuite.map((s) => s['@_name'])).toEqual(['algorithm', 'claims', 'forwarding', 'transport', 'keys', 'idp-faults']);
     expect(cases.map((c) => c['@_name']).sort()).toEqual(fixtureCases().map((c) => c.id).sort());
-    expect([root['@_tests'], root['@_failures'], root['@_errors'], root['@_skipped']]).toEqual(['10', '3', '1', '1']);
+    expect([root['@_tests'], root['@_failures'], root['@_errors'], root['@_skipped']]).toEqual(['11', '3', '1', '1']);
     const claims = root.testsuite.find((s) => s['@_name'] === 'claims')!;
-    expect([claims['@_tests'], claims['@_failures'], claims['@_errors'], claims['@_skipped']]).toEqual(['3', '1', '0', '0']);
+    expect([claims['@_tests'], claims['@_failures'], claims['@_errors'], claims['@_skipped']]).toEqual(['4', '1', '0', '0']);
     expect(byName('claims/typ-at-jwt')['@_classname']).toBe('claims');
     expect(byName('claims/typ-at-jwt')['@_time']).toBe('0.012');
   });
@@ -81,6 +81,16 @@ describe('junit.xml', () => {
       { '@_name': 'title', '@_value': 'title of algorithm/alg-none' },
       { '@_name': 'level', '@_value': 'must' },
     ]);
+  });
+
+  it('passes a weaker case, with a gatecheck.weaker property naming the clause and the clause in <system-out>', () => {
+    const weaker = byName('claims/exp-absent');
+    expect(weaker.failure).toBeUndefined();
+    expect(weaker.error).toBeUndefined();
+    expect(weaker.properties.property).toContainEqual({ '@_name': 'gatecheck.weaker', '@_value': WEAKER_CLAUSE });
+    expect(weaker['system-out']).toContain(`weaker: allowed by the target's contract, but weaker than ${WEAKER_CLAUSE} (RFC 9068 §2.2 <https://www.rfc-editor.org/rfc/rfc9068#section-2.2>)`);
+    expect(weaker['system-out']).toContain('actual: status 200; upstream reached');
+    expect(byName('algorithm/alg-none').properties.property.map((p) => p['@_name'])).not.toContain('gatecheck.weaker');
   });
 
   it('can count non-strict results as failures', () => {

@@ -7,7 +7,7 @@ import { matrixMarkdown } from '../report/matrix-markdown.ts';
 import { writeMatrix } from '../report/write-matrix.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { htmlReport } from '../report/html-report.ts';
-import { fixtureMatrix, fixtureReport } from './fixtures/run-report-fixture.ts';
+import { fixtureMatrix, fixtureReport, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
 
 /** Cells of a Markdown table row, split on unescaped pipes. */
 function cells(line: string): string[] {
@@ -20,15 +20,21 @@ describe('matrix.md', () => {
 
   it('starts with a summary row per target', () => {
     const header = lines.findIndex((l) => l.startsWith('| target |'));
-    expect(cells(lines[header])).toEqual(['target', 'pass', 'non-strict', 'fail', 'skipped', 'error', 'total', 'MUST failed']);
-    expect(cells(lines[header + 2])).toEqual(['reference', '4', '1', '3', '1', '1', '10', '2']);
-    expect(cells(lines[header + 3]).slice(1)).toEqual(['5', '1', '2', '0', '1', '9', '1']);
+    expect(cells(lines[header])).toEqual(['target', 'pass', 'non-strict', 'weaker', 'fail', 'skipped', 'error', 'total', 'MUST failed', 'blocking failed', 'RFC 9068 / RFC 8725 strict']);
+    expect(cells(lines[header + 2])).toEqual(['reference', '4', '1', '1', '3', '1', '1', '11', '2', '2', '5 of 8']);
+    expect(cells(lines[header + 3]).slice(1)).toEqual(['5', '1', '1', '2', '0', '1', '10', '1', '1', '6 of 8']);
+  });
+
+  it('marks a weaker cell distinctly, with a footnote that names the clause', () => {
+    const row = lines.find((l) => l.startsWith('| claims/exp-absent |'))!;
+    expect(cells(row).slice(1, 4)).toEqual(['PROFILE', '↓ (1)', '↓ (1)']);
+    expect(md).toContain(`↓ weaker: allowed by the target's contract, but weaker than RFC 8725 / RFC 9068 require:\n\n1. ${WEAKER_CLAUSE}\n`);
   });
 
   it('has a row per case and a column per target, with verdict marks and the failing MUST finding', () => {
     const header = lines.findIndex((l) => l.startsWith('| case |'));
     const rows = lines.slice(header + 2).filter((l) => l.startsWith('|'));
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(11);
     for (const row of [lines[header], ...rows]) expect(cells(row)).toHaveLength(5);
     const hs256 = rows.find((r) => r.includes('hs256'))!;
     expect(cells(hs256)).toEqual(['algorithm/hs256-with-public-key', 'MUST', '✖', '✔', 'reference: upstream was reached']);
@@ -58,9 +64,20 @@ describe('matrix.html', () => {
   it('has a summary row per verdict with a count per target, and a row per case', () => {
     expect(page).toMatch(/<th colspan="2" class="v-pass">✔ pass<\/th><td class="cell">4<\/td><td class="cell">5<\/td>/);
     expect(page).toMatch(/MUST failed<\/th><td class="cell v-fail">2<\/td><td class="cell v-fail">1<\/td>/);
-    expect(page.match(/<tr data-all-pass=/g)).toHaveLength(10);
+    expect(page).toMatch(/blocking failed \(MUST, PROFILE, EITHER\)<\/th><td class="cell v-fail">2<\/td><td class="cell v-fail">1<\/td>/);
+    expect(page.match(/<tr data-all-pass=/g)).toHaveLength(11);
     expect(page).toContain('<tr data-all-pass="true">');
     expect(page).toContain('<td class="cell muted" title="not run">·</td>');
+  });
+});
+
+describe('matrix.html: weaker', () => {
+  const page = matrixHtml(fixtureMatrix());
+
+  it('shows a weaker cell in its own colour with the clause in the tooltip, and the strict tally per target', () => {
+    expect(page).toContain(`<td class="cell v-weaker" title="weaker\n${WEAKER_CLAUSE}\naccepted as the target&#39;s contract allows`);
+    expect(page).toMatch(/<th colspan="2" class="v-weaker">↓ weaker<\/th><td class="cell">1<\/td><td class="cell">1<\/td>/);
+    expect(page).toMatch(/RFC 9068 \/ RFC 8725 strict<\/th><td class="cell v-weaker">5 of 8<\/td><td class="cell v-weaker">6 of 8<\/td>/);
   });
 });
 
@@ -69,7 +86,7 @@ describe('writeReports and writeMatrix', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'gatecheck-report-')), 'nested', 'run');
     const paths = await writeReports(fixtureReport(), dir);
     expect(paths).toEqual({ json: join(dir, 'report.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'report.html') });
-    expect(JSON.parse(readFileSync(paths.json, 'utf8')).summary.total).toBe(10);
+    expect(JSON.parse(readFileSync(paths.json, 'utf8')).summary.total).toBe(11);
     expect(readFileSync(paths.junit, 'utf8')).toMatch(/^<\?xml/);
     expect(readFileSync(paths.html, 'utf8')).toBe(htmlReport(fixtureReport()));
   });

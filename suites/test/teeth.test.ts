@@ -5,7 +5,8 @@ import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.t
 import { idpDriver } from '../harness/idp-driver.ts';
 import { loadCases } from '../harness/load-cases.ts';
 import type { RunReport } from '../harness/run-report.ts';
-import { BLOCKING_LEVELS, runSuite } from '../harness/run-suite.ts';
+import { runSuite } from '../harness/run-suite.ts';
+import { BLOCKING_LEVELS } from '../harness/verdict-rank.ts';
 import { startBrokenGateway, type BrokenGatewayFault } from './support/start-broken-gateway.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -13,5 +14,5 @@ export default defineCase({
   covers: ['E16'],
   features: [],
   token: { omitClaims: ['aud'] },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  expect: audienceRefusal,
 });

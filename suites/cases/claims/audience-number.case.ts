@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -8,5 +9,5 @@ export default defineCase({
   covers: ['E19'],
   features: [],
   token: { claims: { aud: 42 } },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  expect: audienceRefusal,
 });

@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -8,5 +9,5 @@ export default defineCase({
   covers: ['E15'],
   features: [],
   token: { claims: { aud: 'api://another-api' } },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' } },
+  expect: audienceRefusal,
 });

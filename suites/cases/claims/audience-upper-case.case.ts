@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -7,6 +8,10 @@ export default defineCase({
   references: [{ doc: 'RFC 7519', section: '4.1.3' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['E19'],
   features: [],
-  token: (profile) => ({ claims: { aud: profile.audiences[0].toUpperCase() === profile.audiences[0] ? `${profile.audiences[0]}-UPPER` : profile.audiences[0].toUpperCase() } }),
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  token: (profile) => {
+    // A contract without audiences checks none: any foreign audience shows that (graded weaker).
+    const ours = profile.audiences[0] ?? 'api://gatecheck-unlisted';
+    return { claims: { aud: ours.toUpperCase() === ours ? `${ours}-UPPER` : ours.toUpperCase() } };
+  },
+  expect: audienceRefusal,
 });

@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -11,5 +12,5 @@ export default defineCase({
   covers: ['X01'],
   features: [],
   token: { duplicateClaims: { aud: 'api://other-api' } },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  expect: audienceRefusal,
 });

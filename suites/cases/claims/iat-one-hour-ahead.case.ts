@@ -11,6 +11,8 @@ export default defineCase({
   covers: ['E07'],
   features: [],
   token: { claims: { iat: { in: '+1h' } } },
+  // Not graded weaker when accepted: RFC 9068 §2.2 requires iat but §4 does not ask the resource server to
+  // check it, and RFC 8725 is silent on iat; refusing a future iat is the profile's choice (RFC 7519 §4.1.6).
   expect: (profile) =>
     profile.token.rejectFutureIat
       ? { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' }

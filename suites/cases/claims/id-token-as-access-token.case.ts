@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -12,5 +13,5 @@ export default defineCase({
   covers: ['E21'],
   features: [],
   token: { profile: 'id-token' },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  expect: audienceRefusal,
 });

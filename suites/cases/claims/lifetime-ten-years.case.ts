@@ -12,6 +12,7 @@ export default defineCase({
   covers: ['E08'],
   features: [],
   token: { claims: { exp: { in: '+3650d' } } },
+  // Not graded weaker when accepted: neither RFC 8725 nor RFC 9068 caps a token's lifetime.
   expect: (profile) => {
     const max = profile.token.maxLifetimeSeconds;
     return max !== undefined && max < 3650 * 86_400 ? { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } : { outcome: 'accept', upstream: 'reached' };

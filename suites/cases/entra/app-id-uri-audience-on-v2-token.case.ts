@@ -1,8 +1,11 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default defineCase({
   id: 'entra/app-id-uri-audience-on-v2-token',
-  title: 'accepts aud "api://orders-api" (the App ID URI) only when the profile lists it as an audience',
+  title: 'accepts a v2 token whose aud is the API\'s App ID URI only when the contract lists that form as an audience',
   level: 'profile',
   references: [
     { doc: 'Entra access-token-claims-reference' },
@@ -10,9 +13,10 @@ export default defineCase({
   ],
   covers: ['X04', 'E19'],
   features: [],
-  token: { claims: { aud: 'api://orders-api' } },
+  // Entra v2 tokens always carry the application id; the App ID URI form is what a v1-minded policy expects.
+  token: (profile) => ({ claims: { aud: profile.audiences.find((a) => !GUID.test(a)) ?? '{{api.appIdUri}}' } }),
   expect: (profile) =>
-    profile.audiences.includes('api://orders-api')
+    profile.audiences.some((a) => !GUID.test(a))
       ? { outcome: 'accept', upstream: 'reached' }
-      : { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+      : audienceRefusal(profile),
 });

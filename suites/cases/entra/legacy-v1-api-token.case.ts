@@ -1,3 +1,4 @@
+import { audienceRefusal } from '../../harness/audience-refusal.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -8,5 +9,5 @@ export default defineCase({
   covers: ['X04', 'E15'],
   features: [],
   token: { profile: 'entra-v1-app', api: 'legacy-api' },
-  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+  expect: audienceRefusal,
 });

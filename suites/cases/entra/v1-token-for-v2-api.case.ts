@@ -2,7 +2,7 @@ import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
   id: 'entra/v1-token-for-v2-api',
-  title: 'rejects a v1 token (v1 issuer, App ID URI audience, appid) for an API that accepts v2 tokens',
+  title: 'rejects a v1 token (v1 issuer, App ID URI audience, appid) for the protected API when the contract trusts v2 issuers only',
   level: 'must',
   references: [
     { doc: 'Entra access-tokens', section: 'validate tokens' },
@@ -10,9 +10,10 @@ export default defineCase({
   ],
   covers: ['X04'],
   features: [],
-  token: { profile: 'entra-v1-app', api: 'orders-api' },
+  // The v1 token of the API the contract's audience names (the mock finds an API by app id or App ID URI).
+  token: (profile) => ({ profile: 'entra-v1-app', api: profile.audiences[0] }),
   expect: (profile) =>
-    profile.audiences.includes('api://orders-api') && profile.issuers.some((i) => !i.issuer.endsWith('/v2.0'))
-      ? { skip: 'the profile trusts v1 issuers and the App ID URI' }
+    profile.issuers.some((i) => !i.issuer.endsWith('/v2.0'))
+      ? { skip: 'the contract trusts a v1 issuer (one not ending in /v2.0)' }
       : { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
 });

@@ -11,6 +11,8 @@ export default defineCase({
   covers: ['C12'],
   features: [],
   token: { omitHeader: ['kid', 'x5t'] },
+  // Not graded weaker when tried against every key: kid is OPTIONAL (RFC 7515 §4.1.4), and RFC 9068 §5 has
+  // resource servers "accept signatures performed with any of the keys published" by the issuer.
   expect: (profile) =>
     profile.token.kidAbsent === 'try-all'
       ? { outcome: 'accept', upstream: 'reached' }
