@@ -30,6 +30,7 @@ export const nodeJwtBearerAdapter: GatewayAdapter = {
   name: 'node-jwt-bearer',
   binary: 'node',
   requiredFiles: [],
+  requiredPackages: ['express', 'express-oauth2-jwt-bearer'],
   profile,
   async start(input) {
     const declared = profile(input);
