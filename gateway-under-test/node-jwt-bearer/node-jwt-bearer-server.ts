@@ -7,7 +7,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { auth, claimCheck } from 'express-oauth2-jwt-bearer';
-import { findRoute, grants, proxyTo, readNodeValidatorConfig } from '../node-validators/node-front.ts';
+import { findRoute, grants, proxyTo, readNodeValidatorConfig } from '../node-validators/serve-node-front.ts';
 
 const config = readNodeValidatorConfig();
 const proxy = proxyTo(config.upstream);

@@ -8,7 +8,7 @@
 import type { Request, Response } from 'express';
 import { expressjwt, UnauthorizedError, type Request as JwtRequest } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
-import { MissingTokenError, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './node-front.ts';
+import { MissingTokenError, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './serve-node-front.ts';
 
 const config = readNodeValidatorConfig();
 const middleware = expressjwt({

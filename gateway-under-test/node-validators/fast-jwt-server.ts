@@ -9,7 +9,7 @@
  */
 import { createVerifier } from 'fast-jwt';
 import buildGetJwks from 'get-jwks';
-import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './node-front.ts';
+import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './serve-node-front.ts';
 
 const config = readNodeValidatorConfig();
 const jwks = new URL(config.jwksUri);

@@ -5,7 +5,7 @@
  * tolerance (none). Run as `node jose-server.ts CONFIG.json`.
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront } from './node-front.ts';
+import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront } from './serve-node-front.ts';
 
 const config = readNodeValidatorConfig();
 const JWKS = createRemoteJWKSet(new URL(config.jwksUri));

@@ -7,7 +7,7 @@
  */
 import jwt, { type GetPublicKeyOrSecret, type JwtPayload } from 'jsonwebtoken';
 import jwksClient from 'jwks-rsa';
-import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './node-front.ts';
+import { bearerFromHeader, readNodeValidatorConfig, serveNodeFront, type TokenPayload } from './serve-node-front.ts';
 
 const config = readNodeValidatorConfig();
 const client = jwksClient({ jwksUri: config.jwksUri });

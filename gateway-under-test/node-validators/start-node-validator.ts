@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { checkPassThroughPath, upstreamHostPort, type GatewayOptions } from '../process/gateway-options.ts';
 import { startGatewayProcess, type RunningGateway } from '../process/start-gateway-process.ts';
 import type { ProfileRoute } from '../target.ts';
-import type { NodeValidatorConfig } from './node-front.ts';
+import type { NodeValidatorConfig } from './serve-node-front.ts';
 
 /** Either `requiredRole` on every path (the launchers' common policy) or the profile's own `routes`. */
 export type NodeValidatorOptions = Omit<GatewayOptions, 'requiredRole'> & {
