@@ -42,6 +42,7 @@ export {
   type LintRule,
 } from './reference/policies/index.ts';
 export { ADAPTERS } from './adapters.ts';
+export { NODE_VALIDATOR_ADAPTERS } from './node-validators/node-validator-adapters.ts';
 export type { AdapterInput, GatewayAdapter, StartedAdapter } from './adapters/gateway-adapter.ts';
 export { CONTAINER_ADAPTERS } from './containers/container-adapters.ts';
 export { ContainerUnavailableError } from './containers/container-unavailable-error.ts';

@@ -39,6 +39,8 @@ export interface GatewayAdapter {
   binary: string;
   /** Files besides the binary (an Apache module) the adapter needs. */
   requiredFiles: string[];
+  /** npm packages (devDependencies) the gateway's server loads, for the same skip-or-fail decision. */
+  requiredPackages?: string[];
   /** The profile this adapter enforces for `input`; its config is generated from it. */
   profile(input: AdapterInput): TargetProfile;
   start(input: AdapterInput): Promise<StartedAdapter>;

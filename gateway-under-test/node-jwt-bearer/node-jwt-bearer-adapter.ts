@@ -11,9 +11,10 @@ function profile(input: AdapterInput): TargetProfile {
     audience: input.audience,
     keySource: 'jwks',
     jwksUri: input.jwksUri,
-    // jose's jwtVerify under the library: exp optional unless required, kid absent → the single
-    // matching key, or an error when several keys could match.
-    token: { requireExp: false, kidAbsent: 'reject' },
+    // The library's default validators require a numeric exp (`typeof exp === 'number'`: a token
+    // without exp is refused 401). jose's remote JWKS under it: kid absent → the single matching
+    // key, or an error when several keys could match.
+    token: { requireExp: true, kidAbsent: 'reject' },
     // The library's default clockTolerance.
     clockSkewSeconds: 5,
     // jose's remote JWKS: 10 min cache, refetch on an unknown kid at most every 30 s.
@@ -30,6 +31,7 @@ export const nodeJwtBearerAdapter: GatewayAdapter = {
   name: 'node-jwt-bearer',
   binary: 'node',
   requiredFiles: [],
+  requiredPackages: ['express', 'express-oauth2-jwt-bearer'],
   profile,
   async start(input) {
     const declared = profile(input);

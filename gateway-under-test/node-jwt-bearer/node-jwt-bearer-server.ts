@@ -5,56 +5,12 @@
  * beyond what the library's documentation suggests. Run as a child process:
  * `node node-jwt-bearer-server.ts CONFIG.json` (NODE_EXTRA_CA_CERTS makes the local CA trusted).
  */
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { auth, claimCheck, type JWTPayload } from 'express-oauth2-jwt-bearer';
-import type { ProfileRoute } from '../target.ts';
+import { auth, claimCheck } from 'express-oauth2-jwt-bearer';
+import { findRoute, grants, proxyTo, readNodeValidatorConfig } from '../node-validators/serve-node-front.ts';
 
-export interface NodeJwtBearerConfig {
-  port: number;
-  upstream: string;
-  issuer: string;
-  audience: string;
-  jwksUri: string;
-  routes: ProfileRoute[];
-}
-
-const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as NodeJwtBearerConfig;
-const upstream = new URL(config.upstream);
-const agent = new Agent({ keepAlive: true });
-
-function proxy(req: Request, res: Response): void {
-  const out = request(
-    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.originalUrl, headers: req.headers, agent },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  out.on('error', () => {
-    if (!res.headersSent) res.status(502).end();
-  });
-  req.pipe(out);
-}
-
-function matches(route: ProfileRoute, req: Request): boolean {
-  const path = route.path.endsWith('*') ? route.path.slice(0, -1) : route.path;
-  const pathOk = route.path.endsWith('*') ? req.path.startsWith(path) : req.path === path;
-  return pathOk && (route.methods.includes('*') || route.methods.includes(req.method));
-}
-
-function grants(route: ProfileRoute, payload: JWTPayload): boolean {
-  const req = route.require;
-  if (!req) return true;
-  return req.values.some((value) =>
-    req.claims.some((claim) => {
-      const v = payload[claim];
-      if (Array.isArray(v)) return v.includes(value);
-      return typeof v === 'string' && v.split(req.separator || ' ').includes(value);
-    }),
-  );
-}
+const config = readNodeValidatorConfig();
+const proxy = proxyTo(config.upstream);
 
 const app = express();
 app.disable('x-powered-by');
@@ -68,7 +24,7 @@ const validate = auth({
 });
 
 app.use((req, res, next) => {
-  const route = config.routes.find((r) => matches(r, req));
+  const route = findRoute(config.routes, req.method, req.path);
   if (!route) {
     res.status(404).json({ error: 'no_route' });
     return;

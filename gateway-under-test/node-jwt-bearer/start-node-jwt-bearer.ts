@@ -1,52 +1,15 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkPassThroughPath, upstreamHostPort, type GatewayOptions } from '../process/gateway-options.ts';
-import { startGatewayProcess, type RunningGateway } from '../process/start-gateway-process.ts';
-import type { ProfileRoute } from '../target.ts';
-import type { NodeJwtBearerConfig } from './node-jwt-bearer-server.ts';
+import type { RunningGateway } from '../process/start-gateway-process.ts';
+import { startNodeValidator, type NodeValidatorOptions } from '../node-validators/start-node-validator.ts';
 
 const SERVER = fileURLToPath(new URL('./node-jwt-bearer-server.ts', import.meta.url));
 
-/** Either `requiredRole` on every path (the launchers' common policy) or the profile's own `routes`. */
-export type NodeJwtBearerOptions = Omit<GatewayOptions, 'requiredRole'> & {
-  jwksUri: string;
-  /** PEM CA bundle that signed the JWKS server's certificate (NODE_EXTRA_CA_CERTS). */
-  caBundleFile: string;
-} & ({ requiredRole: string; routes?: undefined } | { routes: ProfileRoute[]; requiredRole?: undefined });
+export type NodeJwtBearerOptions = NodeValidatorOptions;
 
 /**
- * express 5 + express-oauth2-jwt-bearer (gateways.md §2d) as a child process. With
- * `passThroughPath`, that path skips validation: the same express server's proxying cost alone.
+ * express 5 + express-oauth2-jwt-bearer as a child process. With `passThroughPath`, that path
+ * skips validation: the same express server's proxying cost alone.
  */
 export function startNodeJwtBearer(options: NodeJwtBearerOptions): Promise<RunningGateway> {
-  upstreamHostPort(options.upstream);
-  const pass = checkPassThroughPath(options.passThroughPath);
-  const routes: ProfileRoute[] = [
-    ...(pass ? [{ path: `${pass}*`, methods: ['*'], auth: 'anonymous' as const, forwardAuthorization: true }] : []),
-    ...(options.routes !== undefined
-      ? options.routes
-      : [
-          {
-            path: '/*',
-            methods: ['*'],
-            auth: 'required' as const,
-            require: { values: [options.requiredRole], claims: ['roles'], match: 'any' as const, separator: ' ' },
-            forwardAuthorization: true,
-          },
-        ]),
-  ];
-  return startGatewayProcess({
-    name: 'node-jwt-bearer',
-    port: options.port,
-    binary: options.binary ?? process.execPath,
-    logsDir: options.logsDir,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: options.caBundleFile, NODE_OPTIONS: '' },
-    prepare(dir, port) {
-      const config: NodeJwtBearerConfig = { port, upstream: options.upstream, issuer: options.issuer, audience: options.audience, jwksUri: options.jwksUri, routes };
-      const file = join(dir.conf, 'config.json');
-      writeFileSync(file, JSON.stringify(config, null, 2));
-      return [SERVER, file];
-    },
-  });
+  return startNodeValidator('node-jwt-bearer', SERVER, options);
 }

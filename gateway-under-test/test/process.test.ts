@@ -59,4 +59,15 @@ describe('gateway launchers', () => {
       skipReason: 'peer binary gatecheck-no-such-gateway not installed',
     });
   });
+
+  test('a missing npm package a peer server loads fails the same way when GATECHECK_REQUIRE_PEERS=1', () => {
+    const requiredPackages = ['jose', 'gatecheck-no-such-package'];
+    const env = { PATH: process.env.PATH, GATECHECK_REQUIRE_PEERS: '1' };
+    expect(() => peerForTests('node', { requiredPackages, env })).toThrow(PeerBinaryMissingError);
+    expect(peerForTests('node', { requiredPackages, env: { PATH: process.env.PATH } })).toEqual({
+      path: undefined,
+      skipReason: 'npm package gatecheck-no-such-package not installed',
+    });
+    expect(peerForTests('node', { requiredPackages: ['jose'], env: { PATH: process.env.PATH } }).skipReason).toBeUndefined();
+  });
 });
