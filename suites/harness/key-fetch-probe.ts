@@ -15,7 +15,7 @@ export interface KeyFetchProbe {
  * What an IdP-fault case needs to prove its fault was met: a target with a refetch cooldown asked for an
  * unknown kid milliseconds after an earlier case did the same never fetches at all, so a gateway that
  * fails open when its key set cannot be fetched would pass. The case waits out the declared cooldown
- * (`profile.jwks.unknownKidCooldownSeconds`, plus a margin) before the fault goes on, then demands that
+ * (`profile.jwks.unknownKidCooldownSeconds`, plus 25 ms: timers never fire early) before the fault goes on, then demands that
  * the mock saw the fetch; a target without such a policy, or with one too long to wait for, is skipped.
  */
 export function keyFetchProbe(profile: TargetProfile): KeyFetchProbe | Skip {
@@ -28,7 +28,7 @@ export function keyFetchProbe(profile: TargetProfile): KeyFetchProbe | Skip {
     return { skip: `jwks.unknownKidCooldownSeconds is ${cooldown} s: too long to wait out before each IdP-fault case (at most ${MAX_COOLDOWN_SECONDS} s)` };
   }
   return {
-    wait: { action: 'wait', ms: Math.ceil(cooldown * 1000) + 100 },
+    wait: { action: 'wait', ms: Math.ceil(cooldown * 1000) + 25 },
     firstEndpoint: fetching.keySource === 'discovery' ? 'discovery' : 'jwks',
   };
 }

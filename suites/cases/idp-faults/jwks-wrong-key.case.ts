@@ -23,6 +23,14 @@ export default defineCase({
         expect: { outcome: 'reject', status: [401, 503], upstream: 'untouched', idpRequests: [{ endpoint: 'jwks', atLeast: 1 }] },
       },
       { token: {}, expect: { outcome: 'either' } },
+      {
+        // A gateway that installed the impostor keys keeps them for their kids until it refetches, and
+        // every later case would see genuine tokens fail (a rotation case did). Once the IdP is healthy
+        // again, one more unknown kid after the cooldown makes it fetch the genuine set, proven by the log.
+        before: [{ action: 'clear-faults' }, probe.wait],
+        token: { key: 'attacker', header: { kid: 'gatecheck-h04-wrong-key-recovered' } },
+        expect: { outcome: 'reject', status: 401, upstream: 'untouched', idpRequests: [{ endpoint: 'jwks', atLeast: 1 }] },
+      },
     ];
   },
   teardown: [{ action: 'clear-faults' }],
