@@ -32,16 +32,36 @@ export const ProfileSchema = z.enum(PROFILES);
 /** Keys the tenant's store holds, by lifecycle state. `retired` and `attacker` keys are created on demand (never published). */
 export const KEY_STATES = ['primary', 'next', 'previous', 'retired', 'attacker'] as const;
 
-/** How an RSA public key is turned into HMAC secret bytes in the algorithm-confusion attack (RFC 8725 §2.1). */
+/**
+ * How an RSA public key is turned into HMAC secret bytes in the algorithm-confusion attack (RFC 8725 §2.1):
+ * every form a gateway may hold the verification key in, with the whitespace a config file, an
+ * environment variable, a YAML block scalar or a Windows editor leaves around it. A gateway that feeds
+ * "the key" to HMAC uses exactly those bytes, so each form is a separate attack.
+ */
 export const PUBLIC_KEY_ENCODINGS = [
   'pem', // SPKI PEM with its trailing newline, as a JWKS-to-PEM converter writes it
   'pem-no-newline',
-  'pkcs1-pem', // "BEGIN RSA PUBLIC KEY"
+  'pem-crlf', // CRLF line ends, as a key file saved on Windows
+  'pem-padded', // a blank line before and after, as pasted into a YAML block or an env file
+  'pem-leading-space', // one space before the armour, as an indented config value keeps it
+  'pem-body', // the SPKI base64 body on one line, without armour or newlines
+  'pkcs1-pem', // "BEGIN RSA PUBLIC KEY", with its trailing newline
+  'pkcs1-pem-no-newline',
+  'pkcs1-pem-crlf',
   'der', // SPKI DER bytes
+  'pkcs1-der', // PKCS#1 RSAPublicKey DER bytes
   'jwk-json', // the published JWK serialised as JSON
+  'jwk-json-newline', // the same with a trailing newline, as a file written by a JSON tool
+  'jwk-json-pretty', // two-space indented JSON with a trailing newline
+  'jwks-json', // the whole {"keys":[…]} document holding the published JWK
   'modulus', // raw big-endian modulus bytes (what rsa_sign2n-style recovery yields)
-  'certificate-pem', // the x5c certificate as PEM
+  'certificate-pem', // the x5c certificate as PEM, without a trailing newline
+  'certificate-pem-newline',
+  'certificate-pem-crlf',
+  'certificate-der', // the x5c certificate's DER bytes (base64-decoded x5c[0])
+  'x5c-base64', // x5c[0] as published: the certificate's DER in base64 text
 ] as const;
+export type PublicKeyEncoding = (typeof PUBLIC_KEY_ENCODINGS)[number];
 
 export const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 export const HMAC_ALGS = ['HS256', 'HS384', 'HS512'] as const;

@@ -16,7 +16,8 @@ export interface EmbeddedReferenceOptions {
  * the gateway trusting tenant contoso. On top of the demo config: a rate-limited route so rate-limit
  * cases have something to count, `X-Gatecheck-Reason` so findings name the gateway's reason, and a
  * one-second unknown-kid cooldown so key-rotation cases late in the run are not blocked by a refetch
- * an earlier case caused (the throttling itself is still observable within a case).
+ * an earlier case caused (the throttling itself is still observable within a case), and a 1 s key-fetch
+ * timeout so the case whose JWKS never answers waits that long rather than the production 5 s.
  */
 export async function startEmbeddedReference(options: EmbeddedReferenceOptions = {}): Promise<RunTarget> {
   const stops: (() => Promise<void>)[] = [];
@@ -35,7 +36,7 @@ export async function startEmbeddedReference(options: EmbeddedReferenceOptions =
       admin: false,
       exposeReason: true,
       log: { level: 'silent', accessLog: false },
-      jwks: { unknownKidCooldownSeconds: 1 },
+      jwks: { unknownKidCooldownSeconds: 1, timeoutMs: 1000 },
       routes: [
         ...demo.routes,
         { path: '/api/limited*', methods: ['GET'], require: { values: ['Orders.Read'], claims: ['roles', 'scp'], match: 'any' }, rateLimit: 'per-caller' },

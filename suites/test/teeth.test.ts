@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AUDIENCE } from '../../gateway-under-test/index.ts';
-import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
-import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
+import { createMockIdp } from '../../mock-idp/index.ts';
+import { startEchoUpstream } from '../harness/echo-upstream.ts';
 import { idpDriver } from '../harness/idp-driver.ts';
 import { loadCases } from '../harness/load-cases.ts';
 import type { RunReport } from '../harness/run-report.ts';
@@ -10,28 +10,64 @@ import { BLOCKING_LEVELS } from '../harness/verdict-rank.ts';
 import { startBrokenGateway, type BrokenGatewayFault } from './support/start-broken-gateway.ts';
 
 /**
- * The suite has teeth (issue 5): each deliberately broken gateway — one validation mistake each — is
- * caught by at least one blocking case that the same gateway without the mistake passes. The baseline
- * comparison is what makes the catch the fault's doing rather than something else the tiny gateway
- * does not implement.
+ * The suite has teeth: each deliberately broken gateway — one validation mistake each — is caught by at
+ * least one blocking case that the same gateway without the mistake passes, run with the same options
+ * and the same cases. The baseline comparison is what makes the catch the fault's doing rather than
+ * something else the tiny gateway does not implement. `by` names cases that must be among the catchers:
+ * the ones written for that mistake, so weakening one of them fails here.
+ *
+ * Every run has its own mock IdP and echo upstream, so runs go concurrently (a few at a time, the CI
+ * machine has two cores) even when their cases rotate keys, set IdP faults or count IdP requests.
  */
-const FAULTS: { fault: Exclude<BrokenGatewayFault, 'none'>; only: string }[] = [
-  { fault: 'no-audience-check', only: 'claims' },
-  { fault: 'alg-none-accepted', only: 'algorithm' },
-  { fault: 'exp-not-required', only: 'claims' },
-  { fault: 'cache-ignores-exp', only: 'claims' },
-  { fault: 'jwks-refetch-every-unknown-kid', only: 'keys,idp-faults' },
-  { fault: 'claim-headers-passed-through', only: 'forwarding' },
+interface Fault {
+  fault: Exclude<BrokenGatewayFault, 'none'>;
+  /** `--only` patterns: just the cases this fault needs. */
+  only: string;
+  by?: string[];
+  clockSkewSeconds?: number;
+}
+
+const FAULTS: Fault[] = [
+  { fault: 'no-audience-check', only: 'claims/audience-*', by: ['claims/audience-of-another-api'] },
+  { fault: 'exp-not-required', only: 'claims/exp-*', by: ['claims/exp-absent'] },
+  { fault: 'nbf-ignored', only: 'claims/nbf-*', by: ['claims/nbf-one-hour-ahead'] },
+  { fault: 'issuer-not-checked', only: 'claims/issuer-*', by: ['claims/issuer-foreign'] },
+  { fault: 'issuer-prefix-match', only: 'claims/issuer-*', by: ['claims/issuer-extra-path-segment'] },
+  { fault: 'cache-ignores-exp', only: 'claims/expired-*', by: ['claims/expired-while-cached'] },
+  // A declared skew of a minute makes claims/expired-while-cached skip; the skew-independent case still runs.
+  { fault: 'cache-serves-expired-under-skew', only: 'claims/expired-*', clockSkewSeconds: 60, by: ['claims/expired-within-skew-while-cached'] },
+  { fault: 'alg-none-accepted', only: 'algorithm', by: ['algorithm/alg-none-unsigned', 'algorithm/alg-none-no-kid', 'algorithm/alg-none-unknown-kid'] },
+  { fault: 'signature-not-checked', only: 'algorithm', by: ['algorithm/flipped-signature-bit', 'algorithm/attacker-key-primary-kid'] },
+  { fault: 'alg-from-header', only: 'algorithm/*-genuine-key', by: ['algorithm/ps256-genuine-key'] },
+  { fault: 'hmac-key-confusion', only: 'algorithm/hs*', by: ['algorithm/hs256-key-confusion-pem'] },
+  { fault: 'hmac-key-confusion-crlf-key-file', only: 'algorithm/hs*', by: ['algorithm/hs256-key-confusion-pem-crlf'] },
+  { fault: 'lax-base64url-decoder', only: 'transport', by: ['transport/tilde-inside-signature', 'transport/tilde-inside-header'] },
+  { fault: 'unknown-kid-skips-verification', only: 'algorithm,keys/unknown-kid', by: ['keys/unknown-kid', 'algorithm/flipped-signature-bit-unknown-kid'] },
+  { fault: 'absent-kid-skips-verification', only: 'algorithm,keys/kid-absent-*', by: ['algorithm/attacker-key-no-kid', 'algorithm/flipped-signature-bit-no-kid'] },
+  { fault: 'missing-key-verifies-empty-hmac', only: 'algorithm/hs*', by: ['algorithm/hs256-empty-secret-unknown-kid', 'algorithm/hs256-empty-secret-no-kid'] },
+  { fault: 'embedded-jwk-trusted', only: 'keys/embedded-*', by: ['keys/embedded-jwk-attacker-kid'] },
+  { fault: 'jku-followed', only: 'keys/jku-*', by: ['keys/jku-not-fetched'] },
+  { fault: 'jwks-refetch-every-unknown-kid', only: 'keys/unknown-kid*', by: ['keys/unknown-kid-flood'] },
+  { fault: 'jwks-outage-fails-open', only: 'idp-faults/jwks-*', by: ['idp-faults/jwks-down-unknown-kid', 'idp-faults/jwks-garbage'] },
+  { fault: 'role-substring-match', only: 'claims/role-*', by: ['claims/role-containing-required', 'claims/role-ending-with-required'] },
+  { fault: 'role-prefix-match', only: 'claims/role-*', by: ['claims/role-prefix-of-required'] },
+  { fault: 'role-case-insensitive', only: 'claims/role-*', by: ['claims/role-other-case-of-required'] },
+  { fault: 'scope-substring-match', only: 'claims/scope-*', by: ['claims/scope-containing-required'] },
+  { fault: 'claim-headers-passed-through', only: 'forwarding', by: ['forwarding/spoofed-claim-headers-lower-case-every-route'] },
+  { fault: 'claim-headers-stripped-exact-case-only', only: 'forwarding', by: ['forwarding/spoofed-claim-headers-lower-case-every-route', 'forwarding/spoofed-claim-headers-mixed-case-every-route'] },
+  { fault: 'claim-headers-overwritten-not-stripped', only: 'forwarding', by: ['forwarding/spoofed-scopes-header-claim-absent', 'forwarding/spoofed-claim-headers-upper-case-every-route'] },
+  { fault: 'claim-headers-kept-on-anonymous-route', only: 'forwarding', by: ['forwarding/spoofed-headers-on-anonymous-route', 'forwarding/spoofed-claim-headers-duplicated-every-route'] },
   { fault: 'rate-limit-unverified-key', only: 'rate-limit' },
 ];
 
-let idp: MockIdp;
-let upstream: EchoUpstream;
-let baseline: RunReport;
+/** Runs in flight at once; most of a run's time is waiting (cooldowns, expiry), not CPU. */
+const PARALLEL = 4;
 
-async function runAgainst(fault: BrokenGatewayFault, only: string): Promise<RunReport> {
+async function runAgainst(fault: BrokenGatewayFault, only: string, clockSkewSeconds?: number): Promise<RunReport> {
+  const idp = await createMockIdp({ port: 0 });
+  const upstream = await startEchoUpstream();
   const tenant = idp.tenant('contoso');
-  const gateway = await startBrokenGateway({ fault, issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: DEMO_AUDIENCE, upstreamUrl: upstream.url });
+  const gateway = await startBrokenGateway({ fault, issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: DEMO_AUDIENCE, upstreamUrl: upstream.url, clockSkewSeconds });
   try {
     return await runSuite({
       target: { name: gateway.profile.name, baseUrl: gateway.url, profile: gateway.profile, idp: idpDriver(idp, 'contoso'), upstream, stop: gateway.stop },
@@ -40,35 +76,72 @@ async function runAgainst(fault: BrokenGatewayFault, only: string): Promise<RunR
     });
   } finally {
     await gateway.stop();
+    await upstream.close();
+    await idp.close();
   }
 }
 
+async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return out;
+}
+
+const baselineKey = (f: Pick<Fault, 'only' | 'clockSkewSeconds'>) => `${f.clockSkewSeconds ?? 0}|${f.only}`;
 const blockingFailures = (report: RunReport) => report.cases.filter((c) => c.verdict === 'fail' && BLOCKING_LEVELS.has(c.level)).map((c) => c.id);
+const errors = (report: RunReport) => report.cases.filter((c) => c.verdict === 'error').map((c) => `${c.id}: ${c.errorMessage}`);
+
+const baselines = new Map<string, RunReport>();
+const faulty = new Map<string, RunReport>();
+let ran = false;
 
 beforeAll(async () => {
-  idp = await createMockIdp({ port: 0 });
-  upstream = await startEchoUpstream();
-  baseline = await runAgainst('none', [...new Set(FAULTS.map((f) => f.only))].join(','));
-}, 60_000);
+  const keys = [...new Map(FAULTS.map((f) => [baselineKey(f), f])).values()];
+  const jobs: (() => Promise<void>)[] = [
+    ...keys.map((f) => async () => void baselines.set(baselineKey(f), await runAgainst('none', f.only, f.clockSkewSeconds))),
+    ...FAULTS.map((f) => async () => void faulty.set(f.fault, await runAgainst(f.fault, f.only, f.clockSkewSeconds))),
+  ];
+  await pool(jobs, PARALLEL);
+  ran = true;
+}, 240_000);
 
-afterAll(async () => {
-  await upstream?.close();
-  await idp?.close();
+afterAll(() => {
+  if (process.env.GATECHECK_TEETH_DEBUG) {
+    for (const f of FAULTS) console.log(f.fault, '←', caughtBy(f).join(' '));
+  }
 });
 
+function caughtBy(f: Fault): string[] {
+  const baseline = baselines.get(baselineKey(f))!;
+  const passedByBaseline = new Set(baseline.cases.filter((c) => c.verdict === 'pass' || c.verdict === 'non-strict').map((c) => c.id));
+  return blockingFailures(faulty.get(f.fault)!).filter((id) => passedByBaseline.has(id));
+}
+
 describe('each deliberately broken gateway is caught by a MUST case', () => {
-  it('the honest baseline raises no harness error', () => {
-    expect(baseline.cases.filter((c) => c.verdict === 'error').map((c) => `${c.id}: ${c.errorMessage}`)).toEqual([]);
+  it('has at least 20 single-fault gateways, each tested here', () => {
+    expect(FAULTS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(FAULTS.map((f) => f.fault)).size).toBe(FAULTS.length);
   });
 
-  for (const { fault, only } of FAULTS) {
-    it(`catches ${fault} (cases under ${only})`, async () => {
-      const report = await runAgainst(fault, only);
-      const passedByBaseline = new Set(baseline.cases.filter((c) => c.verdict === 'pass' || c.verdict === 'non-strict').map((c) => c.id));
-      const caught = blockingFailures(report).filter((id) => passedByBaseline.has(id));
-      if (process.env.GATECHECK_TEETH_DEBUG) console.log(fault, caught);
-      expect(caught, `no blocking case failed against ${fault} that the honest gateway passes`).not.toEqual([]);
-      expect(report.cases.filter((c) => c.verdict === 'error').map((c) => c.id)).toEqual([]);
-    }, 60_000);
+  it('the honest baselines raise no harness error', () => {
+    expect(ran).toBe(true);
+    expect([...baselines.values()].flatMap(errors)).toEqual([]);
+  });
+
+  for (const f of FAULTS) {
+    it(`catches ${f.fault} (cases under ${f.only}${f.clockSkewSeconds ? `, declared skew ${f.clockSkewSeconds} s` : ''})`, () => {
+      const report = faulty.get(f.fault)!;
+      const caught = caughtBy(f);
+      expect(caught, `no blocking case failed against ${f.fault} that the honest gateway passes`).not.toEqual([]);
+      for (const id of f.by ?? []) expect(caught, `${id} should catch ${f.fault}`).toContain(id);
+      expect(errors(report)).toEqual([]);
+    });
   }
 });

@@ -1,8 +1,9 @@
 import { defineCase } from '../../harness/define-case.ts';
+import { keyFetchProbe } from '../../harness/key-fetch-probe.ts';
 
 export default defineCase({
   id: 'idp-faults/jwks-empty-keys',
-  title: 'refuses an unknown-kid token while the JWKS serves an empty key list, and either keeps or drops the cached keys',
+  title: 'after waiting out the refetch cooldown, refuses an attacker-signed unknown-kid token while the JWKS serves an empty key list, and either keeps or drops the cached keys',
   level: 'must',
   references: [
     { doc: 'jwt_verify_lib', section: 'JwksParseError / JwksNoKeys / JwksBadKeys' },
@@ -11,13 +12,18 @@ export default defineCase({
   covers: ['H04'],
   features: ['idp-faults'],
   exclusive: true,
-  setup: [{ action: 'fault', endpoint: 'jwks', fault: { kind: 'empty-keys' } }],
-  steps: [
-    {
-      token: { header: { kid: 'gatecheck-h04-empty-keys' } },
-      expect: { outcome: 'reject', status: [401, 503], upstream: 'untouched' },
-    },
-    { token: {}, expect: { outcome: 'either' } },
-  ],
+  steps: (profile) => {
+    const probe = keyFetchProbe(profile);
+    if ('skip' in probe) return probe;
+    return [
+      {
+        // Signed by a key the IdP never published, so only a gateway that fails open accepts it.
+        token: { key: 'attacker', header: { kid: 'gatecheck-h04-empty-keys' } },
+        before: [probe.wait, { action: 'fault', endpoint: 'jwks', fault: { kind: 'empty-keys' } }],
+        expect: { outcome: 'reject', status: [401, 503], upstream: 'untouched', idpRequests: [{ endpoint: 'jwks', atLeast: 1 }] },
+      },
+      { token: {}, expect: { outcome: 'either' } },
+    ];
+  },
   teardown: [{ action: 'clear-faults' }],
 });

@@ -1,0 +1,17 @@
+import { defineCase } from '../../harness/define-case.ts';
+
+export default defineCase({
+  id: 'algorithm/hs256-key-confusion-unknown-kid',
+  title: 'rejects HS256 keyed with the IdP\'s public key (SPKI PEM) under a kid the JWKS does not have',
+  level: 'must',
+  references: [
+    { doc: 'RFC 8725', section: '2.1' },
+    { doc: 'CVE-2016-10555' },
+    { doc: 'jwt_tool', section: '-X k' },
+    { doc: 'RFC 7515', section: '4.1.4' },
+  ],
+  covers: ['B05', 'C10'],
+  features: [],
+  token: { key: { type: 'hmac-with-public-key', encoding: 'pem' }, header: { kid: 'gatecheck-unknown-kid-key-confusion' } },
+  expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
+});

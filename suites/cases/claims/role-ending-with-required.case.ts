@@ -1,0 +1,18 @@
+import { defineCase } from '../../harness/define-case.ts';
+import { nearMissRequirement } from '../../harness/near-miss-requirement.ts';
+
+export default defineCase({
+  id: 'claims/role-ending-with-required',
+  title: 'answers 403 to a token whose only role ends with the required one (e.g. NotOrders.Read for Orders.Read): no suffix match',
+  level: 'must',
+  references: [
+    { doc: 'RFC 9068', section: '2.2.3.1' },
+    { doc: 'RFC 6750', section: '3.1' },
+    { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
+    { doc: 'mod_auth_openidc', section: 'Require claim array matching' },
+  ],
+  covers: ['E24', 'E25'],
+  features: [],
+  // (value) => `Not${value}`DOC
+  steps: (profile) => nearMissRequirement(profile, 'roles', (value) => `Not${value}`),
+});

@@ -1,0 +1,18 @@
+import { defineCase } from '../../harness/define-case.ts';
+import { nearMissRequirement } from '../../harness/near-miss-requirement.ts';
+
+export default defineCase({
+  id: 'claims/scope-other-case-of-required',
+  title: 'answers 403 to a delegated token whose only scope is the required one in another letter case (RFC 6749 §3.3: scopes are case-sensitive)',
+  level: 'must',
+  references: [
+    { doc: 'RFC 6749', section: '3.3' },
+    { doc: 'RFC 6750', section: '3.1' },
+    { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
+    { doc: 'mod_auth_openidc', section: 'Require claim array matching' },
+  ],
+  covers: ['E24', 'E25'],
+  features: [],
+  // (value) => (value.toLowerCase() !== value ? value.toLowerCase() : value.toUpperCase())DOC
+  steps: (profile) => nearMissRequirement(profile, 'scp', (value) => (value.toLowerCase() !== value ? value.toLowerCase() : value.toUpperCase())),
+});

@@ -1,0 +1,18 @@
+import { defineCase } from '../../harness/define-case.ts';
+import { spoofClaimHeaders } from '../../harness/spoof-claim-headers.ts';
+
+export default defineCase({
+  id: 'forwarding/spoofed-claim-headers-upper-case-every-route',
+  title: 'removes every claim header a client sends in upper case, on every route, whether or not the token holds the claim',
+  level: 'must',
+  references: [
+    { doc: 'Envoy jwt_authn config.proto', section: 'claim_to_headers' },
+    { doc: 'envoyproxy/envoy#35553' },
+    { doc: 'mod_auth_openidc src/oauth.c', section: 'oidc_scrub_headers' },
+    { doc: 'RFC 9110', section: '5.1' },
+    { doc: 'gatecheck DESIGN.md', section: 'Claims contract' },
+  ],
+  covers: ['F01', 'F02', 'F03'],
+  features: ['claim-headers'],
+  steps: (profile) => spoofClaimHeaders(profile, 'upper', (name) => [name.toUpperCase()]),
+});

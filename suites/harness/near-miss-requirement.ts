@@ -1,0 +1,53 @@
+import type { TargetProfile } from '../../gateway-under-test/index.ts';
+import type { Skip, Step } from './define-case.ts';
+import { reachableRoutes } from './reachable-routes.ts';
+
+/**
+ * For each route that demands a role (`roles`) or scope (`scp`), a token holding a near miss of the
+ * demanded value instead of the value itself — `mutate` builds it from the contract (append `All`,
+ * drop the last character, change the case…), never from a hard-coded name — with everything else the
+ * route demands. A gateway that matches by substring, prefix or case-insensitively lets it through; the
+ * contract says 403 (401 with the target's failure status when a token-wide claim rule demands it).
+ * Routes whose near miss is itself an accepted value are left out; no route left is a skip.
+ */
+export function nearMissRequirement(profile: TargetProfile, claim: 'roles' | 'scp', mutate: (value: string) => string): Step[] | Skip {
+  const steps: Step[] = [];
+  const why: string[] = [];
+  for (const { route, path, method } of reachableRoutes(profile)) {
+    if (route.auth !== 'required') continue;
+    const tokenWide = (profile.token.claimValues ?? []).find((r) => r.claims.includes(claim));
+    const rule = route.require?.claims.includes(claim) ? route.require : tokenWide;
+    if (!rule || rule.values.length === 0) continue;
+    const accepted = new Set([...rule.values, ...(route.require?.values ?? []), ...(tokenWide?.values ?? [])]);
+    const [value, ...rest] = rule.values;
+    const miss = mutate(value);
+    if (miss === value || accepted.has(miss)) {
+      why.push(`${method} ${route.path}: ${JSON.stringify(miss)} is itself accepted`);
+      continue;
+    }
+    if (rule.separator && miss.includes(rule.separator)) {
+      why.push(`${method} ${route.path}: ${JSON.stringify(miss)} contains the separator`);
+      continue;
+    }
+    const held = rule.match === 'all' ? [miss, ...rest] : [miss];
+    const otherRoles = route.require && route.require !== rule && route.require.claims.includes('roles') ? route.require.values.slice(0, 1) : [];
+    const limit = route.rateLimit ? profile.rateLimits[route.rateLimit] : undefined;
+    const identity = Object.fromEntries((limit?.key ?? []).filter((k) => k !== 'iss' && k !== 'tid').map((k) => [k, `gatecheck-near-miss-{{run.nonce}}`]));
+    const failure = rule === route.require ? 403 : (profile.token.failureStatus ?? 401);
+    steps.push({
+      token:
+        claim === 'roles'
+          ? { profile: 'entra-v2-app', claims: { ...identity, roles: held }, omitClaims: ['scp'] }
+          : { profile: 'entra-v2-user', claims: { ...identity, scp: held.join(rule.separator || ' '), ...(otherRoles.length ? { roles: otherRoles } : {}) }, ...(otherRoles.length ? {} : { omitClaims: ['roles'] }) },
+      request: { method, path },
+      expect: {
+        outcome: 'reject',
+        status: failure === 403 ? 403 : [failure, 403],
+        wwwAuthenticate: failure === 403 ? { error: 'insufficient_scope', scope: true } : { error: 'invalid_token' },
+        upstream: 'untouched',
+      },
+    });
+  }
+  if (steps.length) return steps;
+  return { skip: why.length ? `no route left to test: ${why.join('; ')}` : `no route requires a value in ${claim} (routes[].require, token.claimValues)` };
+}
