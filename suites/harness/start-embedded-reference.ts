@@ -14,10 +14,12 @@ export interface EmbeddedReferenceOptions {
 /**
  * The embedded default target: mock IdP, echo upstream and the reference gateway, all in this process,
  * the gateway trusting tenant contoso. On top of the demo config: a rate-limited route so rate-limit
- * cases have something to count, `X-Gatecheck-Reason` so findings name the gateway's reason, and a
- * one-second unknown-kid cooldown so key-rotation cases late in the run are not blocked by a refetch
- * an earlier case caused (the throttling itself is still observable within a case), and a 1 s key-fetch
- * timeout so the case whose JWKS never answers waits that long rather than the production 5 s.
+ * cases have something to count, `X-Gatecheck-Reason` so findings name the gateway's reason, a
+ * half-second unknown-kid cooldown so key-rotation cases late in the run are not blocked by a refetch
+ * an earlier case caused, and the IdP-fault cases, which wait out the cooldown to prove a fetch, wait
+ * little (the throttling itself is still observable within a case: a flood of unknown kids arrives in
+ * a few milliseconds), and a 1 s key-fetch timeout so the case whose JWKS never answers waits that long
+ * rather than the production 5 s.
  */
 export async function startEmbeddedReference(options: EmbeddedReferenceOptions = {}): Promise<RunTarget> {
   const stops: (() => Promise<void>)[] = [];
@@ -36,7 +38,7 @@ export async function startEmbeddedReference(options: EmbeddedReferenceOptions =
       admin: false,
       exposeReason: true,
       log: { level: 'silent', accessLog: false },
-      jwks: { unknownKidCooldownSeconds: 1, timeoutMs: 1000 },
+      jwks: { unknownKidCooldownSeconds: 0.5, timeoutMs: 1000 },
       routes: [
         ...demo.routes,
         { path: '/api/limited*', methods: ['GET'], require: { values: ['Orders.Read'], claims: ['roles', 'scp'], match: 'any' }, rateLimit: 'per-caller' },

@@ -3,59 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS, NODE_VALIDATOR_ADAPTERS, peerForTests } from '../../gateway-under-test/index.ts';
 import { loadCases, type LoadedCase } from '../harness/load-cases.ts';
 import type { RunReport } from '../harness/run-report.ts';
-import { BLOCKING_LEVELS, runSuite } from '../harness/run-suite.ts';
+import { runSuite } from '../harness/run-suite.ts';
+import { isBlockingFailure } from '../harness/verdict-rank.ts';
 import { startAdapterTarget, type AdapterRunTarget } from '../harness/start-adapter-target.ts';
 
 /**
  * The third-party Node JWT validators, each configured as its README shows, run the whole suite.
- * Every blocking failure (must, profile, either) must be accounted for in one of two lists below,
- * and nothing else may fail: a new failure, or a listed one that went away, fails this file.
+ * Every blocking failure (must, profile, either) must be a real finding listed below, and nothing
+ * else may fail: a new failure, or a listed one that went away, fails this file.
  * Each entry was reproduced by hand against the validator's server (token minted by the mock,
  * sent with curl) before it was listed.
  */
 const VALIDATORS = ['node-jwt-bearer', ...Object.keys(NODE_VALIDATOR_ADAPTERS)];
-
-// Two Authorization lines: Node's HTTP parser keeps the first `authorization` field line and drops
-// the rest (IncomingMessage.headers), so every validator here checks the first token and the front
-// forwards that one only. Reproduced: the echo upstream's raw headers hold exactly one Authorization
-// line, the validated one; a forged alg-none token in the second line never reaches it, and in the
-// first line it is refused (401).
-const TWO_AUTHORIZATION_LINES =
-  'level: RFC 6750 §3.1 gives a resource server only a SHOULD (400 invalid_request), and the one-method and ' +
-  'one-field-line rules (RFC 6750 §2, RFC 9110 §5.3) bind the sender; Node keeps the first line and the ' +
-  'upstream receives exactly that validated token, so nothing is confused';
-const HEADER_AND_QUERY =
-  'level: RFC 6750 §2 puts "MUST NOT use more than one method" on clients; this validator reads the ' +
-  'header only, so access_token in the query is an ignored query parameter (the same request with the ' +
-  'query token alone is refused 401)';
-
-/** Blocking failures that are the suite's mistakes, to drop from here as the cases are repaired. */
-const SUITE_BUGS_UNDER_REPAIR: Record<string, Record<string, string>> = {
-  'node-jwt-bearer': {
-    'transport/two-authorization-headers': TWO_AUTHORIZATION_LINES,
-    'transport/valid-and-forged-authorization-headers': TWO_AUTHORIZATION_LINES,
-  },
-  'node:jsonwebtoken': {
-    'transport/header-and-query-token': HEADER_AND_QUERY,
-    'transport/two-authorization-headers': TWO_AUTHORIZATION_LINES,
-    'transport/valid-and-forged-authorization-headers': TWO_AUTHORIZATION_LINES,
-  },
-  'node:express-jwt': {
-    'transport/header-and-query-token': HEADER_AND_QUERY,
-    'transport/two-authorization-headers': TWO_AUTHORIZATION_LINES,
-    'transport/valid-and-forged-authorization-headers': TWO_AUTHORIZATION_LINES,
-  },
-  'node:jose': {
-    'transport/header-and-query-token': HEADER_AND_QUERY,
-    'transport/two-authorization-headers': TWO_AUTHORIZATION_LINES,
-    'transport/valid-and-forged-authorization-headers': TWO_AUTHORIZATION_LINES,
-  },
-  'node:fast-jwt': {
-    'transport/header-and-query-token': HEADER_AND_QUERY,
-    'transport/two-authorization-headers': TWO_AUTHORIZATION_LINES,
-    'transport/valid-and-forged-authorization-headers': TWO_AUTHORIZATION_LINES,
-  },
-};
 
 const CRIT_IGNORED =
   'jsonwebtoken 9 never reads the crit header: a correctly signed token with crit ["exp-ext"] or crit ' +
@@ -143,10 +102,10 @@ describe.each(VALIDATORS)('%s, configured as its README shows, under the whole s
     expect(errors).toEqual([]);
   });
 
-  it('fails no blocking case but the listed suite bugs and real findings', (ctx) => {
+  it('fails no blocking case but the listed real findings', (ctx) => {
     ctx.skip(peer.skipReason !== undefined, peer.skipReason);
-    const failed = report!.cases.filter((c) => c.verdict === 'fail' && BLOCKING_LEVELS.has(c.level)).map((c) => c.id);
-    const listed = [...Object.keys(SUITE_BUGS_UNDER_REPAIR[name] ?? {}), ...Object.keys(REAL_FINDINGS[name] ?? {})];
+    const failed = report!.cases.filter(isBlockingFailure).map((c) => c.id);
+    const listed = Object.keys(REAL_FINDINGS[name] ?? {});
     expect(failed.sort()).toEqual(listed.sort());
   });
 
