@@ -39,6 +39,7 @@ const BAD: Record<string, string> = {
   'apim/bad-rate-limit-raw-token.xml': 'apim-rate-limit-unvalidated-key',
   'apim/bad-authorization-forwarded.xml': 'apim-authorization-forwarded',
   'apim/bad-claim-header-skip.xml': 'apim-claim-header-spoofable',
+  'apim/bad-app-id-uri-audience-v2-issuer.xml': 'apim-app-id-uri-audience-v2',
   'apigee/bad-no-audience.xml': 'apigee-no-audience',
   'apigee/bad-no-issuer.xml': 'apigee-no-issuer',
   'apigee/bad-ignore-critical-headers.xml': 'apigee-ignore-critical-headers',

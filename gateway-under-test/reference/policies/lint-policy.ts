@@ -7,6 +7,8 @@ import type { ApimPolicy } from './read-apim-policy.ts';
 import { readPolicy } from './read-policy.ts';
 
 const MULTI_TENANT = /\/(common|organizations|consumers)(\/|$)/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const V2_OPENID_CONFIG = /\/v2\.0\/\.well-known\/openid-configuration/i;
 const CLAIM_HEADER_CLAIMS = new Set(['oid', 'sub', 'tid', 'azp', 'appid', 'client_id', 'roles', 'scp', 'upn', 'email', 'preferred_username', 'groups', 'name']);
 
 /** Lints one policy file; throws PolicyError (exit 2) when it can't be read at all. */
@@ -28,6 +30,12 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
   for (const v of p.validations) {
     if (v.kind === 'validate-jwt') {
       if (!v.audiences) hit('apim-no-audiences', v.line);
+      // Entra v2 tokens carry aud = application id; an App ID URI only appears in v1 tokens (sts.windows.net issuer).
+      const v2Only = v.openidConfigs.length > 0 && v.openidConfigs.every((oc) => V2_OPENID_CONFIG.test(oc.url)) && !(v.issuers ?? []).some((i) => /sts\.windows\.net/i.test(i));
+      const literal = (v.audiences ?? []).filter((a) => !isExpression(a) && !/\{\{.*\}\}/.test(a));
+      if (v2Only && literal.length > 0 && literal.length === (v.audiences ?? []).length && !literal.some((a) => GUID.test(a))) {
+        hit('apim-app-id-uri-audience-v2', v.audiencesLine ?? v.line, literal.join(', '));
+      }
       for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line);
       if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line);
       if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line);
