@@ -49,6 +49,11 @@ export interface RequestSpec {
   query?: [string, string][];
   body?: string;
   contentType?: string;
+  /**
+   * The loopback address the request leaves from (default 127.0.0.1): `{{run.address.NAME}}` is one of
+   * this run's own for NAME, so a case can be a caller apart for a limit keyed on the caller's address.
+   */
+  from?: string;
 }
 
 export interface WwwAuthenticateExpectation {

@@ -3,6 +3,7 @@ import type { ProfileRoute } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
 import { allowsMethod } from './allows-method.ts';
 import { buildRequest, REQUEST_ID_HEADER, routePath } from './build-request.ts';
+import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
 import type { RequestSpec } from './define-case.ts';
 import { HarnessError } from './harness-error.ts';
 import type { CaseContext } from './run-case.ts';
@@ -36,8 +37,10 @@ export async function proveBaselines(ctx: CaseContext): Promise<CaseResult[]> {
 async function proveRoute(ctx: CaseContext, route: ProfileRoute, method: string, path: string): Promise<CaseResult | undefined> {
   const started = performance.now();
   const { tokenProfile, baseline } = await ctx.baselines.defaultBaseline(route);
-  const recipe = await ctx.baselines.recipeFor(route, {});
-  const request: RequestSpec = { method, path };
+  // A caller of its own on a rate-limited route, so proving the baseline spends no case's budget.
+  const budget = ownBudget(ctx.target.profile, route, `${ctx.runId}-baseline-${method}-${path}`.replace(/\W+/g, '-'));
+  const recipe = await ctx.baselines.recipeFor(route, budget ? withOwnBudget({}, budget) : {});
+  const request: RequestSpec = { method, path, ...(budget?.from ? { from: budget.from } : {}) };
   const first = await attempt(ctx, recipe, request);
   const status = first.observation.response?.status;
   if (status !== undefined && status >= 200 && status < 300) {
@@ -105,10 +108,11 @@ async function attempt(ctx: CaseContext, recipe: TokenRecipe, spec: RequestSpec)
   }
   const id = `baseline-${randomUUID()}`;
   const wire = buildRequest(spec, minted.token, ctx.target.profile, id);
-  const sent = await sendRequest(ctx.dispatcher, ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
+  const from = ctx.sources.resolve(spec.from);
+  const sent = await sendRequest(ctx.sources.dispatcher(from), ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
   const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === id);
   const observation: Observation = {
-    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers },
+    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(from ? { from } : {}) },
     token: { value: minted.token, header: minted.header, claims: minted.claims },
     ...sent,
     upstream: seen ? { method: seen.method, path: seen.path, headers: {} } : null,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
 import { buildRequest, REQUEST_ID_HEADER, requestTarget } from './build-request.ts';
 import type { BaselineBook } from './contract/baseline-book.ts';
+import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
 import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
 import { judge, type Judgement } from './judge.ts';
@@ -11,17 +11,19 @@ import type { LoadedCase } from './load-cases.ts';
 import type { CaseResult, Observation, StepResult, Verdict } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
 import { sendRequest } from './send-request.ts';
+import type { SourceAddresses } from './source-addresses.ts';
 import { VERDICT_RANK as RANK } from './verdict-rank.ts';
 
 export interface CaseContext {
   target: RunTarget;
-  dispatcher: Dispatcher;
   /** Per request; IdP-fault cases may hold a gateway for a while, never the whole run. */
   requestTimeoutMs: number;
   /** Unique per run, so `{{run.nonce}}` identities never meet counters of an earlier run. */
   runId: string;
   /** Every token is its recipe laid over the baseline of the route it is sent to. */
   baselines: BaselineBook;
+  /** Where requests leave from: 127.0.0.1, or a case's own address for limits keyed on it. */
+  sources: SourceAddresses;
 }
 
 /**
@@ -142,18 +144,24 @@ async function runStep(
   const bounds = step.expect.idpRequests ?? [];
   const before = await Promise.all(bounds.map((b) => ctx.target.idp.requestCount(b.endpoint)));
 
+  const nonce = `${ctx.runId}-${caseId.replace(/\W+/g, '-')}`;
+  const { method, path } = requestTarget(step.request ?? {}, ctx.target.profile);
+  const route = routeFor(ctx.target.profile, method, path);
+  // On a rate-limited route every case is a caller of its own, so no case spends another's budget.
+  const budget = ownBudget(ctx.target.profile, route, nonce);
+  const spec: RequestSpec = budget?.from && step.request?.from === undefined ? { ...step.request, from: budget.from } : (step.request ?? {});
+
   const one = async (i: number): Promise<Sample> => {
     let minted: MintResult | undefined;
     if (step.reuseToken !== undefined) {
       if (step.reuseToken >= index || !sentTokens[step.reuseToken]) throw new Error(`step ${index} reuses the token of step ${step.reuseToken}, which sent none`);
       minted = sentTokens[step.reuseToken];
     } else if (step.token) {
-      const recipe = fillRunTemplates(step.token, { i: String(i), nonce: `${ctx.runId}-${caseId.replace(/\W+/g, '-')}` });
-      const { method, path } = requestTarget(step.request ?? {}, ctx.target.profile);
-      minted = await ctx.target.idp.mint(await ctx.baselines.recipeFor(routeFor(ctx.target.profile, method, path), recipe));
+      const recipe = fillRunTemplates(step.token, { i: String(i), nonce });
+      minted = await ctx.target.idp.mint(await ctx.baselines.recipeFor(route, budget ? withOwnBudget(recipe, budget) : recipe));
     }
     if (i === 0) sentTokens[index] = minted;
-    return exchange(step.request ?? {}, step.expect, minted, ctx);
+    return exchange(spec, step.expect, minted, ctx);
   };
   const samples: Sample[] = [];
   if (step.concurrent) samples.push(...(await Promise.all(Array.from({ length: repeat }, (_, i) => one(i)))));
@@ -189,10 +197,11 @@ async function runStep(
 async function exchange(spec: RequestSpec, expect: Expectation, minted: MintResult | undefined, ctx: CaseContext): Promise<Sample> {
   const requestId = randomUUID();
   const wire = buildRequest(spec, minted?.token, ctx.target.profile, requestId);
-  const sent = await sendRequest(ctx.dispatcher, ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
+  const from = ctx.sources.resolve(spec.from);
+  const sent = await sendRequest(ctx.sources.dispatcher(from), ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
   const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === requestId);
   const observation: Observation = {
-    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}) },
+    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}), ...(from ? { from } : {}) },
     ...(minted ? { token: { value: minted.token, header: minted.header, claims: minted.claims } } : {}),
     ...sent,
     upstream: seen ? { method: seen.method, path: seen.path, headers: definedHeaders(seen.headers) } : null,

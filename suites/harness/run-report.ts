@@ -14,6 +14,8 @@ export interface Observation {
     /** Header lines exactly as sent, in order (the token may appear here: it is test data, not a secret). */
     headers: [string, string][];
     body?: string;
+    /** The loopback address it left from, when not 127.0.0.1. */
+    from?: string;
   };
   token?: { value: string; header: Record<string, unknown> | null; claims: Record<string, unknown> | null };
   response?: { status: number; headers: Record<string, string | string[]>; body: string; latencyMs: number };

@@ -4,6 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { BaselineBook } from './contract/baseline-book.ts';
 import type { LoadedCase } from './load-cases.ts';
 import { proveBaselines } from './prove-baselines.ts';
+import { SourceAddresses } from './source-addresses.ts';
 import { isStateful, planSteps, runCase, type CaseContext } from './run-case.ts';
 import type { CaseResult, RunReport } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
@@ -30,11 +31,13 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
   const t0 = performance.now();
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000 });
+  const runId = randomUUID().slice(0, 8);
+  const sources = new SourceAddresses(runId, dispatcher);
   const ctx: CaseContext = {
     target: options.target,
-    dispatcher,
+    sources,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    runId: randomUUID().slice(0, 8),
+    runId,
     baselines: new BaselineBook(options.target.profile, (recipe) => options.target.idp.mint(recipe)),
   };
   const baselineFailures: CaseResult[] = [];
@@ -69,6 +72,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
       for (const c of exclusive) record(await start(c));
     }
   } finally {
+    await sources.close();
     await dispatcher.close();
   }
 

@@ -15,11 +15,11 @@ export default defineCase({
   steps: (profile) => {
     const limited = rateLimitedRoute(profile);
     if ('skip' in limited) return limited;
-    const { path, limit, as } = limited;
-    const token = as('g05-carol');
+    const { limit, as } = limited;
+    const carol = as('g05-carol');
     return [
-      { token, request: { path }, repeat: limit + 2, concurrent: true, expect: { outcome: 'either' } },
-      { token, request: { path }, expect: { outcome: 'reject', status: 429, upstream: 'untouched' } },
+      { ...carol, repeat: limit + 2, concurrent: true, expect: { outcome: 'either' } },
+      { ...carol, expect: { outcome: 'reject', status: 429, upstream: 'untouched' } },
     ];
   },
 });

@@ -1,29 +1,29 @@
-import { routePath } from '../../harness/build-request.ts';
 import { defineCase } from '../../harness/define-case.ts';
+import { rateLimitedRoute } from '../../harness/rate-limited-route.ts';
 
 export default defineCase({
   id: 'rate-limit/forged-tokens-spare-victim-quota',
   title: "forged tokens naming a victim do not use up the victim's rate limit (key only on verified claims)",
   level: 'must',
-  references: [{ doc: 'attacks.md', section: 'G: rate-limit keys derived from unverified tokens' }, { doc: 'RFC 8725', section: '3.10' }],
+  references: [{ doc: 'gatecheck attack catalogue', section: 'G06: rate-limit keys derived from unverified tokens' }, { doc: 'RFC 8725', section: '3.10' }],
   covers: ['G06', 'G03'],
   features: ['rate-limit'],
   exclusive: true,
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.rateLimit && profile.rateLimits[r.rateLimit]);
-    if (!route) return { skip: 'the profile declares no rate-limited route' };
-    const limit = profile.rateLimits[route.rateLimit!];
-    const victim = Object.fromEntries(limit.key.filter((k) => k !== 'iss' && k !== 'tid').map((k) => [k, 'gatecheck-victim-{{run.nonce}}']));
-    const request = { path: routePath(route.path) };
+    const limited = rateLimitedRoute(profile);
+    if ('skip' in limited) return limited;
+    const { limit, as } = limited;
+    const victim = as('g06-victim');
     return [
       {
-        // Signed by an attacker key under the real kid: every byte but the signature looks like the victim's.
-        token: { key: 'attacker', header: { kid: '{{keys.primary}}' }, claims: victim },
-        request,
-        repeat: limit.limit + 1,
+        // Signed by an attacker key under the real kid: every byte but the signature looks like the victim's,
+        // and it comes from the victim's address where the limit is keyed on it.
+        token: { key: 'attacker', header: { kid: '{{keys.primary}}' }, claims: victim.token.claims },
+        request: victim.request,
+        repeat: limit + 1,
         expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' } },
       },
-      { token: { claims: victim }, request, expect: { outcome: 'accept' } },
+      { ...victim, expect: { outcome: 'accept' } },
     ];
   },
 });

@@ -12,12 +12,12 @@ export default defineCase({
   steps: (profile) => {
     const limited = rateLimitedRoute(profile);
     if ('skip' in limited) return limited;
-    const { path, limit, as } = limited;
+    const { limit, as } = limited;
     const alice = as('g03-alice');
     return [
-      { token: alice, request: { path }, repeat: limit, expect: { outcome: 'accept', upstream: 'reached' } },
-      { token: alice, request: { path }, expect: { outcome: 'reject', status: 429, upstream: 'untouched', responseHeaders: { 'retry-after': /^\d+$/ } } },
-      { token: as('g03-bob'), request: { path }, expect: { outcome: 'accept', upstream: 'reached' } },
+      { ...alice, repeat: limit, expect: { outcome: 'accept', upstream: 'reached' } },
+      { ...alice, expect: { outcome: 'reject', status: 429, upstream: 'untouched', responseHeaders: { 'retry-after': /^\d+$/ } } },
+      { ...as('g03-bob'), expect: { outcome: 'accept', upstream: 'reached' } },
     ];
   },
 });

@@ -1,5 +1,5 @@
-import { routePath } from '../../harness/build-request.ts';
 import { defineCase } from '../../harness/define-case.ts';
+import { rateLimitedRoute } from '../../harness/rate-limited-route.ts';
 
 export default defineCase({
   id: 'rate-limit/per-subject-limit',
@@ -10,15 +10,13 @@ export default defineCase({
   features: ['rate-limit'],
   exclusive: true,
   steps: (profile) => {
-    const route = profile.routes.find((r) => r.rateLimit && profile.rateLimits[r.rateLimit]);
-    if (!route) return { skip: 'the profile declares no rate-limited route' };
-    const limit = profile.rateLimits[route.rateLimit!];
-    // A fresh identity per run: a counter left over from an earlier run must not decide this one.
-    const claims = Object.fromEntries(limit.key.filter((k) => k !== 'iss' && k !== 'tid').map((k) => [k, 'gatecheck-rl-{{run.nonce}}']));
-    const request = { path: routePath(route.path) };
+    const limited = rateLimitedRoute(profile);
+    if ('skip' in limited) return limited;
+    const { limit, as } = limited;
+    const caller = as('g01-caller');
     return [
-      { token: { claims }, request, repeat: limit.limit, expect: { outcome: 'accept' } },
-      { token: { claims }, request, expect: { outcome: 'reject', status: 429, responseHeaders: { 'retry-after': /^\d+$/ } } },
+      { ...caller, repeat: limit, expect: { outcome: 'accept' } },
+      { ...caller, expect: { outcome: 'reject', status: 429, responseHeaders: { 'retry-after': /^\d+$/ } } },
     ];
   },
 });

@@ -15,12 +15,12 @@ export default defineCase({
   steps: (profile) => {
     const limited = rateLimitedRoute(profile);
     if ('skip' in limited) return limited;
-    const { path, limit, as } = limited;
+    const { limit, as } = limited;
     const alice = as('g04-alice');
-    const expired = { claims: { ...alice.claims, iat: { in: '-2h' }, nbf: { in: '-2h' }, exp: { in: '-1h' } } };
+    const expired = { claims: { ...alice.token.claims, iat: { in: '-2h' }, nbf: { in: '-2h' }, exp: { in: '-1h' } } };
     return [
-      { token: expired, request: { path }, repeat: limit + 1, expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } },
-      { token: alice, request: { path }, repeat: limit, expect: { outcome: 'accept', upstream: 'reached' } },
+      { token: expired, request: alice.request, repeat: limit + 1, expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } },
+      { ...alice, repeat: limit, expect: { outcome: 'accept', upstream: 'reached' } },
     ];
   },
 });

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'rate-limit/unauthenticated-flood',
   title: 'refuses a concurrent flood of 50 requests without credentials, none reaching the upstream',
   level: 'must',
-  references: [{ doc: 'attacks.md §1 G06', section: 'limit before or after auth' }, { doc: 'RFC 6750', section: '3' }],
+  references: [{ doc: 'gatecheck attack catalogue', section: 'G06: limit before or after auth' }, { doc: 'RFC 6750', section: '3' }],
   covers: ['G06'],
   features: [],
   steps: (profile) => [
