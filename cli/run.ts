@@ -56,9 +56,8 @@ async function run(opts: RunOptions): Promise<number> {
     apimPolicy: opts.apimPolicy,
     apigeePolicy: opts.apigeePolicy,
   });
-  const notEmulated = 'notEmulated' in target ? (target.notEmulated as string[]) : [];
-  if (notEmulated.length) {
-    process.stderr.write(`not emulated (verdicts of cases on these checks do not reflect the real gateway): ${notEmulated.join(', ')}\n`);
+  for (const d of target.notEmulated ?? []) {
+    process.stderr.write(`not emulated: ${d.file}:${d.line}: ${d.message} (cases on ${d.checks.join(', ')} are skipped)\n`);
   }
   let report: RunReport;
   const progress = progressReporter({ total: cases.length });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
 import { buildRequest, REQUEST_ID_HEADER, requestTarget } from './build-request.ts';
 import type { BaselineBook } from './contract/baseline-book.ts';
 import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
+import { policyChecksOf } from './policy-checks-of.ts';
 import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
 import { judge, type Judgement } from './judge.ts';
@@ -53,6 +55,11 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   const profile = ctx.target.profile;
   const missing = def.features.filter((f) => !profile.features.includes(f));
   if (missing.length) return done({ verdict: 'skipped', skipReason: `the target lacks feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+  const checks = policyChecksOf(def.covers);
+  const unreproduced = (ctx.target.notEmulated ?? []).find((d) => d.checks.some((c) => checks.includes(c)));
+  if (unreproduced) {
+    return done({ verdict: 'skipped', skipReason: `the policy emulation cannot reproduce what this case depends on: ${unreproduced.message} (${basename(unreproduced.file)}:${unreproduced.line})` });
+  }
 
   let plan: PlannedStep[] | Skip;
   try {

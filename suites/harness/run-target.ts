@@ -1,4 +1,4 @@
-import type { TargetProfile } from '../../gateway-under-test/index.ts';
+import type { PolicyCheck, TargetProfile } from '../../gateway-under-test/index.ts';
 import type { EchoUpstream } from './echo-upstream.ts';
 import type { IdpDriver } from './idp-driver.ts';
 
@@ -15,6 +15,11 @@ export interface RunTarget {
   upstream: EchoUpstream;
   /** The gateway's own log lines (real gateways), read into the report before the target stops. */
   logs?: () => string[];
+  /**
+   * An emulated policy's constructs gatecheck cannot reproduce, each with the checks it affects: cases
+   * depending on one are skipped naming it, since their verdict would describe the emulation.
+   */
+  notEmulated?: { checks: PolicyCheck[]; message: string; file: string; line: number }[];
   /** Set when the target cannot run here (a container target without a Docker engine): every case is skipped with this reason. */
   unavailable?: string;
   /** Stops whatever this target started (never a server it was only pointed at). */

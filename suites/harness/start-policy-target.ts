@@ -15,7 +15,7 @@ export interface PolicyTargetOptions {
  * (which stands in for login.microsoftonline.com), so the suite shows what the policy as written lets
  * through. Checks the emulation cannot reproduce are listed on the target, never silently passed.
  */
-export async function startPolicyTarget({ file, kind }: PolicyTargetOptions): Promise<RunTarget & { notEmulated: string[] }> {
+export async function startPolicyTarget({ file, kind }: PolicyTargetOptions): Promise<RunTarget> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -45,7 +45,7 @@ export async function startPolicyTarget({ file, kind }: PolicyTargetOptions): Pr
       profile: { ...gateway.profile, features: [...gateway.profile.features, ...(fetchesKeys ? ['idp-faults', 'key-rotation'] : [])] },
       idp: idpDriver(idp, 'contoso'),
       upstream,
-      notEmulated: policy.emulation.notEmulated,
+      notEmulated: policy.emulation.diagnostics.filter((d) => d.checks?.length).map((d) => ({ checks: d.checks!, message: d.message, file: d.file, line: d.line })),
       stop: stopAll,
     };
   } catch (e) {

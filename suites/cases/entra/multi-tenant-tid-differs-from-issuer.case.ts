@@ -13,7 +13,8 @@ export default defineCase({
   steps: (profile) => {
     const issuer = profile.issuers.find((i) => i.tenants && i.tenants.length > 0);
     if (!issuer) return { skip: 'no templated issuer with a tenant allow-list' };
-    const tenant = issuer.tenants![0];
-    return [{ token: { tenant, claims: { aud: issuer.audiences[0], tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }, expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } }];
+    // `*` allows every tenant: the IdP's own tenant is then as good as any.
+    const tenant = issuer.tenants!.find((t) => t !== '*');
+    return [{ token: { ...(tenant ? { tenant } : {}), claims: { aud: issuer.audiences[0], tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }, expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' } }];
   },
 });
