@@ -41,6 +41,8 @@ const FAULTS: Fault[] = [
   { fault: 'alg-from-header', only: 'algorithm/*-genuine-key', by: ['algorithm/ps256-genuine-key'] },
   { fault: 'hmac-key-confusion', only: 'algorithm/hs*', by: ['algorithm/hs256-key-confusion-pem'] },
   { fault: 'hmac-key-confusion-crlf-key-file', only: 'algorithm/hs*', by: ['algorithm/hs256-key-confusion-pem-crlf'] },
+  // Refuses every genuine token: the run must still go on and show the forgeries it accepts.
+  { fault: 'hmac-only-with-public-key', only: 'algorithm/hs*', by: ['algorithm/hs256-key-confusion-pem'] },
   { fault: 'lax-base64url-decoder', only: 'transport', by: ['transport/tilde-inside-signature', 'transport/tilde-inside-header'] },
   { fault: 'unknown-kid-skips-verification', only: 'algorithm,keys/unknown-kid', by: ['keys/unknown-kid', 'algorithm/flipped-signature-bit-unknown-kid'] },
   { fault: 'absent-kid-skips-verification', only: 'algorithm,keys/kid-absent-*', by: ['algorithm/attacker-key-no-kid', 'algorithm/flipped-signature-bit-no-kid'] },
@@ -144,4 +146,18 @@ describe('each deliberately broken gateway is caught by a MUST case', () => {
       expect(errors(report)).toEqual([]);
     });
   }
+});
+
+describe('a target that refuses the genuine baseline is still run through every case', () => {
+  it('reports the refused baseline as a MUST failure and still shows the forged tokens it accepts', () => {
+    const report = faulty.get('hmac-only-with-public-key')!;
+    const baseline = report.cases.filter((c) => c.id.startsWith('baseline/'));
+    expect(baseline.length).toBeGreaterThan(0);
+    expect(baseline.every((c) => c.verdict === 'fail' && c.level === 'must')).toBe(true);
+    expect(baseline[0].steps[0].findings[0]).toMatch(/refused a token its contract accepts/);
+    expect(report.summary.error).toBe(0);
+    const accepted = report.cases.find((c) => c.id === 'algorithm/hs256-key-confusion-pem')!;
+    expect(accepted.verdict).toBe('fail');
+    expect(accepted.steps[0].observation.response?.status).toBe(200);
+  });
 });

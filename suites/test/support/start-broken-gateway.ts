@@ -28,6 +28,7 @@ export const BROKEN_GATEWAY_FAULTS = [
   'alg-from-header', // verifies with whatever alg the header names, so RS512/PS256 with the genuine key pass
   'hmac-key-confusion', // HS256 verified with the RSA key's SPKI PEM as the HMAC secret
   'hmac-key-confusion-crlf-key-file', // the same, with the PEM as a Windows key file holds it (CRLF)
+  'hmac-only-with-public-key', // verifies HS256 only, keyed with the RSA key's PEM: refuses every genuine token, accepts forged ones
   'lax-base64url-decoder', // skips characters outside the alphabet instead of refusing the token
   // key selection
   'unknown-kid-skips-verification', // lookup returns nothing for an unknown kid and the check is skipped
@@ -163,7 +164,8 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
       if (fault === 'missing-key-verifies-empty-hmac' && typeof alg === 'string' && alg.startsWith('HS')) return hmacHolds('');
       return false;
     }
-    if (alg === 'HS256' && fault === 'hmac-key-confusion') return hmacHolds(held.key.export({ type: 'spki', format: 'pem' }) as string);
+    if (alg === 'HS256' && (fault === 'hmac-key-confusion' || fault === 'hmac-only-with-public-key')) return hmacHolds(held.key.export({ type: 'spki', format: 'pem' }) as string);
+    if (fault === 'hmac-only-with-public-key') return false;
     if (alg === 'HS256' && fault === 'hmac-key-confusion-crlf-key-file') {
       return hmacHolds((held.key.export({ type: 'spki', format: 'pem' }) as string).replace(/\n/g, '\r\n'));
     }
