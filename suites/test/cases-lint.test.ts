@@ -266,3 +266,50 @@ describe('conformance case recipes mint', () => {
     expect(wrong).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * Values the demo contract provides (its roles and scopes, audiences, the clients it serves, its routes).
+ * A case that writes one into a token, a request or an expectation is judged against the demo's
+ * assumptions instead of the target's contract: it must ask the contract (`probedRequirement`,
+ * `valueOutside`, `routeFor`, the route's baseline token, `{claims.NAME}` in expectations). Titles
+ * and comments may name them as examples.
+ */
+describe('no case hard-codes what the target contract provides', () => {
+  it('roles, scopes, audiences, client ids and routes of the demo contract appear only in titles and comments', async () => {
+    const demo = await demoConfig({ idpUrl: 'http://127.0.0.1:1', upstreamUrl: 'http://127.0.0.1:2', issuer: ISSUER });
+    const { parse } = await import('yaml');
+    const tenant = parse(readFileSync(join(FIXTURES, 'tenants/contoso.yaml'), 'utf8')) as {
+      apis: { name: string; appId: string; appIdUri: string }[];
+      clients: { name: string; clientId: string; appRoles?: Record<string, string[]>; delegatedPermissions?: Record<string, string[]> }[];
+    };
+    const api = tenant.apis.find((a) => demo.audiences!.includes(a.appId))!;
+    const served = tenant.clients.filter((c) => c.appRoles?.[api.name]?.length || c.delegatedPermissions?.[api.name]?.length);
+    const literals = [
+      ...new Set([
+        ...demo.routes!.flatMap((r) => r.require?.values ?? []),
+        ...demo.audiences!,
+        api.appIdUri,
+        ...served.flatMap((c) => [c.name, c.clientId]),
+        ...demo.routes!.map((r) => r.path.replace(/\*$/, '')),
+      ]),
+    ];
+    const code = (text: string) =>
+      text
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .split('\n')
+        .filter((line) => !/^\s*title:/.test(line))
+        .map((line) => line.replace(/(^|\s)\/\/.*$/, ''))
+        .join('\n');
+    const found: string[] = [];
+    for (const file of listCaseFiles(CASES_DIR)) {
+      const text = code(readFileSync(file, 'utf8'));
+      for (const literal of literals) {
+        // A literal counts where it stands alone or is the start of a longer name (Orders.ReadAll), not inside another word.
+        const escaped = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (new RegExp(`(^|[^A-Za-z0-9_.-])${escaped}`).test(text)) found.push(`${relative(CASES_DIR, file).split(sep).join('/')}: ${literal}`);
+      }
+    }
+    expect(literals.length).toBeGreaterThanOrEqual(8);
+    expect(found).toEqual([]);
+  });
+});

@@ -7,6 +7,9 @@ export default defineCase({
   references: [{ doc: 'PortSwigger Web Security Academy', section: 'JWT authentication bypass via unverified signature' }],
   covers: ['B20'],
   features: [],
-  token: { tamper: [{ type: 'swap-payload', claims: { roles: ['Orders.Read', 'Orders.Write'] } }] },
+  // Every role the contract knows, and one more: what an attacker would write in.
+  token: (profile) => ({
+    tamper: [{ type: 'swap-payload', claims: { roles: [...new Set([...profile.routes.flatMap((r) => r.require?.values ?? []), 'Gatecheck.Admin'])] } }],
+  }),
   expect: { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' },
 });

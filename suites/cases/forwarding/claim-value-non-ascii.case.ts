@@ -1,3 +1,4 @@
+import { requiredRoles } from '../../harness/contract/probed-requirement.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -7,6 +8,6 @@ export default defineCase({
   references: [{ doc: 'RFC 9110', section: '5.5' }],
   covers: ['X03'],
   features: ['claim-headers'],
-  token: { claims: { roles: ['Orders.Read', 'Bestellungen.Lesen-ä'] } },
+  token: (profile) => ({ claims: { roles: [...requiredRoles(profile), 'Bestellungen.Lesen-ä'] } }),
   expect: { outcome: 'either', upstreamHeaders: { '@roles': /^[\x20-\x7e]*$/ } },
 });

@@ -1,3 +1,4 @@
+import { requiredRoles } from '../../harness/contract/probed-requirement.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -7,6 +8,6 @@ export default defineCase({
   references: [{ doc: 'RFC 9110', section: '5.5' }, { doc: 'DESIGN.md', section: 'claims contract' }],
   covers: ['X03'],
   features: ['claim-headers'],
-  token: { claims: { roles: ['Orders.Read', 'x\r\nX-Injected: 1'] } },
+  token: (profile) => ({ claims: { roles: [...requiredRoles(profile), 'x\r\nX-Injected: 1'] } }),
   expect: { outcome: 'either', upstreamHeaders: { 'x-injected': null } },
 });

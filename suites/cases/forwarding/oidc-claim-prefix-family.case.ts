@@ -10,7 +10,6 @@ export default defineCase({
   ],
   covers: ['F05'],
   features: ['claim-headers'],
-  token: { claims: { roles: ['Orders.Read'] } },
   request: { headers: [['OIDC_CLAIM_roles', 'admin'], ['OIDC-CLAIM-roles', 'admin'], ['OIDC_access_token', 'forged']] },
   expect: (profile) => {
     if (!Object.values(profile.claimHeaders).some((n) => /^oidc[_-]/i.test(n))) return { skip: 'the gateway does not use the OIDC_ claim-header family' };
@@ -18,7 +17,7 @@ export default defineCase({
     const ownsRoles = profile.claimHeaders.roles.toLowerCase() === 'oidc_claim_roles';
     return {
       outcome: 'accept',
-      upstreamHeaders: { ...(ownsRoles ? { '@roles': 'Orders.Read' } : { OIDC_CLAIM_roles: null }), 'OIDC-CLAIM-roles': null, OIDC_access_token: null },
+      upstreamHeaders: { ...(ownsRoles ? { '@roles': '{claims.roles}' } : { OIDC_CLAIM_roles: null }), 'OIDC-CLAIM-roles': null, OIDC_access_token: null },
     };
   },
 });

@@ -11,7 +11,7 @@ export default defineCase({
   ],
   covers: ['F01'],
   features: ['claim-headers'],
-  token: { claims: { roles: ['Orders.Read'] } },
-  request: (profile) => ({ headers: [[profile.claimHeaders.roles, 'Orders.Write,Admin']] }),
-  expect: { outcome: 'accept', upstreamHeaders: { '@roles': 'Orders.Read' } },
+  // The token's roles are the baseline's (what the contract requires); the client claims more.
+  request: (profile) => ({ headers: [[profile.claimHeaders.roles, 'Gatecheck.Spoofed,Admin']] }),
+  expect: { outcome: 'accept', upstreamHeaders: { '@roles': '{claims.roles}' } },
 });

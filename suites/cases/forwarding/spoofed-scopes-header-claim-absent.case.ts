@@ -8,6 +8,6 @@ export default defineCase({
   covers: ['F02'],
   features: ['claim-headers'],
   token: { omitClaims: ['scp'] },
-  request: (profile) => ({ headers: [[profile.claimHeaders.scopes, 'Orders.Write']] }),
+  request: (profile) => ({ headers: [[profile.claimHeaders.scopes, 'Gatecheck.Spoofed']] }),
   expect: { outcome: 'accept', upstreamHeaders: { '@scopes': null } },
 });

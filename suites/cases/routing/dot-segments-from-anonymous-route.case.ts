@@ -1,3 +1,4 @@
+import { routePath } from '../../harness/build-request.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -7,10 +8,11 @@ export default defineCase({
   references: [{ doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
   covers: ['X02'],
   features: [],
-  request: (profile) => {
-    const open = profile.routes.find((r) => r.auth === 'anonymous')?.path.replace(/\*$/, '') ?? '/health';
-    const locked = profile.routes.find((r) => r.auth === 'required')?.path.replace(/\*$/, '') ?? '/api/orders';
-    return { tokenIn: 'none', path: `${open}/..${locked}` };
+  steps: (profile) => {
+    const open = profile.routes.find((r) => r.auth === 'anonymous');
+    if (!open) return { skip: 'the contract has no anonymous route to start from' };
+    const locked = profile.routes.find((r) => r.auth === 'required');
+    if (!locked) return { skip: 'the contract has no protected route' };
+    return [{ request: { tokenIn: 'none', path: `${routePath(open.path)}/..${routePath(locked.path)}` }, expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' } }];
   },
-  expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' },
 });

@@ -1,3 +1,4 @@
+import { routePath } from '../../harness/build-request.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -11,6 +12,9 @@ export default defineCase({
   ],
   covers: ['X02'],
   features: [],
-  request: (profile) => ({ method: 'HEAD', tokenIn: 'none', path: profile.routes.find((r) => r.auth === 'required')?.path.replace(/\*$/, '') ?? '/api/orders' }),
-  expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' },
+  steps: (profile) => {
+    const locked = profile.routes.find((r) => r.auth === 'required');
+    if (!locked) return { skip: 'the contract has no protected route' };
+    return [{ request: { method: 'HEAD', tokenIn: 'none', path: routePath(locked.path) }, expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' } }];
+  },
 });

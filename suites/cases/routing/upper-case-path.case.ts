@@ -1,3 +1,4 @@
+import { routePath } from '../../harness/build-request.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
 export default defineCase({
@@ -7,6 +8,9 @@ export default defineCase({
   references: [{ doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
   covers: ['X02'],
   features: [],
-  request: (profile) => ({ tokenIn: 'none', path: (profile.routes.find((r) => r.auth === 'required')?.path.replace(/\*$/, '') ?? '/api/orders').toUpperCase() }),
-  expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' },
+  steps: (profile) => {
+    const locked = profile.routes.find((r) => r.auth === 'required');
+    if (!locked) return { skip: 'the contract has no protected route' };
+    return [{ request: { tokenIn: 'none', path: routePath(locked.path).toUpperCase() }, expect: { outcome: 'reject', status: [400, 401, 403, 404, 405], upstream: 'untouched' } }];
+  },
 });

@@ -60,3 +60,9 @@ export function onlyHolding(probe: Pick<ProbedRequirement, 'claims' | 'requireme
 export function grantedValues(probe: Pick<ProbedRequirement, 'requirement'>): string[] {
   return probe.requirement.match === 'all' ? probe.requirement.values : [probe.requirement.values[0]];
 }
+
+/** The roles a token needs on the default GET route, from the contract (empty when no rule reads roles). */
+export function requiredRoles(profile: TargetProfile): string[] {
+  const probe = probedRequirement(profile, { claims: ['roles'] });
+  return 'skip' in probe ? [] : grantedValues(probe);
+}
