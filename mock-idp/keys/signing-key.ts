@@ -17,6 +17,8 @@ export interface PublicRsaJwk {
 
 export interface SigningKey {
   kid: string;
+  /** RSA modulus size: 2048 unless the key was made deliberately weak (1024) or larger. */
+  modulusLength: number;
   state: KeyState;
   /** Never serialised: JWKS, logs and reports only ever see `publicJwk`. */
   privateKey: KeyObject;
@@ -40,13 +42,26 @@ async function cryptoKeyPair(privateKey: KeyObject): Promise<webcrypto.CryptoKey
   };
 }
 
+/** RSA sizes the mock can generate. 1024 is deliberately weak: RFC 7518 §3.3 requires 2048 or more. */
+export const MODULUS_LENGTHS = [1024, 2048, 3072, 4096] as const;
+export type ModulusLength = (typeof MODULUS_LENGTHS)[number];
+
+export interface SigningKeyOptions {
+  privateKey?: KeyObject;
+  commonName?: string;
+  /** Size of a generated key (default 2048); ignored when `privateKey` is given. */
+  modulusLength?: ModulusLength;
+  /** A chosen `kid` instead of the certificate thumbprint (which stays the `x5t`). */
+  kid?: string;
+}
+
 /**
- * An RSA-2048 signing key with a self-signed certificate. Pass `privateKey` to adopt a key loaded
- * from disk (`--keys DIR`); otherwise one is generated.
+ * An RSA signing key (2048 bits unless asked otherwise) with a self-signed certificate. Pass
+ * `privateKey` to adopt a key loaded from disk (`--keys DIR`); otherwise one is generated.
  */
 export async function createSigningKey(
   state: KeyState,
-  { privateKey, commonName = 'gatecheck mock-idp signing key' }: { privateKey?: KeyObject; commonName?: string } = {},
+  { privateKey, commonName = 'gatecheck mock-idp signing key', modulusLength = 2048, kid: chosenKid }: SigningKeyOptions = {},
 ): Promise<SigningKey> {
   let pair: webcrypto.CryptoKeyPair;
   let priv: KeyObject;
@@ -58,7 +73,7 @@ export async function createSigningKey(
     priv = privateKey;
   } else {
     pair = (await webcrypto.subtle.generateKey(
-      { ...RSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+      { ...RSA_SHA256, modulusLength, publicExponent: new Uint8Array([1, 0, 1]) },
       true,
       ['sign', 'verify'],
     )) as webcrypto.CryptoKeyPair;
@@ -77,8 +92,10 @@ export async function createSigningKey(
   const x5t = createHash('sha1').update(cert.der).digest('base64url');
   const { n, e } = pub.export({ format: 'jwk' }) as { n: string; e: string };
   const x5c = [cert.der.toString('base64')];
+  const kid = chosenKid ?? x5t;
   return {
-    kid: x5t,
+    kid,
+    modulusLength: pub.asymmetricKeyDetails?.modulusLength ?? modulusLength,
     state,
     privateKey: priv,
     publicKey: pub,
@@ -87,7 +104,7 @@ export async function createSigningKey(
     certificatePem: cert.pem,
     createdAt: new Date(),
     publicJwk(issuer?: string): PublicRsaJwk {
-      return { kty: 'RSA', use: 'sig', kid: x5t, x5t, n, e, x5c, ...(issuer ? { issuer } : {}) };
+      return { kty: 'RSA', use: 'sig', kid, x5t, n, e, x5c, ...(issuer ? { issuer } : {}) };
     },
   };
 }
