@@ -166,6 +166,12 @@ export const gatewayConfigSchema = z
         maxBytes: z.number().int().positive().default(1_048_576),
         maxKeys: z.number().int().positive().default(100),
         minRsaBits: z.number().int().min(1024).default(2048),
+        /**
+         * PEM file of CA certificates trusted for discovery and JWKS fetches besides the system roots
+         * (mod_auth_openidc `OIDCCABundlePath`): a private IdP's CA. Certificate and host-name checks
+         * stay on; there is deliberately no switch to turn them off.
+         */
+        caFile: z.string().min(1).optional(),
       })
       .prefault({}),
     tokenCache: z
