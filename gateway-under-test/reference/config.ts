@@ -65,6 +65,11 @@ const issuerSchema = z
     if (!templated && v.tenants) {
       ctx.addIssue({ code: 'custom', path: ['tenants'], message: `only allowed when issuer contains ${TENANT_PLACEHOLDER}` });
     }
+    // Per-tenant key caches are made for the listed tenants at start-up; "any tenant" has no list, so
+    // its keys must come from one source for all tenants (Entra `common`), or no token could ever verify.
+    if (v.tenants?.includes(ANY_TENANT) && [v.discoveryUrl, v.jwksUri].some((u) => u?.includes(TENANT_PLACEHOLDER))) {
+      ctx.addIssue({ code: 'custom', path: ['tenants'], message: `"${ANY_TENANT}" needs a key source shared by all tenants: a discoveryUrl or jwksUri without ${TENANT_PLACEHOLDER}` });
+    }
     if (v.issuer.split(TENANT_PLACEHOLDER).length > 2) {
       ctx.addIssue({ code: 'custom', path: ['issuer'], message: `at most one ${TENANT_PLACEHOLDER}` });
     }
