@@ -30,7 +30,9 @@ const KeyAddSchema = KeyStateSchema.extend({
   modulusLength: z.union(MODULUS_LENGTHS.map((n) => z.literal(n)) as [z.ZodLiteral<ModulusLength>, ...z.ZodLiteral<ModulusLength>[]]).optional(),
   /** A chosen kid (default: the certificate thumbprint, as Entra does), so a case can name the key in its recipe. */
   kid: z.string().min(1).max(200).optional(),
-});
+  /** 1 publishes the modulus with e = 1 (signatures anyone can forge); needs `kid`, as no certificate carries it. */
+  publicExponent: z.literal(1).optional(),
+}).refine((k) => k.publicExponent === undefined || k.kid !== undefined, { path: ['kid'], message: 'an exponent-1 key needs a kid' });
 const RotateSchema = z.strictObject({
   /** How long the replaced key stays published as `previous`; absent = until the next rotation. */
   overlapSeconds: z.number().positive().max(30 * 86_400).optional(),
@@ -171,9 +173,9 @@ async function keyRoute(
   if (depth === 4) {
     only('GET', 'POST');
     if (method === 'GET') return { json: { tenant: rt.tenant.name, keys: keys.list().map(describeKey) } };
-    const { state, modulusLength, kid } = parse(KeyAddSchema, await readJson(req));
+    const { state, modulusLength, kid, publicExponent } = parse(KeyAddSchema, await readJson(req));
     if (kid !== undefined && keys.find(kid)) throw new AdminError(409, 'conflict', `tenant ${rt.tenant.name} already has a key with kid ${kid}`, { field: 'kid' });
-    return { status: 201, json: { key: describeKey(await keys.add(state, undefined, { modulusLength, kid })) } };
+    return { status: 201, json: { key: describeKey(await keys.add(state, undefined, { modulusLength, kid, publicExponent })) } };
   }
   if (item === 'rotate' && depth === 5) {
     only('POST');
@@ -211,8 +213,15 @@ async function keyRoute(
 }
 
 /** What the control API may say about a key: never the private half. */
-function describeKey(k: SigningKey): { kid: string; state: string; published: boolean; modulusLength: number; createdAt: string } {
-  return { kid: k.kid, state: k.state, published: PUBLISHED_STATES.includes(k.state), modulusLength: k.modulusLength, createdAt: k.createdAt.toISOString() };
+function describeKey(k: SigningKey): { kid: string; state: string; published: boolean; modulusLength: number; publicExponent?: 1; createdAt: string } {
+  return {
+    kid: k.kid,
+    state: k.state,
+    published: PUBLISHED_STATES.includes(k.state),
+    modulusLength: k.modulusLength,
+    ...(k.publicExponent === 1 ? { publicExponent: 1 as const } : {}),
+    createdAt: k.createdAt.toISOString(),
+  };
 }
 
 function tenantOr404(ctx: AdminContext, ref: string): TenantRuntime {

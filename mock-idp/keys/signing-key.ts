@@ -8,10 +8,11 @@ export interface PublicRsaJwk {
   kty: 'RSA';
   use: 'sig';
   kid: string;
-  x5t: string;
+  /** Absent only for an exponent-1 key: no certificate can carry it. */
+  x5t?: string;
   n: string;
   e: string;
-  x5c: string[];
+  x5c?: string[];
   issuer?: string;
 }
 
@@ -19,6 +20,11 @@ export interface SigningKey {
   kid: string;
   /** RSA modulus size: 2048 unless the key was made deliberately weak (1024) or larger. */
   modulusLength: number;
+  /**
+   * 65537; 1 for a deliberately broken key whose published `e` is 1 (its signatures are forgeries
+   * anyone can compute: see mint/exponent-one-signature.ts). `privateKey` then only holds the modulus.
+   */
+  publicExponent: number;
   state: KeyState;
   /** Never serialised: JWKS, logs and reports only ever see `publicJwk`. */
   privateKey: KeyObject;
@@ -53,6 +59,8 @@ export interface SigningKeyOptions {
   modulusLength?: ModulusLength;
   /** A chosen `kid` instead of the certificate thumbprint (which stays the `x5t`). */
   kid?: string;
+  /** 1: publish the generated modulus with e = 1 and no certificate (needs a chosen `kid`). */
+  publicExponent?: 1;
 }
 
 /**
@@ -61,8 +69,9 @@ export interface SigningKeyOptions {
  */
 export async function createSigningKey(
   state: KeyState,
-  { privateKey, commonName = 'gatecheck mock-idp signing key', modulusLength = 2048, kid: chosenKid }: SigningKeyOptions = {},
+  { privateKey, commonName = 'gatecheck mock-idp signing key', modulusLength = 2048, kid: chosenKid, publicExponent }: SigningKeyOptions = {},
 ): Promise<SigningKey> {
+  if (publicExponent === 1 && chosenKid === undefined) throw new TypeError('an exponent-1 key needs a chosen kid (it has no certificate thumbprint)');
   let pair: webcrypto.CryptoKeyPair;
   let priv: KeyObject;
   if (privateKey) {
@@ -93,17 +102,20 @@ export async function createSigningKey(
   const { n, e } = pub.export({ format: 'jwk' }) as { n: string; e: string };
   const x5c = [cert.der.toString('base64')];
   const kid = chosenKid ?? x5t;
+  const exponentOne = publicExponent === 1;
   return {
     kid,
     modulusLength: pub.asymmetricKeyDetails?.modulusLength ?? modulusLength,
+    publicExponent: exponentOne ? 1 : Number(pub.asymmetricKeyDetails?.publicExponent ?? 65537n),
     state,
     privateKey: priv,
-    publicKey: pub,
+    publicKey: exponentOne ? createPublicKey({ key: { kty: 'RSA', n, e: 'AQ' }, format: 'jwk' }) : pub,
     x5t,
     certificateDer: cert.der,
     certificatePem: cert.pem,
     createdAt: new Date(),
     publicJwk(issuer?: string): PublicRsaJwk {
+      if (exponentOne) return { kty: 'RSA', use: 'sig', kid, n, e: 'AQ', ...(issuer ? { issuer } : {}) };
       return { kty: 'RSA', use: 'sig', kid, x5t, n, e, x5c, ...(issuer ? { issuer } : {}) };
     },
   };
