@@ -102,10 +102,11 @@ export type IdpAction =
   | { action: 'wait'; ms: number }
   /**
    * Publishes one more key in the tenant's JWKS under a chosen kid, so a recipe can sign with it
-   * (`key: { type: 'kid', kid }`); `modulusLength: 1024` makes it deliberately weak. Default state `next`
-   * (published, not signing). Undo with `remove-key` in the teardown.
+   * (`key: { type: 'kid', kid }`); `modulusLength: 1024` makes it deliberately weak, `publicExponent: 1`
+   * publishes it with e = 1 (RS* signatures anyone can forge). Default state `next` (published, not
+   * signing). Undo with `remove-key` in the teardown.
    */
-  | { action: 'add-key'; kid: string; state?: 'next' | 'previous'; modulusLength?: 1024 | 2048 | 3072 | 4096 }
+  | { action: 'add-key'; kid: string; state?: 'next' | 'previous'; modulusLength?: 1024 | 2048 | 3072 | 4096; publicExponent?: 1 }
   | { action: 'remove-key'; kid: string };
 
 /** One request of a multi-step case; `repeat` sends it that many times, each judged. */

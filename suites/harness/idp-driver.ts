@@ -53,7 +53,7 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
           await sleep(action.ms);
           return;
         case 'add-key':
-          await idp.keys(tenant).add(action.state ?? 'next', undefined, { kid: action.kid, modulusLength: action.modulusLength });
+          await idp.keys(tenant).add(action.state ?? 'next', undefined, { kid: action.kid, modulusLength: action.modulusLength, publicExponent: action.publicExponent });
           return;
         case 'remove-key':
           idp.keys(tenant).remove(action.kid);
@@ -118,7 +118,12 @@ function overHttp(base: string, tenant: string): IdpDriver {
           await sleep(action.ms);
           return;
         case 'add-key':
-          await call('POST', `/tenants/${t}/keys`, { state: action.state ?? 'next', kid: action.kid, ...(action.modulusLength ? { modulusLength: action.modulusLength } : {}) });
+          await call('POST', `/tenants/${t}/keys`, {
+            state: action.state ?? 'next',
+            kid: action.kid,
+            ...(action.modulusLength ? { modulusLength: action.modulusLength } : {}),
+            ...(action.publicExponent ? { publicExponent: action.publicExponent } : {}),
+          });
           return;
         case 'remove-key':
           // Gone already (a teardown after a setup that failed half-way) is what was asked for.
