@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { resolveMockIdpConfig, MockIdpConfigError, type MockIdpConfig } from './config.ts';
 import { ControlState } from './control/control-state.ts';
 import { createLocalTls } from './keys/local-tls.ts';
+import { TlsFaultListeners } from './control/tls-fault-listeners.ts';
 import type { KeyStore } from './keys/key-store.ts';
 import { createRouter, preloadRouter } from './server.ts';
 import { createTenantRuntime, findTenant, type TenantRuntime } from './tenant-runtime.ts';
@@ -23,6 +24,8 @@ export type { Fault, FaultRequest, Endpoint } from './control/fault-schema.ts';
 export type { KeyStore } from './keys/key-store.ts';
 export { ControlState } from './control/control-state.ts';
 export { createLocalTls, type LocalTls } from './keys/local-tls.ts';
+export { TlsFaultListeners, WRONG_HOST_NAME } from './control/tls-fault-listeners.ts';
+export type { TlsFaultCertificate } from './control/fault-schema.ts';
 export { VARIANTS, findVariant, type TokenVariant } from './mint/variants.ts';
 export { MintError } from './mint/mint-error.ts';
 export { TokenRecipeSchema } from './mint/token-recipe.ts';
@@ -61,6 +64,11 @@ export interface MockIdp {
   mint(recipe: TokenRecipe): Promise<MintResult>;
   /** Faults and the request log: the same state the control API changes. */
   control: ControlState;
+  /**
+   * HTTPS listeners with untrusted certificates (self-signed, wrong host) that the `rewrite` discovery
+   * fault can move `jwks_uri` to; `tlsFaults.ca()` is the CA a client should trust (the mock's own under --tls).
+   */
+  tlsFaults: TlsFaultListeners;
   close(): Promise<void>;
 }
 
@@ -137,6 +145,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
     caPath = join(dir, 'ca.crt');
     writeFileSync(caPath, tls.caPem);
   }
+  const tlsFaults = new TlsFaultListeners(onRequest, config.host, tls);
   const server = tls ? createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, onRequest) : createHttpServer(onRequest);
   // Faults such as `timeout` hold requests open; nothing else should keep a socket alive for long.
   server.keepAliveTimeout = 5_000;
@@ -169,6 +178,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       state: control,
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
       adminToken: config.adminToken,
+      tlsFaults,
       admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
     });
     // Warm what loads on first use while nobody is asking yet; a failure resurfaces at that first use.
@@ -184,16 +194,22 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       runtime: lookup,
       mint,
       control,
-      close: () =>
-        new Promise<void>((resolve) => {
-          control.close();
-          if (ownTlsDir) rmSync(ownTlsDir, { recursive: true, force: true });
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
+      tlsFaults,
+      close: async () => {
+        control.close();
+        if (ownTlsDir) rmSync(ownTlsDir, { recursive: true, force: true });
+        await Promise.all([
+          tlsFaults.close(),
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+        ]);
+      },
     };
   } catch (e) {
     control.close();
+    void tlsFaults.close();
     server.close();
     server.closeAllConnections();
     throw e;

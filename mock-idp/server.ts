@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { beforeEndpoint } from './control/endpoint-hook.ts';
 import type { ControlState } from './control/control-state.ts';
+import { rewriteDiscovery } from './control/rewrite-discovery.ts';
+import type { TlsFaultListeners } from './control/tls-fault-listeners.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
 import { instanceDiscoveryDocument, v1DiscoveryDocument, v2DiscoveryDocument } from './entra/discovery-documents.ts';
 import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
@@ -33,6 +35,8 @@ export interface RouterDeps {
   adminToken?: string;
   /** The control API; called only after the caller passed the loopback / admin-token check. */
   admin: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Where the `rewrite` fault's `jwksTls` moves the keys. */
+  tlsFaults: TlsFaultListeners;
 }
 
 /** Entra's headers on discovery documents and keys (entra.md §2.2). */
@@ -159,6 +163,24 @@ export function createRouter(deps: RouterDeps) {
     });
   }
 
+  /**
+   * The tenant's key set at a second address, `/_moved/{tenant}/discovery/v2.0/keys`, where the `rewrite`
+   * discovery fault can move `jwks_uri` (an IdP moving its keys). Logged as a `jwks` request; faults on
+   * the `jwks` endpoint hit the tenant's usual key paths only, so "old address down, new one up" is one
+   * fault on each endpoint.
+   */
+  function movedKeys(segments: string[], req: IncomingMessage, res: ServerResponse): void {
+    const rt = segments[1] ? findTenant(deps.tenants, safeDecode(segments[1]) ?? '') : undefined;
+    if (!rt || segments.slice(2).join('/') !== 'discovery/v2.0/keys' || req.method !== 'GET') {
+      return sendJson(res, 404, { error: 'not_found', error_description: 'the moved key set is served at GET /_moved/{tenant}/discovery/v2.0/keys' });
+    }
+    deps.state.requests.record({ tenant: rt.tenant.name, tenantId: rt.tenant.id, endpoint: 'jwks', method: 'GET', path: (req.url ?? '/').split('?')[0], at: Date.now() });
+    return sendJson(res, 200, rt.keys.jwks(rt.issuers.v2), DOCUMENT_HEADERS);
+  }
+
+  const discoveryFor = (rt: TenantRuntime, doc: Record<string, unknown>) =>
+    rewriteDiscovery(deps.state.faults.get(rt.tenant.id, 'discovery'), doc, { baseUrl: deps.baseUrl, tenantId: rt.tenant.id, tls: deps.tlsFaults });
+
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // An absolute-form target such as `http://[` is legal on the wire but not a URL: the caller's 400, not our 500.
     if (!URL.canParse(req.url ?? '/', deps.baseUrl)) {
@@ -187,6 +209,7 @@ export function createRouter(deps: RouterDeps) {
     }
 
     if (segments[0] === '_attacker') return attackerListener(segments, req, res);
+    if (segments[0] === '_moved') return movedKeys(segments, req, res);
 
     const [segment, ...rest] = segments;
     const sub = `/${rest.join('/')}`;
@@ -228,11 +251,11 @@ export function createRouter(deps: RouterDeps) {
     const docUrls = { tenantBase, commonBase: commonUrls.commonBase };
     if (method === 'GET' && sub === '/v2.0/.well-known/openid-configuration') {
       if (await endpoint(rt, 'discovery', req, res)) return;
-      return sendJson(res, 200, v2DiscoveryDocument(rt.issuers, docUrls), DOCUMENT_HEADERS);
+      return sendJson(res, 200, await discoveryFor(rt, v2DiscoveryDocument(rt.issuers, docUrls)), DOCUMENT_HEADERS);
     }
     if (method === 'GET' && sub === '/.well-known/openid-configuration') {
       if (await endpoint(rt, 'discovery', req, res)) return;
-      return sendJson(res, 200, v1DiscoveryDocument(rt.issuers, docUrls), DOCUMENT_HEADERS);
+      return sendJson(res, 200, await discoveryFor(rt, v1DiscoveryDocument(rt.issuers, docUrls)), DOCUMENT_HEADERS);
     }
     if (method === 'GET' && (sub === '/discovery/v2.0/keys' || sub === '/discovery/keys')) {
       if (await endpoint(rt, 'jwks', req, res)) return;

@@ -65,6 +65,11 @@ const issuerSchema = z
     if (!templated && v.tenants) {
       ctx.addIssue({ code: 'custom', path: ['tenants'], message: `only allowed when issuer contains ${TENANT_PLACEHOLDER}` });
     }
+    // Per-tenant key caches are made for the listed tenants at start-up; "any tenant" has no list, so
+    // its keys must come from one source for all tenants (Entra `common`), or no token could ever verify.
+    if (v.tenants?.includes(ANY_TENANT) && [v.discoveryUrl, v.jwksUri].some((u) => u?.includes(TENANT_PLACEHOLDER))) {
+      ctx.addIssue({ code: 'custom', path: ['tenants'], message: `"${ANY_TENANT}" needs a key source shared by all tenants: a discoveryUrl or jwksUri without ${TENANT_PLACEHOLDER}` });
+    }
     if (v.issuer.split(TENANT_PLACEHOLDER).length > 2) {
       ctx.addIssue({ code: 'custom', path: ['issuer'], message: `at most one ${TENANT_PLACEHOLDER}` });
     }
@@ -166,6 +171,12 @@ export const gatewayConfigSchema = z
         maxBytes: z.number().int().positive().default(1_048_576),
         maxKeys: z.number().int().positive().default(100),
         minRsaBits: z.number().int().min(1024).default(2048),
+        /**
+         * PEM file of CA certificates trusted for discovery and JWKS fetches besides the system roots
+         * (mod_auth_openidc `OIDCCABundlePath`): a private IdP's CA. Certificate and host-name checks
+         * stay on; there is deliberately no switch to turn them off.
+         */
+        caFile: z.string().min(1).optional(),
       })
       .prefault({}),
     tokenCache: z

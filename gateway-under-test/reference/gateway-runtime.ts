@@ -1,4 +1,7 @@
-import { TENANT_PLACEHOLDER, type GatewayConfig, type IssuerConfig } from './config.ts';
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
+import { GatewayConfigError, TENANT_PLACEHOLDER, type GatewayConfig, type IssuerConfig } from './config.ts';
 import { claimHeaders } from './claim-headers.ts';
 import { JwksCache, type JwksEvents } from './jwks-cache.ts';
 import { normaliseType } from './pipeline/check-type.ts';
@@ -19,6 +22,8 @@ export interface GatewayRuntime {
 export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents = {}, now: () => number = Date.now): GatewayRuntime {
   const tokenCache = config.tokenCache.enabled ? new VerifiedTokenCache(config.tokenCache.maxEntries, config.tokenCache.maxBytes) : null;
   const all: JwksCache[] = [];
+  const dispatcher = keyFetchDispatcher(config.jwks.caFile);
+  const jwksOptions = { ...config.jwks, ...(dispatcher ? { dispatcher } : {}) };
   const cacheEvents: JwksEvents = {
     ...events,
     onKeysRemoved(records) {
@@ -36,7 +41,7 @@ export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents =
         jwksUri: sub(issuer.jwksUri),
         keys: issuer.keys,
       },
-      config.jwks,
+      jwksOptions,
       cacheEvents,
       now,
     );
@@ -91,6 +96,20 @@ export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents =
     },
     stop() {
       for (const c of all) c.stop();
+      void dispatcher?.close();
     },
   };
+}
+
+/** The system roots plus the configured CA file, for key fetches only; full verification stays on. */
+function keyFetchDispatcher(caFile: string | undefined): Dispatcher | undefined {
+  if (caFile === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(caFile, 'utf8');
+  } catch (err) {
+    throw new GatewayConfigError('jwks.caFile', `cannot read ${caFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new GatewayConfigError('jwks.caFile', `${caFile} holds no PEM certificate`);
+  return new Agent({ connect: { ca: [...rootCertificates, pem] } });
 }

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { importJwk, type KeyRecord } from './import-jwk.ts';
 
 export interface JwksCacheOptions {
@@ -10,6 +10,8 @@ export interface JwksCacheOptions {
   maxBytes: number;
   maxKeys: number;
   minRsaBits: number;
+  /** Carries the extra trusted CAs (`jwks.caFile`); absent: undici's global dispatcher (system roots). */
+  dispatcher?: Dispatcher;
 }
 
 export interface JwksSource {
@@ -229,6 +231,7 @@ export class JwksCache {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           signal,
+          ...(this.#options.dispatcher ? { dispatcher: this.#options.dispatcher } : {}),
         });
         if (res.statusCode >= 300 && res.statusCode < 400 && typeof res.headers.location === 'string') {
           await res.body.dump();

@@ -202,6 +202,17 @@ describe('resolve-issuer', () => {
     expect(await reasonOf(token(claims({ iss: iss('t2'), tid: 't2' })), {}, rt)).toBe('tenant_not_allowed');
     expect(await reasonOf(token(claims({ iss: iss('t1'), tid: 't2' })), {}, rt)).toBe('tenant_not_allowed');
   });
+  it('refuses at start-up "any tenant" with a per-tenant key source, whose keys could never be fetched (every token would be a 500)', () => {
+    const input = (tenants: string[]) => ({
+      issuers: [{ issuer: 'https://idp.example/{tenantid}/v2.0', tenants, discoveryUrl: 'https://idp.example/{tenantid}/v2.0/.well-known/openid-configuration' }],
+      audiences: [AUD],
+      routes: [{ path: '/x' }],
+      upstream: { url: 'http://127.0.0.1:9' },
+    });
+    expect(() => parseGatewayConfig(input(['*']))).toThrow(/^config issuers\.0\.tenants: /);
+    expect(() => parseGatewayConfig(input(['t1', 't2']))).not.toThrow();
+    expect(() => parseGatewayConfig({ ...input(['*']), issuers: [{ ...input(['*']).issuers[0], discoveryUrl: 'https://idp.example/common/v2.0/.well-known/openid-configuration' }] })).not.toThrow();
+  });
 });
 
 describe('check-algorithm', () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { entraErrorBody } from '../entra/entra-error.ts';
-import type { SigningKey } from '../keys/signing-key.ts';
+import { MODULUS_LENGTHS, type ModulusLength, type SigningKey } from '../keys/signing-key.ts';
 import { PUBLISHED_STATES } from '../keys/key-store.ts';
 import { MintError } from '../mint/mint-error.ts';
 import { mintWithTenants } from '../mint/mint-with-tenants.ts';
@@ -10,7 +10,7 @@ import { findVariant, VARIANTS } from '../mint/variants.ts';
 import { findTenant, type TenantRuntime } from '../tenant-runtime.ts';
 import { AdminError } from './admin-error.ts';
 import type { ControlState } from './control-state.ts';
-import { ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, LOGGED_ENDPOINTS, LoggedEndpointSchema, type Endpoint } from './fault-schema.ts';
+import { DISCOVERY_ONLY_FAULTS, ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, LOGGED_ENDPOINTS, LoggedEndpointSchema, type Endpoint } from './fault-schema.ts';
 
 export interface AdminContext {
   state: ControlState;
@@ -24,8 +24,15 @@ export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
 
 const ClockSchema = z.strictObject({ offsetSeconds: z.number().int().min(-10 * 365 * 86_400).max(10 * 365 * 86_400) });
 const VariantRequestSchema = z.strictObject({ variant: z.string().min(1) });
-const KeyAddSchema = z.strictObject({ state: z.enum(['next', 'primary', 'previous', 'retired', 'attacker']) });
-const KeyStateSchema = KeyAddSchema;
+const KeyStateSchema = z.strictObject({ state: z.enum(['next', 'primary', 'previous', 'retired', 'attacker']) });
+const KeyAddSchema = KeyStateSchema.extend({
+  /** 1024 makes a deliberately weak key (RFC 7518 §3.3 requires 2048 or more), for gateways to refuse. */
+  modulusLength: z.union(MODULUS_LENGTHS.map((n) => z.literal(n)) as [z.ZodLiteral<ModulusLength>, ...z.ZodLiteral<ModulusLength>[]]).optional(),
+  /** A chosen kid (default: the certificate thumbprint, as Entra does), so a case can name the key in its recipe. */
+  kid: z.string().min(1).max(200).optional(),
+  /** 1 publishes the modulus with e = 1 (signatures anyone can forge); needs `kid`, as no certificate carries it. */
+  publicExponent: z.literal(1).optional(),
+}).refine((k) => k.publicExponent === undefined || k.kid !== undefined, { path: ['kid'], message: 'an exponent-1 key needs a kid' });
 const RotateSchema = z.strictObject({
   /** How long the replaced key stays published as `previous`; absent = until the next rotation. */
   overlapSeconds: z.number().positive().max(30 * 86_400).optional(),
@@ -112,6 +119,9 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     if (endpoint !== 'jwks' && JWKS_ONLY_FAULTS.includes(request.kind)) {
       throw new AdminError(400, 'invalid_request', `${request.kind} applies to the jwks endpoint only`, { field: 'kind' });
     }
+    if (endpoint !== 'discovery' && DISCOVERY_ONLY_FAULTS.includes(request.kind)) {
+      throw new AdminError(400, 'invalid_request', `${request.kind} applies to the discovery endpoint only`, { field: 'kind' });
+    }
     return { json: { fault: ctx.state.faults.set(rt.tenant, endpoint, request) } };
   }
   if (section === 'faults' && parts.length === 4) {
@@ -163,8 +173,9 @@ async function keyRoute(
   if (depth === 4) {
     only('GET', 'POST');
     if (method === 'GET') return { json: { tenant: rt.tenant.name, keys: keys.list().map(describeKey) } };
-    const { state } = parse(KeyAddSchema, await readJson(req));
-    return { status: 201, json: { key: describeKey(await keys.add(state)) } };
+    const { state, modulusLength, kid, publicExponent } = parse(KeyAddSchema, await readJson(req));
+    if (kid !== undefined && keys.find(kid)) throw new AdminError(409, 'conflict', `tenant ${rt.tenant.name} already has a key with kid ${kid}`, { field: 'kid' });
+    return { status: 201, json: { key: describeKey(await keys.add(state, undefined, { modulusLength, kid, publicExponent })) } };
   }
   if (item === 'rotate' && depth === 5) {
     only('POST');
@@ -202,8 +213,15 @@ async function keyRoute(
 }
 
 /** What the control API may say about a key: never the private half. */
-function describeKey(k: SigningKey): { kid: string; state: string; published: boolean; createdAt: string } {
-  return { kid: k.kid, state: k.state, published: PUBLISHED_STATES.includes(k.state), createdAt: k.createdAt.toISOString() };
+function describeKey(k: SigningKey): { kid: string; state: string; published: boolean; modulusLength: number; publicExponent?: 1; createdAt: string } {
+  return {
+    kid: k.kid,
+    state: k.state,
+    published: PUBLISHED_STATES.includes(k.state),
+    modulusLength: k.modulusLength,
+    ...(k.publicExponent === 1 ? { publicExponent: 1 as const } : {}),
+    createdAt: k.createdAt.toISOString(),
+  };
 }
 
 function tenantOr404(ctx: AdminContext, ref: string): TenantRuntime {

@@ -4,7 +4,7 @@ import type { KeyStore } from '../keys/key-store.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import type { ControlState } from './control-state.ts';
 import { entraErrorBody } from '../entra/entra-error.ts';
-import type { Endpoint, Fault } from './fault-schema.ts';
+import { HUGE_JWKS_DEFAULT_KEYS, type Endpoint, type Fault } from './fault-schema.ts';
 
 /**
  * Runs before the mock answers a tenant's discovery, JWKS or token request: logs the request, then
@@ -62,7 +62,42 @@ async function applyFault(state: ControlState, runtime: TenantRuntime, fault: Fa
       send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
       return true;
     }
+    case 'huge': {
+      const body = await hugeJwks(runtime, (res.req?.url ?? '').includes('/v2.0/') ? runtime.issuers.v2 : undefined, fault.keys ?? HUGE_JWKS_DEFAULT_KEYS);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+      res.end(body);
+      return true;
+    }
+    case 'rewrite':
+      // The router serves the document and rewrites it (control/rewrite-discovery.ts).
+      return false;
   }
+}
+
+/** The kid of the `n`-th filler key (1-based) of the `huge` fault, e.g. `gatecheck-huge-10000`. */
+function hugeFillerKid(n: number): string {
+  return `gatecheck-huge-${n}`;
+}
+
+const hugeBodies = new WeakMap<KeyStore, { version: number; issuer: string | undefined; count: number; body: Buffer }>();
+
+/**
+ * The `huge` fault: the tenant's genuine key set followed by `count` filler keys, each about 1.5 kB
+ * with its certificate (10 000 make some 15 MB). The fillers are the tenant's attacker key under kids
+ * `gatecheck-huge-1…count`, so a token the attacker signs under the last kid verifies only for a gateway
+ * that took in the whole oversized set. Built once per key-store version and size: serving it costs
+ * a socket write, not a JSON build per request.
+ */
+async function hugeJwks(runtime: TenantRuntime, issuer: string | undefined, count: number): Promise<Buffer> {
+  const keys = runtime.keys;
+  const cached = hugeBodies.get(keys);
+  if (cached && cached.version === keys.version && cached.issuer === issuer && cached.count === count) return cached.body;
+  const attacker = keys.byState('attacker') ?? (await keys.add('attacker'));
+  const filler = attacker.publicJwk(issuer);
+  const genuine = keys.jwks(issuer).keys;
+  const body = Buffer.from(JSON.stringify({ keys: [...genuine, ...Array.from({ length: count }, (_, i) => ({ ...filler, kid: hugeFillerKid(i + 1) }))] }));
+  hugeBodies.set(keys, { version: keys.version, issuer, count, body });
+  return body;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {

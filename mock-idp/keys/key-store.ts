@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { createSigningKey, type KeyState, type PublicRsaJwk, type SigningKey } from './signing-key.ts';
+import { createSigningKey, type KeyState, type PublicRsaJwk, type SigningKey, type SigningKeyOptions } from './signing-key.ts';
 
 /** States whose keys appear in the tenant's JWKS. `retired` and `attacker` keys can sign but are never published. */
 export const PUBLISHED_STATES: readonly KeyState[] = ['next', 'primary', 'previous'];
@@ -61,9 +61,14 @@ export class KeyStore {
     return { keys: this.published().sort((a, b) => order(a) - order(b)).map((k) => k.publicJwk(issuer)) };
   }
 
-  /** Adds a key (generated unless given) in `state`. A second `primary` demotes the current one to `previous`. */
-  async add(state: KeyState, privateKey?: KeyObject): Promise<SigningKey> {
-    const key = await createSigningKey(state, { privateKey });
+  /**
+   * Adds a key (generated unless given) in `state`. A second `primary` demotes the current one to
+   * `previous`. `options` can make it deliberately weak (`modulusLength: 1024`) or give it a chosen kid,
+   * which must not be taken already.
+   */
+  async add(state: KeyState, privateKey?: KeyObject, options: Omit<SigningKeyOptions, 'privateKey'> = {}): Promise<SigningKey> {
+    if (options.kid !== undefined && this.find(options.kid)) throw new Error(`a key with kid ${options.kid} already exists`);
+    const key = await createSigningKey(state, { ...options, privateKey });
     if (state === 'primary') this.#setState(this.byState('primary'), 'previous');
     this.#keys.push(key);
     this.#changed();

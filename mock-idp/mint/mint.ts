@@ -85,8 +85,9 @@ export async function mint(runtime: TenantRuntime, input: TokenRecipe | Resolved
 
 async function sign(signer: Signer, alg: string, header: Record<string, unknown>, claims: Record<string, unknown>, recipe: ResolvedTokenRecipe): Promise<string> {
   const payloadText = withDuplicates(recipe.rawPayload ?? JSON.stringify(claims), recipe.rawPayload === undefined ? recipe.duplicateClaims : undefined);
+  // jose refuses RSA keys under 2048 bits (RFC 7518 §3.3) and cannot sign for e = 1, so deliberately weak keys are signed by hand.
   const joseCan =
-    signer.kind === 'rsa' && recipe.rawHeader === undefined && header.alg === alg && !('crit' in header) && !('b64' in header);
+    signer.kind === 'rsa' && signer.key.modulusLength >= 2048 && signer.key.publicExponent !== 1 && recipe.rawHeader === undefined && header.alg === alg && !('crit' in header) && !('b64' in header);
   if (joseCan) {
     return new CompactSign(Buffer.from(payloadText)).setProtectedHeader(header as { alg: string }).sign(signer.key.privateKey);
   }

@@ -55,7 +55,7 @@ export function publicKeyBytes(key: SigningKey, encoding: PublicKeyEncoding): Bu
     case 'certificate-der':
       return Buffer.from(key.certificateDer);
     case 'x5c-base64':
-      return Buffer.from(jwk().x5c[0]);
+      return Buffer.from(key.certificateDer.toString('base64'));
   }
 }
 

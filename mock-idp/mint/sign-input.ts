@@ -1,5 +1,6 @@
 import { constants, createHmac, sign } from 'node:crypto';
 import { MintError } from './mint-error.ts';
+import { exponentOneSignature } from './exponent-one-signature.ts';
 import type { Signer } from './resolve-signer.ts';
 
 const HASH = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
@@ -7,7 +8,7 @@ const HASH = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
 /** Whether `alg` is one this signer can compute; otherwise the header's `alg` is a lie and the signer's default is used. */
 export function signerSupports(signer: Signer, alg: unknown): boolean {
   if (typeof alg !== 'string') return false;
-  if (signer.kind === 'rsa') return /^(RS|PS)(256|384|512)$/.test(alg);
+  if (signer.kind === 'rsa') return (signer.key.publicExponent === 1 ? /^RS(256|384|512)$/ : /^(RS|PS)(256|384|512)$/).test(alg);
   if (signer.kind === 'hmac') return /^HS(256|384|512)$/.test(alg);
   return alg === signer.defaultAlg;
 }
@@ -24,6 +25,7 @@ export function signInput(signer: Signer, alg: string, input: Buffer): Buffer {
     case 'hmac':
       return createHmac(hash, signer.secret).update(input).digest();
     case 'rsa':
+      if (signer.key.publicExponent === 1) return exponentOneSignature(hash, input, Math.ceil(signer.key.modulusLength / 8));
       if (alg.startsWith('PS')) {
         return sign(hash, input, { key: signer.key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 });
       }

@@ -244,7 +244,7 @@ describe('key lifecycle', () => {
     expect((await call('DELETE', `/_admin/tenants/contoso/keys/${primary}`)).status).toBe(409);
     const listing = await fetch(`${idp.url}/_admin/tenants/contoso/keys`).then((r) => r.text());
     expect(listing).not.toMatch(/PRIVATE|"d":|"n":/);
-    expect(JSON.parse(listing).keys[0]).toEqual({ kid: expect.any(String), state: expect.any(String), published: expect.any(Boolean), createdAt: expect.any(String) });
+    expect(JSON.parse(listing).keys[0]).toEqual({ kid: expect.any(String), state: expect.any(String), published: expect.any(Boolean), modulusLength: 2048, createdAt: expect.any(String) });
   });
 });
 

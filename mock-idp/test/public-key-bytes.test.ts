@@ -65,7 +65,7 @@ describe('publicKeyBytes() — every form a gateway may hold the RSA key in (RFC
     expect(text('jwk-json-newline')).toBe(`${text('jwk-json')}\n`);
     expect(text('jwk-json-pretty')).toBe(`${JSON.stringify(JSON.parse(text('jwk-json')), null, 2)}\n`);
     expect(JSON.parse(text('jwk-json'))).toEqual(key.publicJwk());
-    expect(text('x5c-base64')).toBe(key.publicJwk().x5c[0]);
+    expect(text('x5c-base64')).toBe(key.publicJwk().x5c![0]);
   });
 
   test('mint() signs hmac-with-public-key with exactly these bytes, for every encoding', async () => {

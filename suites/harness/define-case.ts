@@ -16,6 +16,8 @@ import type { FaultRequest, TokenRecipe } from '../../mock-idp/index.ts';
  * - A case with setup, teardown, `before` or idpRequests runs exclusively even without `exclusive: true`,
  *   and the harness clears faults and the IdP clock after such a case (keys cannot be un-rotated).
  * - Level `profile` counts like `must` for the exit code: the target declared the behaviour.
+ * - IdpAction `add-key` / `remove-key`: a key under a chosen kid (optionally weak) in the JWKS; fault kinds
+ *   `huge` (jwks) and `rewrite` (discovery: issuer, jwks_uri, or jwks_uri on an untrusted TLS listener).
  * - Expectation.weaker: the contract allows an acceptance that RFC 8725 / RFC 9068 forbid; accepting is
  *   graded `weaker` (naming the clause), refusing is judged as a refusal.
  */
@@ -102,7 +104,15 @@ export type IdpAction =
   | { action: 'clear-faults' }
   | { action: 'clear-request-log' }
   | { action: 'clock'; offsetSeconds: number }
-  | { action: 'wait'; ms: number };
+  | { action: 'wait'; ms: number }
+  /**
+   * Publishes one more key in the tenant's JWKS under a chosen kid, so a recipe can sign with it
+   * (`key: { type: 'kid', kid }`); `modulusLength: 1024` makes it deliberately weak, `publicExponent: 1`
+   * publishes it with e = 1 (RS* signatures anyone can forge). Default state `next` (published, not
+   * signing). Undo with `remove-key` in the teardown.
+   */
+  | { action: 'add-key'; kid: string; state?: 'next' | 'previous'; modulusLength?: 1024 | 2048 | 3072 | 4096; publicExponent?: 1 }
+  | { action: 'remove-key'; kid: string };
 
 /** One request of a multi-step case; `repeat` sends it that many times, each judged. */
 export interface Step {

@@ -52,6 +52,12 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
         case 'wait':
           await sleep(action.ms);
           return;
+        case 'add-key':
+          await idp.keys(tenant).add(action.state ?? 'next', undefined, { kid: action.kid, modulusLength: action.modulusLength, publicExponent: action.publicExponent });
+          return;
+        case 'remove-key':
+          idp.keys(tenant).remove(action.kid);
+          return;
       }
     },
     requestCount: async (endpoint) => idp.control.requests.count({ endpoint }),
@@ -110,6 +116,20 @@ function overHttp(base: string, tenant: string): IdpDriver {
           return;
         case 'wait':
           await sleep(action.ms);
+          return;
+        case 'add-key':
+          await call('POST', `/tenants/${t}/keys`, {
+            state: action.state ?? 'next',
+            kid: action.kid,
+            ...(action.modulusLength ? { modulusLength: action.modulusLength } : {}),
+            ...(action.publicExponent ? { publicExponent: action.publicExponent } : {}),
+          });
+          return;
+        case 'remove-key':
+          // Gone already (a teardown after a setup that failed half-way) is what was asked for.
+          if ((((await call('GET', `/tenants/${t}/keys`)) as { keys: { kid: string }[] }).keys).some((k) => k.kid === action.kid)) {
+            await call('DELETE', `/tenants/${t}/keys/${encodeURIComponent(action.kid)}`);
+          }
           return;
       }
     },

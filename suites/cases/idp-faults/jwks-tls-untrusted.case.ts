@@ -1,4 +1,7 @@
-import { defineCase } from '../../harness/define-case.ts';
+import { defineCase, type Step } from '../../harness/define-case.ts';
+import { keyFetchProbe } from '../../harness/key-fetch-probe.ts';
+
+const KID = 'gatecheck-h10-tls-key';
 
 export default defineCase({
   id: 'idp-faults/jwks-tls-untrusted',
@@ -7,9 +10,25 @@ export default defineCase({
   references: [
     { doc: 'mod_auth_openidc', section: 'OIDCOAuthSSLValidateServer (default On)' },
     { doc: 'RFC 9110', section: '4.3.4' },
+    { doc: 'RFC 6125', section: '6' },
   ],
   covers: ['H10'],
   features: ['idp-faults', 'idp-tls-faults'],
   exclusive: true,
-  steps: () => ({ skip: 'the mock cannot yet switch its certificate at run time' }),
+  // A genuine key the gateway has never seen: it verifies only if the gateway reads the untrusted endpoint.
+  setup: [{ action: 'add-key', kid: KID }],
+  steps: (profile) => {
+    const probe = keyFetchProbe(profile);
+    if ('skip' in probe) return probe;
+    if (probe.firstEndpoint !== 'discovery') return { skip: 'the target takes its JWKS URL from its configuration, not from a discovery document the mock can point elsewhere' };
+    // The target trusts the mock's CA (idp-tls-faults); the wrong-host certificate comes from that CA, so
+    // only the host-name check refuses it. Either way no HTTP request may complete on that listener.
+    const step = (certificate: 'self-signed' | 'wrong-host'): Step => ({
+      before: [probe.wait, { action: 'fault', endpoint: 'discovery', fault: { kind: 'rewrite', jwksTls: certificate } }],
+      token: { key: { type: 'kid', kid: KID } },
+      expect: { outcome: 'reject', status: [401, 503], upstream: 'untouched', idpRequests: [{ endpoint: 'discovery', atLeast: 1 }, { endpoint: 'jwks', atMost: 0 }] },
+    });
+    return [step('self-signed'), step('wrong-host')];
+  },
+  teardown: [{ action: 'clear-faults' }, { action: 'remove-key', kid: KID }],
 });
