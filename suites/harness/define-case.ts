@@ -95,6 +95,12 @@ export interface Expectation {
 /** Why a case cannot run against this profile; the verdict becomes `skipped` with this reason. */
 export interface Skip {
   skip: string;
+  /**
+   * `run`: this run cannot do it (no Docker engine, a wait too long for a conformance run, a construct
+   * the policy emulation cannot reproduce). Default `target`: the target's contract lacks what the case
+   * needs. The summary counts the two apart.
+   */
+  cause?: 'target' | 'run';
 }
 
 /** Changes to the mock IdP a case makes before (setup) or after (teardown) its requests. */

@@ -28,7 +28,7 @@ export function keyFetchProbe(profile: TargetProfile): KeyFetchProbe | Skip {
   const cooldown = profile.jwks.unknownKidCooldownSeconds;
   if (!(cooldown >= 0)) return { skip: `jwks.unknownKidCooldownSeconds is ${String(cooldown)}, not a number of seconds` };
   if (cooldown > MAX_COOLDOWN_SECONDS) {
-    return { skip: `jwks.unknownKidCooldownSeconds is ${cooldown} s: too long to wait out before each IdP-fault case (at most ${MAX_COOLDOWN_SECONDS} s)` };
+    return { skip: `jwks.unknownKidCooldownSeconds is ${cooldown} s: too long to wait out before each IdP-fault case (at most ${MAX_COOLDOWN_SECONDS} s)`, cause: 'run' };
   }
   return {
     wait: { action: 'wait', ms: Math.ceil(cooldown * 1000) + 25 },

@@ -23,7 +23,7 @@ export function rateLimitedRoute(profile: TargetProfile): RateLimitedRoute | Ski
   const route = profile.routes.find((r) => r.rateLimit && r.auth === 'required' && allowsMethod(r, 'GET'));
   const limit = route?.rateLimit ? profile.rateLimits[route.rateLimit] : undefined;
   if (!route || !limit) return { skip: 'the contract has no protected GET route with a rate limit' };
-  if (limit.limit > 200) return { skip: `a limit of ${limit.limit} is too high to exhaust in a conformance run` };
+  if (limit.limit > 200) return { skip: `a limit of ${limit.limit} is too high to exhaust in a conformance run`, cause: 'run' };
   const sample = ownBudget(profile, route, 'sample')!;
   if (Object.keys(sample.claims).length === 0 && !sample.from) {
     return { skip: `the limit is keyed on ${limit.key.join(', ')}, which no caller can vary within the contract (the tenant, the issuer or a pinned client): no case can own a budget` };

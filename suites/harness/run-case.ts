@@ -5,6 +5,7 @@ import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
 import { buildRequest, REQUEST_ID_HEADER, requestTarget } from './build-request.ts';
 import type { BaselineBook } from './contract/baseline-book.ts';
 import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
+import { isHarnessFeature } from './is-harness-feature.ts';
 import { policyChecksOf } from './policy-checks-of.ts';
 import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
@@ -54,11 +55,15 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
 
   const profile = ctx.target.profile;
   const missing = def.features.filter((f) => !profile.features.includes(f));
-  if (missing.length) return done({ verdict: 'skipped', skipReason: `the target lacks feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+  if (missing.length) {
+    // A harness feature is something this run provides (the mock's faults reaching the target), not a gateway capability.
+    const run = missing.every(isHarnessFeature);
+    return done({ verdict: 'skipped', skipCause: run ? 'run' : 'target', skipReason: run ? `this run cannot provide ${missing.join(', ')} for this target` : `the target lacks feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` });
+  }
   const checks = policyChecksOf(def.covers);
   const unreproduced = (ctx.target.notEmulated ?? []).find((d) => d.checks.some((c) => checks.includes(c)));
   if (unreproduced) {
-    return done({ verdict: 'skipped', skipReason: `the policy emulation cannot reproduce what this case depends on: ${unreproduced.message} (${basename(unreproduced.file)}:${unreproduced.line})` });
+    return done({ verdict: 'skipped', skipCause: 'run', skipReason: `the policy emulation cannot reproduce what this case depends on: ${unreproduced.message} (${basename(unreproduced.file)}:${unreproduced.line})` });
   }
 
   let plan: PlannedStep[] | Skip;
@@ -67,7 +72,7 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   } catch (e) {
     return done({ verdict: 'error', errorMessage: `computing the case from the profile failed: ${(e as Error).message}` });
   }
-  if ('skip' in plan) return done({ verdict: 'skipped', skipReason: plan.skip });
+  if ('skip' in plan) return done({ verdict: 'skipped', skipReason: plan.skip, skipCause: plan.cause ?? 'target' });
   const request = plan[0]?.request;
 
   const steps: StepResult[] = [];

@@ -47,6 +47,8 @@ export interface CaseResult {
   weakerClause?: string;
   weakerReference?: Reference;
   skipReason?: string;
+  /** For `skipped`: whether the target lacks what the case needs, or this run cannot provide it. */
+  skipCause?: 'target' | 'run';
   errorMessage?: string;
   request?: RequestSpec;
   steps: StepResult[];
@@ -78,6 +80,8 @@ export type RunSummary = Record<Verdict, number> & {
   blockingFailed: number;
   /** RFC 9068 / RFC 8725 strict: `held` of `judged` (suites/harness/verdict-rank.ts strictTally). */
   strict: { held: number; judged: number };
+  /** Skipped cases at level must: because the target's contract lacks what they need, or because this run cannot provide it. */
+  mustSkipped: { target: number; run: number };
 };
 
 /** Several runs side by side (`gatecheck matrix`). */

@@ -56,7 +56,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
     if (reason) {
       for (const c of options.cases) {
         const def = c.definition;
-        record({ id: c.id, category: c.category, title: def?.title ?? c.id, level: def?.level ?? 'must', references: def?.references ?? [], covers: def?.covers ?? [], verdict: 'skipped', skipReason: reason, steps: [], durationMs: 0 });
+        record({ id: c.id, category: c.category, title: def?.title ?? c.id, level: def?.level ?? 'must', references: def?.references ?? [], covers: def?.covers ?? [], verdict: 'skipped', skipReason: reason, skipCause: 'run', steps: [], durationMs: 0 });
       }
     } else {
       baselineFailures.push(...(await proveBaselines(ctx)));

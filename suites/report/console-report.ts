@@ -171,6 +171,23 @@ function outcomeLines(report: RunReport, c: Paint): string[] {
   if (errored.length > 0) {
     lines.push(c(['bold', 'magenta'], `Harness errors: ${errored.length} (not the gateway's fault; the run fails)`));
   }
+  lines.push(...skippedMustLines(report, c));
+  return lines;
+}
+
+/** Skipped MUST cases are not passes: counted apart by cause, with their reasons, so "0 failures" never hides them. */
+function skippedMustLines(report: RunReport, c: Paint): string[] {
+  const skipped = report.cases.filter((r) => r.verdict === 'skipped' && r.level === 'must');
+  if (skipped.length === 0) return [];
+  const run = skipped.filter((r) => r.skipCause === 'run');
+  const lines = [c(['bold', 'yellow'], `Skipped MUST cases: ${skipped.length} (${skipped.length - run.length} the target's contract does not cover, ${run.length} this run cannot provide)`)];
+  for (const [cause, group] of [['target lacks', skipped.filter((r) => r.skipCause !== 'run')], ['run cannot', run]] as const) {
+    const reasons = new Map<string, number>();
+    for (const r of group) reasons.set(r.skipReason ?? '', (reasons.get(r.skipReason ?? '') ?? 0) + 1);
+    const sorted = [...reasons].sort((a, b) => b[1] - a[1]);
+    for (const [reason, n] of sorted.slice(0, 6)) lines.push(`${INDENT}${cause.padEnd(12)} ${String(n).padStart(3)} × ${printable(reason)}`);
+    if (sorted.length > 6) lines.push(`${INDENT}${cause.padEnd(12)}     … and ${sorted.length - 6} more reasons (report.json)`);
+  }
   return lines;
 }
 

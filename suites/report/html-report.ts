@@ -94,7 +94,9 @@ function banner(report: RunReport): SafeHtml {
   const promised = report.summary.blockingFailed - report.summary.mustFailed;
   if (promised > 0) lines.push(html`<div class="banner bad">${promised} PROFILE or EITHER case(s) failed: the target does not do what its profile declares</div>`);
   if (errors > 0) lines.push(html`<div class="banner err">${errors} harness error(s): not the gateway's fault, but the run is not conclusive and fails</div>`);
-  if (lines.length === 0) lines.push(html`<div class="banner ok">Every MUST case passed</div>`);
+  const { target, run } = report.summary.mustSkipped ?? { target: 0, run: 0 };
+  const skipped = target + run > 0 ? ` (${target + run} skipped: ${target} the target's contract does not cover, ${run} this run cannot provide)` : '';
+  if (lines.length === 0) lines.push(html`<div class="banner ${target + run > 0 ? 'weak' : 'ok'}">Every MUST case that ran passed${skipped}</div>`);
   const { held, judged } = report.summary.strict;
   lines.push(html`<div class="banner ${held < judged ? 'weak' : 'ok'}">${strictText(report.summary.strict)}${
     report.summary.weaker > 0 ? ` (${report.summary.weaker} weaker than the RFCs, as the contract allows)` : ''
