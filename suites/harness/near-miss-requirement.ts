@@ -31,14 +31,12 @@ export function nearMissRequirement(profile: TargetProfile, claim: 'roles' | 'sc
     }
     const held = rule.match === 'all' ? [miss, ...rest] : [miss];
     const otherRoles = route.require && route.require !== rule && route.require.claims.includes('roles') ? route.require.values.slice(0, 1) : [];
-    const limit = route.rateLimit ? profile.rateLimits[route.rateLimit] : undefined;
-    const identity = Object.fromEntries((limit?.key ?? []).filter((k) => k !== 'iss' && k !== 'tid').map((k) => [k, `gatecheck-near-miss-{{run.nonce}}`]));
     const failure = rule === route.require ? 403 : (profile.token.failureStatus ?? 401);
     steps.push({
       token:
         claim === 'roles'
-          ? { profile: 'entra-v2-app', claims: { ...identity, roles: held }, omitClaims: ['scp'] }
-          : { profile: 'entra-v2-user', claims: { ...identity, scp: held.join(rule.separator || ' '), ...(otherRoles.length ? { roles: otherRoles } : {}) }, ...(otherRoles.length ? {} : { omitClaims: ['roles'] }) },
+          ? { profile: 'entra-v2-app', claims: { roles: held }, omitClaims: ['scp'] }
+          : { profile: 'entra-v2-user', claims: { scp: held.join(rule.separator || ' '), ...(otherRoles.length ? { roles: otherRoles } : {}) }, ...(otherRoles.length ? {} : { omitClaims: ['roles'] }) },
       request: { method, path },
       expect: {
         outcome: 'reject',

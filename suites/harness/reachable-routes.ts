@@ -1,6 +1,7 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import { allowsMethod } from './allows-method.ts';
 import { routePath } from './build-request.ts';
+import { routeFor } from './contract/route-for.ts';
 
 type ProfileRoute = TargetProfile['routes'][number];
 
@@ -12,8 +13,6 @@ export interface ReachableRoute {
   method: string;
 }
 
-const matches = (pattern: string, path: string) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
-
 /**
  * Every route of the profile as one concrete request, in profile order: routes whose concrete path an
  * earlier route already takes for that method (first match wins) are left out, since a request there
@@ -22,11 +21,11 @@ const matches = (pattern: string, path: string) => (pattern.endsWith('*') ? path
  */
 export function reachableRoutes(profile: TargetProfile): ReachableRoute[] {
   const out: ReachableRoute[] = [];
-  profile.routes.forEach((route, index) => {
+  profile.routes.forEach((route) => {
     if (route.product) return;
     const method = allowsMethod(route, 'GET') ? 'GET' : (route.methods.find((m) => m !== '*') ?? 'GET');
     const path = routePath(route.path);
-    const shadowed = profile.routes.slice(0, index).some((earlier) => allowsMethod(earlier, method) && matches(earlier.path, path));
+    const shadowed = routeFor(profile, method, path) !== route;
     if (shadowed || out.some((r) => r.path === path && r.method === method)) return;
     out.push({ route, path, method });
   });

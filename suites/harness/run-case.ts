@@ -230,7 +230,11 @@ function definedHeaders(h: Record<string, string | string[] | undefined>): Recor
 
 const CLAIM_HEADER_KEYS = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'] as const;
 
-/** `@userId` → the profile's header name; `{claims.oid}` → the sent token's value (arrays comma-joined, as the claims contract does). */
+/**
+ * `@userId` → the profile's header name; `{claims.oid}` → the sent token's value (arrays comma-joined, as
+ * the claims contract does); a whole value `{claims.scp?}` → that value, or absent (null) when the token
+ * has no such claim, since a gateway has nothing to forward then.
+ */
 export function concreteExpectation(expect: Expectation, profile: TargetProfile, minted: MintResult | undefined): Expectation {
   if (!expect.upstreamHeaders) return expect;
   const headers: Record<string, string | RegExp | null> = {};
@@ -240,6 +244,12 @@ export function concreteExpectation(expect: Expectation, profile: TargetProfile,
       const which = key.slice(1) as (typeof CLAIM_HEADER_KEYS)[number];
       if (!CLAIM_HEADER_KEYS.includes(which)) throw new Error(`upstreamHeaders key ${key} is not one of ${CLAIM_HEADER_KEYS.map((k) => `@${k}`).join(', ')}`);
       name = profile.claimHeaders[which];
+    }
+    const optional = typeof value === 'string' ? /^\{claims\.([A-Za-z0-9_-]+)\?\}$/.exec(value) : null;
+    if (optional) {
+      const v = minted?.claims?.[optional[1]];
+      headers[name.toLowerCase()] = v === undefined || v === null ? null : Array.isArray(v) ? v.join(',') : String(v);
+      continue;
     }
     headers[name.toLowerCase()] =
       typeof value === 'string'

@@ -14,7 +14,7 @@ export default defineCase({
   ],
   covers: ['F01', 'F02', 'F03'],
   features: ['claim-headers'],
-  steps: (profile) => spoofClaimHeaders(profile, 'mixed', (name) => {
+  steps: (profile) => spoofClaimHeaders(profile, (name) => {
     // Alternate the letters' case (x-UsEr-Id); start the other way when that is the configured spelling.
     const alternate = (upperFirst: boolean) => {
       let i = upperFirst ? 1 : 0;

@@ -13,5 +13,5 @@ export default defineCase({
   ],
   covers: ['F05', 'F03'],
   features: ['claim-headers'],
-  steps: (profile) => spoofClaimHeaders(profile, 'underscore', (name) => [name.replaceAll('-', '_'), name.replaceAll('-', '_').toLowerCase()]),
+  steps: (profile) => spoofClaimHeaders(profile, (name) => [name.replaceAll('-', '_'), name.replaceAll('-', '_').toLowerCase()]),
 });

@@ -14,5 +14,5 @@ export default defineCase({
   ],
   covers: ['F01', 'F02', 'F03'],
   features: ['claim-headers'],
-  steps: (profile) => spoofClaimHeaders(profile, 'upper', (name) => [name.toUpperCase()]),
+  steps: (profile) => spoofClaimHeaders(profile, (name) => [name.toUpperCase()]),
 });
