@@ -6,6 +6,12 @@ export interface RecordedRequest {
   /** Path with query string, exactly as the gateway sent it. */
   path: string;
   headers: IncomingHttpHeaders;
+  /**
+   * Every header line as received: node:http keeps only the first of a repeated Authorization, Host or
+   * Content-Type in `headers`, and a gateway that forwards a second, unverified Authorization line must
+   * still show.
+   */
+  rawHeaders: string[];
   receivedAt: number;
 }
 
@@ -34,7 +40,7 @@ export function startEchoUpstream({ port = 0, record = true, capacity = 1000 }: 
   const ring: RecordedRequest[] = [];
   let next = 0;
   const server = createServer((req, res) => {
-    const seen = { method: req.method ?? '', path: req.url ?? '', headers: req.headers };
+    const seen = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders };
     if (record) {
       const entry = { ...seen, receivedAt: Date.now() };
       if (ring.length < capacity) ring.push(entry);

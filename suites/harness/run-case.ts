@@ -216,15 +216,19 @@ async function exchange(spec: RequestSpec, expect: Expectation, minted: MintResu
     request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}), ...(from ? { from } : {}) },
     ...(minted ? { token: { value: minted.token, header: minted.header, claims: minted.claims } } : {}),
     ...sent,
-    upstream: seen ? { method: seen.method, path: seen.path, headers: definedHeaders(seen.headers) } : null,
+    upstream: seen ? { method: seen.method, path: seen.path, headers: everyLine(seen.rawHeaders) } : null,
   };
   const expected = concreteExpectation(expect, ctx.target.profile, minted);
   return { judgement: judge(expected, observation), observation, expected };
 }
 
-function definedHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = v;
+/** Header lines by lower-case name, repeated lines joined with ", " in order: none hidden, not even a second Authorization. */
+function everyLine(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    out[name] = name in out ? `${out[name]}, ${raw[i + 1]}` : raw[i + 1];
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
 
@@ -44,5 +45,16 @@ describe('echo upstream', () => {
     await upstream.close();
     upstream = undefined;
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  test('records every header line, a second Authorization too (node:http keeps only the first in headers)', async () => {
+    upstream = await startEchoUpstream();
+    const socket = connect(upstream.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer first\r\nAuthorization: Bearer second\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => socket.on('close', resolve).resume());
+    const [seen] = upstream.received();
+    expect(seen.headers.authorization).toBe('Bearer first');
+    expect(seen.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1].toLowerCase() === 'authorization')).toEqual(['Bearer first', 'Bearer second']);
   });
 });
