@@ -19,8 +19,12 @@ function timeRun(ctx: BenchContext, reportDir: string): Promise<{ seconds: numbe
   child.stderr.on('data', () => undefined);
   return new Promise((resolve) => {
     child.once('exit', (exitCode) => {
-      const total = /^\s*total\s+(.*)$/m.exec(out)?.[1].trim().split(/\s+/) ?? [];
-      resolve({ seconds: (performance.now() - started) / 1000, exitCode, total: total.length === 6 ? `${total[0]} pass, ${total[2]} fail, ${total[3]} skipped of ${total[5]}` : '(no summary)' });
+      // The summary table's header names its columns; read the total row by name, not position.
+      const names = /^\s*category\s+(.*)$/m.exec(out)?.[1].trim().split(/\s+/) ?? [];
+      const cells = /^\s*total\s+(.*)$/m.exec(out)?.[1].trim().split(/\s+/) ?? [];
+      const col = (name: string) => cells[names.indexOf(name)];
+      const ok = names.length > 0 && names.length === cells.length;
+      resolve({ seconds: (performance.now() - started) / 1000, exitCode, total: ok ? `${col('pass')} pass, ${col('weaker')} weaker, ${col('fail')} fail, ${col('skipped')} skipped of ${col('total')}` : '(no summary)' });
     });
   });
 }

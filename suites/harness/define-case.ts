@@ -78,7 +78,12 @@ export interface Expectation {
    * Bounds on what the mock IdP saw during this step (request log, all tenants, counted from just before
    * the step's first request to just after its last response), e.g. JWKS refetch throttling.
    */
-  /** `attacker` counts requests to the mock's /_attacker listener (where jku/x5u injection cases point). */
+  /**
+   * `attacker` counts requests to the mock's /_attacker listener (where jku/x5u injection cases point).
+   * `atMost` is a requirement (a refetch flood fails the case). `atLeast` proves the case met what it
+   * names (the gateway really fetched during the fault): unmet, and the security outcome held, the case
+   * is inconclusive and reported skipped with the reason, never passed and never a MUST failure.
+   */
   idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token' | 'attacker'; atMost?: number; atLeast?: number }[];
   /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status. */
   responseHeaders?: Record<string, string | RegExp | null>;

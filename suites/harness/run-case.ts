@@ -78,6 +78,7 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   const steps: StepResult[] = [];
   const sentTokens: (MintResult | undefined)[] = [];
   let chose: 'accept' | 'reject' | undefined;
+  let unmet: string | undefined;
   const stateful = isStateful(def, plan);
   try {
     for (const action of def.setup ?? []) await ctx.target.idp.apply(action);
@@ -86,6 +87,7 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
       const result = await runStep(step, index, sentTokens, loaded.id, ctx);
       steps.push(result.step);
       chose ??= result.chose;
+      unmet ??= result.inconclusive;
     }
   } catch (e) {
     return done({ verdict: 'error', errorMessage: (e as Error).message, request, steps, ...(await teardown(def, stateful, ctx)) });
@@ -93,6 +95,10 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   const teardownError = await teardown(def, stateful, ctx);
   if (teardownError.errorMessage) return done({ verdict: 'error', request, steps, ...teardownError });
   const verdict = steps.reduce<Verdict>((worst, s) => (RANK[s.verdict] > RANK[worst] ? s.verdict : worst), 'pass');
+  // A case that never met its fault proves nothing either way, unless the target already failed it.
+  if (unmet && (verdict === 'pass' || verdict === 'non-strict')) {
+    return done({ verdict: 'skipped', skipCause: 'target', skipReason: `inconclusive: ${unmet}; the contract's key-refresh policy (jwks) says it would`, request, steps });
+  }
   const either = def.level === 'either' || plan.some((s) => s.expect.outcome === 'either');
   // A `weaker` case names the clause its contract relaxes (the first weaker step's; a case relaxes one).
   const weaker = verdict === 'weaker' ? steps.find((s) => s.verdict === 'weaker')?.expected.weaker : undefined;
@@ -151,7 +157,7 @@ async function runStep(
   sentTokens: (MintResult | undefined)[],
   caseId: string,
   ctx: CaseContext,
-): Promise<{ step: StepResult; chose?: 'accept' | 'reject' }> {
+): Promise<{ step: StepResult; chose?: 'accept' | 'reject'; inconclusive?: string }> {
   const repeat = Math.max(1, step.repeat ?? 1);
   const bounds = step.expect.idpRequests ?? [];
   const before = await Promise.all(bounds.map((b) => ctx.target.idp.requestCount(b.endpoint)));
@@ -180,6 +186,7 @@ async function runStep(
   else for (let i = 0; i < repeat; i++) samples.push(await one(i));
 
   const findings: string[] = [];
+  const inconclusive: string[] = [];
   let worst = samples[0];
   samples.forEach((s, i) => {
     if (RANK[s.judgement.verdict] > RANK[worst.judgement.verdict]) worst = s;
@@ -193,16 +200,19 @@ async function runStep(
     const after = await Promise.all(bounds.map((b) => ctx.target.idp.requestCount(b.endpoint)));
     bounds.forEach((b, k) => {
       const seen = after[k] - before[k];
-      if (b.atMost !== undefined && seen > b.atMost) findings.push(`the IdP served ${seen} ${b.endpoint} requests, at most ${b.atMost} allowed`);
-      else if (b.atLeast !== undefined && seen < b.atLeast) findings.push(`the IdP served ${seen} ${b.endpoint} requests, at least ${b.atLeast} expected`);
-      else return;
-      verdict = 'fail';
+      if (b.atMost !== undefined && seen > b.atMost) {
+        findings.push(`the IdP served ${seen} ${b.endpoint} requests, at most ${b.atMost} allowed`);
+        verdict = 'fail';
+      } else if (b.atLeast !== undefined && seen < b.atLeast) {
+        inconclusive.push(`the IdP served ${seen} ${b.endpoint} request${seen === 1 ? '' : 's'} during this step, so the target never met the fault (at least ${b.atLeast} needed)`);
+      }
     });
   }
   const shown = findings.length > 12 ? [...findings.slice(0, 12), `… and ${findings.length - 12} more`] : findings;
   return {
-    step: { verdict, expected: worst.expected, observation: worst.observation, findings: shown },
+    step: { verdict, expected: worst.expected, observation: worst.observation, findings: [...shown, ...inconclusive] },
     chose: samples[0].judgement.chose,
+    ...(inconclusive.length ? { inconclusive: inconclusive.join('; ') } : {}),
   };
 }
 
