@@ -6,6 +6,7 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 7515', section: '4.1.1' },
+    { doc: 'RFC 7515', section: '5.2' },
     { doc: 'Apigee VerifyJWT', section: 'steps.jwt.NoAlgorithmFoundInHeader' },
     { doc: 'jwt_verify_lib', section: 'JwtHeaderBadAlg' },
     { doc: 'jwt_tool', section: '-M er' },

@@ -7,6 +7,7 @@ export default defineCase({
   references: [
     { doc: 'RFC 8725', section: '3.1' },
     { doc: 'RFC 9068', section: '4' },
+    { doc: 'RFC 7515', section: '4.1.1' },
     { doc: 'CVE-2015-2951' },
     { doc: 'jwt_tool', section: '-X a' },
     { doc: 'jwt_tool', section: 'checkAlgNone()' },

@@ -5,6 +5,7 @@ export default defineCase({
   title: 'rejects HS256 signed with the common secret "secret"',
   level: 'must',
   references: [
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 8725', section: '3.5' },
     { doc: 'jwt_tool', section: 'jwt-common.txt' },
     { doc: 'Apigee VerifyJWT', section: 'InsufficientKeyLength' },

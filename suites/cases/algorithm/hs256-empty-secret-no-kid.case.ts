@@ -5,6 +5,7 @@ export default defineCase({
   title: 'rejects HS256 with an empty secret and no kid (a lookup that finds no key must not verify with an empty one)',
   level: 'must',
   references: [
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 8725', section: '3.5' },
     { doc: 'RFC 7518', section: '3.2' },
     { doc: 'jwt_tool', section: '-X b (blank password)' },

@@ -9,6 +9,7 @@ export default defineCase({
     { doc: 'CVE-2020-28637' },
     { doc: 'jwt_tool', section: '-X b' },
     { doc: 'RFC 8725', section: '3.5' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['B13'],
   features: [],

@@ -6,6 +6,8 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 8725', section: '2.1' },
+    { doc: 'RFC 8725', section: '3.1' },
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'CVE-2015-9235' },
     { doc: 'CVE-2016-10555' },
     { doc: 'jwt_tool', section: '-X k' },

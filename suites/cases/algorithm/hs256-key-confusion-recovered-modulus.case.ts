@@ -6,6 +6,8 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 8725', section: '2.1' },
+    { doc: 'RFC 8725', section: '3.1' },
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'PortSwigger Web Security Academy', section: 'algorithm confusion with no exposed key' },
     { doc: 'rsa_sign2n' },
   ],

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'algorithm/hs512-common-secret',
   title: 'rejects HS512 signed with the common secret "changeme"',
   level: 'must',
-  references: [{ doc: 'RFC 8725', section: '3.5' }, { doc: 'jwt_tool', section: 'jwt-common.txt' }],
+  references: [{ doc: 'RFC 9068', section: '4' }, { doc: 'RFC 8725', section: '3.5' }, { doc: 'jwt_tool', section: 'jwt-common.txt' }],
   covers: ['B14'],
   features: [],
   token: { key: { type: 'hmac', secret: 'changeme', alg: 'HS512' } },

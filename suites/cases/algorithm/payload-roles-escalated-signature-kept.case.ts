@@ -4,7 +4,7 @@ export default defineCase({
   id: 'algorithm/payload-roles-escalated-signature-kept',
   title: 'rejects a token whose roles were extended after signing',
   level: 'must',
-  references: [{ doc: 'PortSwigger Web Security Academy', section: 'JWT authentication bypass via unverified signature' }],
+  references: [{ doc: 'PortSwigger Web Security Academy', section: 'JWT authentication bypass via unverified signature' }, { doc: 'RFC 7515', section: '5.2' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['B20'],
   features: [],
   // Every role the contract knows, and one more: what an attacker would write in.

@@ -8,6 +8,8 @@ const EXPONENT_ONE_KID = 'gatecheck-b18-rsa-exponent-1';
 export default defineCase({
   id: 'algorithm/weak-rsa-key-in-jwks',
   title: 'rejects a token signed by a 1024-bit RSA key, or verifying under a key with exponent 1, even when the IdP publishes that key',
+  // RFC 7518 §3.3: a key of 2048 bits or larger MUST be used with RS*, verification included. A key with
+  // e = 1 is no RSA key (RFC 8017 §3.1: 3 <= e) and lets anyone forge: a forged token accepted.
   level: 'must',
   references: [
     { doc: 'RFC 7518', section: '3.3' },

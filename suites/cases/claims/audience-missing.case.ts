@@ -8,7 +8,7 @@ export default defineCase({
   references: [
     { doc: 'RFC 7519', section: '4.1.3' },
     { doc: 'RFC 9068', section: '4' },
-    { doc: 'RFC 8725bis', section: '3.9' },
+    { doc: 'RFC 8725', section: '3.9' },
     { doc: 'OIDF oidcc-client-test-missing-aud' },
   ],
   covers: ['E16'],

@@ -5,7 +5,7 @@ export default defineCase({
   id: 'claims/audience-upper-case',
   title: 'rejects a token whose aud is ours in upper case (exact string comparison)',
   level: 'must',
-  references: [{ doc: 'RFC 7519', section: '4.1.3' }, { doc: 'RFC 9068', section: '4' }],
+  references: [{ doc: 'RFC 7519', section: '4.1.3' }, { doc: 'RFC 7519', section: '2 (StringOrURI: compared as strings)' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['E19'],
   features: [],
   token: (profile) => {

@@ -3,8 +3,12 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'claims/exp-null',
   title: 'rejects a token whose exp is null',
+  // exp is present, so RFC 7519 §4.1.4 / RFC 9068 §4 require the current time to be before it; a value
+  // that is no NumericDate names no time, so that check cannot succeed and the token must be refused.
   level: 'must',
   references: [
+    { doc: 'RFC 7519', section: '4.1.4' },
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 7519', section: '2 (NumericDate)' },
     { doc: 'jwt_verify_lib', section: 'JwtPayloadParseErrorExpNotInteger' },
   ],

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'claims/exp-one-hour-ago',
   title: 'rejects a token whose exp is one hour in the past',
   level: 'must',
-  references: [{ doc: 'RFC 7519', section: '4.1.4' }],
+  references: [{ doc: 'RFC 7519', section: '4.1.4' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['E01'],
   features: [],
   token: { claims: { iat: { in: '-2h' }, nbf: { in: '-2h' }, exp: { in: '-1h' } } },

@@ -1,6 +1,6 @@
 import { defineCase } from '../../harness/define-case.ts';
 
-// Written with the harness (issue 5): suites/test/teeth.test.ts relies on it to catch a gateway that
+// Written with the harness: suites/test/teeth.test.ts relies on it to catch a gateway that
 // serves cached verdicts past exp. No other case sends one token twice across its expiry; please keep it.
 
 export default defineCase({

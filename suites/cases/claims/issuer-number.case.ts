@@ -6,6 +6,7 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 7519', section: '4.1.1' },
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'jwt_verify_lib', section: 'JwtPayloadParseErrorIssNotString' },
   ],
   covers: ['E14'],

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'claims/issuer-other-scheme',
   title: 'rejects a token whose iss is the trusted issuer with http and https swapped',
   level: 'must',
-  references: [{ doc: 'RFC 7519', section: '4.1.1' }],
+  references: [{ doc: 'RFC 7519', section: '4.1.1' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['E12'],
   features: [],
   token: (profile) => {

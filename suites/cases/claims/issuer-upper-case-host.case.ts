@@ -6,6 +6,7 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 7519', section: '4.1.1' },
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 7519', section: '2 (StringOrURI: compared as strings)' },
   ],
   covers: ['E12'],

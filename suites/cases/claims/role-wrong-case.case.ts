@@ -7,7 +7,10 @@ const flipCase = (v: string) => [...v].map((c) => (c === c.toUpperCase() ? c.toL
 export default defineCase({
   id: 'claims/role-wrong-case',
   title: 'refuses a token holding the required role or scope only in another letter case',
-  level: 'must',
+  // The contract names the exact values the route accepts (match any/all, no case folding); app roles
+  // have no RFC case rule (RFC 9068 §2.2.3.1 defers to SCIM), and a value differing only in case exists only
+  // if the API owner defines one: a promise of the target's contract, not a MUST of every gateway.
+  level: 'profile',
   references: [
     { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
     { doc: 'mod_auth_openidc', section: 'Require claim array matching' },

@@ -9,6 +9,7 @@ export default defineCase({
     { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
     { doc: 'mod_auth_openidc', section: 'Require claim array matching' },
     { doc: 'RFC 6749', section: '3.3 (scope tokens are space-delimited)' },
+    { doc: 'RFC 6749', section: '7' },
   ],
   covers: ['E25'],
   features: [],

@@ -7,6 +7,7 @@ export default defineCase({
   level: 'must',
   references: [
     { doc: 'RFC 6749', section: '3.3' },
+    { doc: 'RFC 6749', section: '7' },
     { doc: 'RFC 6750', section: '3.1' },
     { doc: 'APIM validate-jwt', section: 'required-claims match/separator' },
     { doc: 'mod_auth_openidc', section: 'Require claim array matching' },

@@ -7,6 +7,7 @@ export default defineCase({
   references: [
     { doc: 'Entra v2-protocols-oidc', section: 'consumers tenant 9188040d-6c67-4c5b-b112-36a304b66dad' },
     { doc: 'RFC 8725', section: '3.8' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['E22'],
   features: [],

@@ -5,8 +5,10 @@ import { valueOutside } from '../../harness/contract/value-outside.ts';
 export default defineCase({
   id: 'entra/delegated-read-scope-on-post',
   title: 'refuses a POST whose delegated token holds only a scope the POST route does not accept',
+  // RFC 6749 §7: the resource server MUST ensure the token's scope covers the request (for app roles RFC
+  // 9068 §4 only says SHOULD); MUST because a caller lacking what the route requires reaches the upstream.
   level: 'must',
-  references: [{ doc: 'Entra access-token-claims-reference' }, { doc: 'RFC 6750', section: '3.1' }],
+  references: [{ doc: 'Entra access-token-claims-reference' }, { doc: 'RFC 6749', section: '7' }, { doc: 'RFC 6750', section: '3.1' }],
   covers: ['X09', 'E24'],
   features: [],
   steps: (profile) => {

@@ -7,6 +7,7 @@ export default defineCase({
   references: [
     { doc: 'Entra access-tokens', section: 'multi-tenant issuer template' },
     { doc: 'RFC 7519', section: '4.1.1' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['X05'],
   features: [],

@@ -3,10 +3,14 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'entra/multi-tenant-tenant-not-allow-listed',
   title: 'rejects a token whose tenant is not on the allow-list of the {tenantid} issuer',
+  // Anyone can create an Entra tenant and get genuine tokens from it: a tenant outside the allow-list
+  // accepted is an outsider let in (RFC 9068 §4: iss must match a trusted issuer exactly).
   level: 'must',
   references: [
     { doc: 'Entra access-tokens', section: 'multi-tenant: validate iss with tid; key issuer' },
     { doc: 'APIM validate-jwt', section: 'multi-tenant openid-config' },
+    { doc: 'RFC 9068', section: '4' },
+    { doc: 'RFC 8725', section: '3.8' },
   ],
   covers: ['X05', 'E22'],
   features: ['multi-tenant'],

@@ -8,6 +8,7 @@ export default defineCase({
     { doc: 'Entra access-tokens', section: 'validate tokens' },
     { doc: 'Entra access-tokens', section: 'validate the signing key issuer' },
     { doc: 'RFC 8725', section: '3.8' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['E22', 'X05'],
   features: [],

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'entra/sts-windows-net-issuer',
   title: 'rejects a token claiming Entra\'s public v1 issuer sts.windows.net for the tenant',
   level: 'must',
-  references: [{ doc: 'Entra access-tokens', section: 'validate tokens' }, { doc: 'RFC 8725', section: '3.8' }],
+  references: [{ doc: 'Entra access-tokens', section: 'validate tokens' }, { doc: 'RFC 8725', section: '3.8' }, { doc: 'RFC 9068', section: '4' }],
   covers: ['X04', 'E09'],
   features: [],
   token: { claims: { iss: 'https://sts.windows.net/{{claims.tid}}/' } },

@@ -7,6 +7,7 @@ export default defineCase({
   references: [
     { doc: 'Entra access-tokens', section: 'validate tokens' },
     { doc: 'Entra access-tokens', section: 'accessTokenAcceptedVersion' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['X04'],
   features: [],

@@ -7,7 +7,7 @@ export default defineCase({
   level: 'profile',
   references: [
     { doc: 'Envoy jwt_authn config.proto', section: 'forward (default false)' },
-    { doc: 'DESIGN.md', section: 'claims contract' },
+    { doc: 'gatecheck target profile', section: 'claimHeaders' },
   ],
   covers: ['F08'],
   features: [],

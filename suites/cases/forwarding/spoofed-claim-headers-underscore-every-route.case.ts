@@ -9,7 +9,7 @@ export default defineCase({
     { doc: 'mod_auth_openidc', section: 'oidc_scrub_request_headers (env-equivalent names)' },
     { doc: 'nginx', section: 'underscores_in_headers' },
     { doc: 'RFC 3875', section: '4.1.18' },
-    { doc: 'gatecheck DESIGN.md', section: 'Claims contract' },
+    { doc: 'gatecheck target profile', section: 'claimHeaders' },
   ],
   covers: ['F05', 'F03'],
   features: ['claim-headers'],

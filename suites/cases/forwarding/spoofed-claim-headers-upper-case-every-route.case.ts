@@ -4,13 +4,15 @@ import { spoofClaimHeaders } from '../../harness/spoof-claim-headers.ts';
 export default defineCase({
   id: 'forwarding/spoofed-claim-headers-upper-case-every-route',
   title: 'removes every claim header a client sends in upper case, on every route, whether or not the token holds the claim',
+  // No RFC defines claim headers; MUST because a client-sent copy reaching the upstream is an identity
+  // or privilege the token never carried, spoofed past the gateway (Envoy jwt_authn claim_to_headers).
   level: 'must',
   references: [
     { doc: 'Envoy jwt_authn config.proto', section: 'claim_to_headers' },
     { doc: 'envoyproxy/envoy#35553' },
     { doc: 'mod_auth_openidc src/oauth.c', section: 'oidc_scrub_headers' },
     { doc: 'RFC 9110', section: '5.1' },
-    { doc: 'gatecheck DESIGN.md', section: 'Claims contract' },
+    { doc: 'gatecheck target profile', section: 'claimHeaders' },
   ],
   covers: ['F01', 'F02', 'F03'],
   features: ['claim-headers'],

@@ -4,6 +4,8 @@ import { allowsMethod } from '../../harness/allows-method.ts';
 export default defineCase({
   id: 'forwarding/spoofed-headers-on-anonymous-route',
   title: 'removes client-sent claim headers on an anonymous route',
+  // No RFC defines claim headers; MUST because a client-sent copy reaching the upstream is an identity
+  // or privilege the token never carried, spoofed past the gateway (Envoy jwt_authn claim_to_headers).
   level: 'must',
   references: [
     { doc: 'envoyproxy/envoy PR #46586', section: 'sanitise filter-wide' },

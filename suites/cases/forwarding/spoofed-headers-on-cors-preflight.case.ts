@@ -3,6 +3,8 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'forwarding/spoofed-headers-on-cors-preflight',
   title: 'never forwards client-sent claim headers on a CORS preflight (OPTIONS) to a protected path',
+  // No RFC defines claim headers; MUST because a client-sent copy reaching the upstream is an identity
+  // or privilege the token never carried, spoofed past the gateway (Envoy jwt_authn claim_to_headers).
   level: 'must',
   references: [
     { doc: 'Envoy jwt_authn', section: 'bypass_cors_preflight' },

@@ -3,11 +3,13 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'forwarding/spoofed-user-id-header-twice',
   title: 'forwards one verified user id when the client sends two copies of the user-id header',
+  // No RFC defines claim headers; MUST because a client-sent copy reaching the upstream is an identity
+  // or privilege the token never carried, spoofed past the gateway (Envoy jwt_authn claim_to_headers).
   level: 'must',
   references: [
     { doc: 'Envoy jwt_authn config.proto', section: 'claim_to_headers' },
     { doc: 'kgateway-dev/kgateway#14711', section: 'addCopy appends' },
-    { doc: 'DESIGN.md', section: 'claims contract' },
+    { doc: 'gatecheck target profile', section: 'claimHeaders' },
   ],
   covers: ['F01'],
   features: ['claim-headers'],

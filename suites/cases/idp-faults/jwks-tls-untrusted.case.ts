@@ -6,11 +6,15 @@ const KID = 'gatecheck-h10-tls-key';
 export default defineCase({
   id: 'idp-faults/jwks-tls-untrusted',
   title: 'refuses to load keys from a JWKS endpoint with a self-signed or wrong-host certificate',
+  // Keys read over a connection whose certificate is not checked let a network attacker supply them,
+  // and with them any forged token (RFC 7515 §4.1.2 requires TLS with server identity validation, RFC 6125 §6,
+  // for key sets named in tokens; the same holds for the configured one).
   level: 'must',
   references: [
     { doc: 'mod_auth_openidc', section: 'OIDCOAuthSSLValidateServer (default On)' },
     { doc: 'RFC 9110', section: '4.3.4' },
     { doc: 'RFC 6125', section: '6' },
+    { doc: 'RFC 7515', section: '4.1.2' },
   ],
   covers: ['H10'],
   features: ['idp-faults', 'idp-tls-faults'],

@@ -3,11 +3,14 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'jwe/deflate-bomb',
   title: 'rejects a dir JWE with zip DEF expanding to 2 MiB without inflating it unbounded',
+  // No key of the gateway decrypts it and no signature is inside (RFC 9068 §4): the refusal is required;
+  // inflating it unbounded on the way there is the resource exhaustion of the CVEs below.
   level: 'must',
   references: [
     { doc: 'CVE-2024-33664', section: 'python-jose' },
     { doc: 'CVE-2024-28176', section: 'jose' },
-    { doc: 'RFC 8725bis', section: 'compression' },
+    { doc: 'RFC 7516', section: '4.1.3' },
+    { doc: 'RFC 9068', section: '4' },
   ],
   covers: ['D06'],
   features: [],

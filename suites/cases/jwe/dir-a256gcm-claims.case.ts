@@ -4,7 +4,7 @@ export default defineCase({
   id: 'jwe/dir-a256gcm-claims',
   title: 'rejects a dir/A256GCM JWE carrying admin claims where a signed JWT is expected',
   level: 'must',
-  references: [{ doc: 'RFC 8725bis', section: 'sign/encrypt confusion' }, { doc: 'CVE-2023-51774', section: 'json-jwt' }],
+  references: [{ doc: 'RFC 9068', section: '4' }, { doc: 'RFC 8725', section: '3.3' }, { doc: 'CVE-2023-51774', section: 'json-jwt' }],
   covers: ['D01'],
   features: [],
   request: {

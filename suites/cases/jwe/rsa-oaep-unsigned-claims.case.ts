@@ -5,6 +5,7 @@ export default defineCase({
   title: 'rejects an RSA-OAEP JWE whose plaintext is bare claims with no inner signature',
   level: 'must',
   references: [
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 8725', section: '3.3' },
     { doc: 'APIM validate-jwt', section: 'require-signed-tokens (default true)' },
   ],

@@ -3,8 +3,11 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'jwe/rsa1-5-key-wrap',
   title: 'rejects a JWE using the RSA1_5 key-management algorithm',
+  // RFC 8725 §3.2 only recommends against RSA1_5; the MUST is that no key of the gateway decrypts this
+  // token and no signature is inside (RFC 9068 §4).
   level: 'must',
   references: [
+    { doc: 'RFC 9068', section: '4' },
     { doc: 'RFC 8725', section: '3.2' },
     { doc: 'Wycheproof json_web_encryption_test', section: 'InvalidPkcs15Padding' },
   ],

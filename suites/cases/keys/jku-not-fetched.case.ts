@@ -3,6 +3,9 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'keys/jku-not-fetched',
   title: 'rejects an attacker-signed token whose jku points at a reachable attacker JWKS, and never fetches it',
+  // Refusing is required (the signing key is the attacker's). Never fetching goes beyond RFC 8725 §3.10,
+  // which only says SHOULD guard against SSRF: kept MUST because a fetch makes the gateway request an
+  // attacker-chosen URL from its own network position (SSRF) and, if trusted, accepts a forged token.
   level: 'must',
   references: [{ doc: 'RFC 8725', section: '3.10' }, { doc: 'RFC 7515', section: '4.1.2' }],
   covers: ['C02'],

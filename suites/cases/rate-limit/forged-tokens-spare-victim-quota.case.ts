@@ -4,6 +4,8 @@ import { rateLimitedRoute } from '../../harness/rate-limited-route.ts';
 export default defineCase({
   id: 'rate-limit/forged-tokens-spare-victim-quota',
   title: "forged tokens naming a victim do not use up the victim's rate limit (key only on verified claims)",
+  // No RFC MUST: kept because keying a limit on claims of tokens that failed verification lets any
+  // unauthenticated client lock out a user of its choice (RFC 8725 §3.10: do not trust received claims).
   level: 'must',
   references: [{ doc: 'gatecheck attack catalogue', section: 'G06: rate-limit keys derived from unverified tokens' }, { doc: 'RFC 8725', section: '3.10' }],
   covers: ['G06', 'G03'],

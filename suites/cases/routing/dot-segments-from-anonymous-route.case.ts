@@ -4,8 +4,10 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'routing/dot-segments-from-anonymous-route',
   title: 'never serves a protected path reached through dot segments from an anonymous route without a token',
+  // No request without a token reaches a protected route's upstream (RFC 6749 §7: the resource server MUST
+  // validate the access token), however the path or method is spelt.
   level: 'must',
-  references: [{ doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
+  references: [{ doc: 'RFC 6749', section: '7' }, { doc: 'RFC 3986', section: '5.2.4' }, { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' }],
   covers: ['X02'],
   features: [],
   steps: (profile) => {

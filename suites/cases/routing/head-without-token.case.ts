@@ -4,10 +4,11 @@ import { defineCase } from '../../harness/define-case.ts';
 export default defineCase({
   id: 'routing/head-without-token',
   title: 'never serves HEAD on a protected path without a token',
+  // No request without a token reaches a protected route's upstream (RFC 6749 §7: the resource server MUST
+  // validate the access token), however the path or method is spelt.
   level: 'must',
   references: [
-    { doc: 'RFC 3986', section: '5.2.4' },
-    { doc: 'CVE-2019-9901', section: 'Envoy path normalisation' },
+    { doc: 'RFC 6749', section: '7' },
     { doc: 'RFC 9110', section: '9.3.2' },
   ],
   covers: ['X02'],

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'transport/empty-bearer',
   title: 'refuses "Bearer" followed by nothing',
   level: 'must',
-  references: [{ doc: 'RFC 6750', section: '2.1' }],
+  references: [{ doc: 'RFC 6750', section: '2.1' }, { doc: 'RFC 6749', section: '7' }],
   covers: ['X07'],
   features: [],
   request: { authorization: 'Bearer ' },

@@ -4,7 +4,7 @@ export default defineCase({
   id: 'transport/jws-json-serialization',
   title: 'refuses a bearer value in JWS JSON serialization instead of compact form',
   level: 'must',
-  references: [{ doc: 'RFC 7519', section: '7.2' }, { doc: 'RFC 7515', section: '7.2' }],
+  references: [{ doc: 'RFC 7519', section: '7.2' }, { doc: 'RFC 7519', section: '1' }, { doc: 'RFC 7515', section: '7.2' }],
   covers: ['X07'],
   features: [],
   request: {
