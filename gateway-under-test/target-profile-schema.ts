@@ -8,6 +8,17 @@ export const profileRequirementSchema = z.strictObject({
   separator: z.string().min(1).default(' '),
 });
 
+/** The headers verified claims travel upstream in (DESIGN.md "Claims contract"), with their default names. */
+export const claimHeadersSchema = z
+  .strictObject({
+    userId: z.string().default('X-User-Id'),
+    tenantId: z.string().default('X-Tenant-Id'),
+    clientId: z.string().default('X-Client-Id'),
+    roles: z.string().default('X-Roles'),
+    scopes: z.string().default('X-Scopes'),
+  })
+  .prefault({});
+
 /**
  * The target contract (DESIGN.md "The target contract"): what a gateway under test is configured to
  * enforce, from which every case computes its token and its expectation. The reference gateway's config,
@@ -51,15 +62,7 @@ export const targetProfileSchema = z.strictObject({
       }),
     )
     .min(1),
-  claimHeaders: z
-    .strictObject({
-      userId: z.string().default('X-User-Id'),
-      tenantId: z.string().default('X-Tenant-Id'),
-      clientId: z.string().default('X-Client-Id'),
-      roles: z.string().default('X-Roles'),
-      scopes: z.string().default('X-Scopes'),
-    })
-    .prefault({}),
+  claimHeaders: claimHeadersSchema,
   /** Limits by name: key parts are verified claims (`sub`, `tid`, `azp`, …) or `ip`. */
   rateLimits: z
     .record(z.string(), z.strictObject({ key: z.array(z.string().min(1)).min(1), limit: z.number().int().positive(), windowSeconds: z.number().positive() }))

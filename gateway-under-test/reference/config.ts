@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { claimHeadersSchema } from '../target-profile-schema.ts';
 
 /**
  * The reference gateway's configuration: the one documented source of its settings and defaults.
@@ -188,15 +189,7 @@ export const gatewayConfigSchema = z
         maxTtlSeconds: z.number().positive().default(300),
       })
       .prefault({}),
-    claimHeaders: z
-      .strictObject({
-        userId: z.string().default('X-User-Id'),
-        tenantId: z.string().default('X-Tenant-Id'),
-        clientId: z.string().default('X-Client-Id'),
-        roles: z.string().default('X-Roles'),
-        scopes: z.string().default('X-Scopes'),
-      })
-      .prefault({}),
+    claimHeaders: claimHeadersSchema,
     routes: z.array(routeSchema).min(1),
     upstream: z.strictObject({
       url: httpUrl,
