@@ -61,6 +61,16 @@ describe('baselines: a token the contract accepts, as the IdP would issue it', (
     expect(baseline.recipe.claims?.aud).toBeUndefined();
   });
 
+  it('adds a claim the contract requires, a jti of its own for every token so no replay cache sees a replay', async () => {
+    const p = contract({ token: { requiredClaims: ['jti'] } });
+    const book = new BaselineBook(p, mint);
+    const route = routeFor(p, 'GET', '/api/orders');
+    const [a, b] = await Promise.all([book.recipeFor(route, {}), book.recipeFor(route, {})]);
+    expect(typeof a.claims?.jti).toBe('string');
+    expect(a.claims?.jti).not.toBe(b.claims?.jti);
+    expect((await mint(a)).claims?.jti).toBe(a.claims?.jti);
+  });
+
   it('sets a token-wide claim rule (an azp allow-list) on every token profile, a user token included', async () => {
     const p = contract({ token: { claimValues: [{ values: ['0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e'], claims: ['azp'], match: 'all', separator: ' ' }] } });
     const book = new BaselineBook(p, mint);

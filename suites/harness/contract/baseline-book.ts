@@ -1,6 +1,7 @@
 import type { ProfileRoute, TargetProfile } from '../../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../../mock-idp/index.ts';
-import { baselineFor, type Baseline } from './baseline-for.ts';
+import { randomUUID } from 'node:crypto';
+import { baselineFor, FRESH_JTI, type Baseline } from './baseline-for.ts';
 import { overlayRecipe } from './overlay-recipe.ts';
 
 type TokenProfile = NonNullable<TokenRecipe['profile']>;
@@ -50,9 +51,14 @@ export class BaselineBook {
   /** The recipe actually minted for a case recipe sent to `route`. */
   async recipeFor(route: ProfileRoute | undefined, recipe: TokenRecipe): Promise<TokenRecipe> {
     if (recipe.rawPayload !== undefined) return recipe;
-    if (recipe.profile !== undefined) return overlayRecipe((await this.baseline(route, recipe.profile)).recipe, recipe);
+    if (recipe.profile !== undefined) return freshJti(overlayRecipe((await this.baseline(route, recipe.profile)).recipe, recipe));
     const { tokenProfile, baseline } = await this.defaultBaseline(route);
-    const laid = overlayRecipe(baseline.recipe, recipe);
+    const laid = freshJti(overlayRecipe(baseline.recipe, recipe));
     return tokenProfile === 'entra-v2-app' ? laid : { ...laid, profile: tokenProfile };
   }
+}
+
+/** Each token its own jti where the baseline supplies one, so a replay cache sees no replay the case did not make. */
+function freshJti(recipe: TokenRecipe): TokenRecipe {
+  return recipe.claims?.jti === FRESH_JTI ? { ...recipe, claims: { ...recipe.claims, jti: randomUUID() } } : recipe;
 }

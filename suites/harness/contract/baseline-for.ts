@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { requirementHolds, type ProfileRequirement, type ProfileRoute, type TargetProfile } from '../../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../../mock-idp/index.ts';
 import { rulesFor } from './rules-for.ts';
@@ -14,6 +13,9 @@ export interface Baseline {
 }
 
 const USER_PROFILES: readonly TokenProfile[] = ['entra-v2-user', 'id-token'];
+
+/** Stands for "a jti of its own" in a baseline recipe; `BaselineBook.recipeFor` fills it per token. */
+export const FRESH_JTI = '{{fresh.jti}}';
 
 /**
  * The baseline token for `route`: the IdP's default token of `tokenProfile`, changed only where the
@@ -126,7 +128,8 @@ function claimMeeting(rule: ProfileRequirement, prefer: string[], claims: Record
 
 function requiredClaimValue(name: string, claims: Record<string, unknown>): unknown {
   if (name === 'iat' || name === 'nbf') return { in: '0s' };
-  if (name === 'jti') return randomUUID();
+  // A fixed jti would make every token of the route a replay; the book gives each mint its own.
+  if (name === 'jti') return FRESH_JTI;
   if (name === 'client_id') return claims.azp ?? claims.appid ?? 'gatecheck-client';
   return `gatecheck-${name}`;
 }
