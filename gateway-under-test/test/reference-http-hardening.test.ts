@@ -8,7 +8,7 @@ import { nowSeconds, rsaKey, signJws } from './reference-support/key-fixture.ts'
 import { rawExchange, statuses } from './reference-support/raw-http.ts';
 
 /**
- * The reference gateway's HTTP front under malformed and hostile traffic (issue 9, catalogue A16):
+ * The reference gateway's HTTP front under malformed and hostile traffic (docs/reliability.md §2, catalogue A16):
  * raw bytes over 127.0.0.1 sockets, so nothing between the test and the server repairs the request.
  * Every answer is a clean 4xx (RFC 9112 framing errors are 400, oversized heads 431, stalled heads 408),
  * the server keeps serving, nothing reaches the upstream that the gateway did not authorise, and
