@@ -248,7 +248,7 @@ export const gatewayBench: BenchGroup = {
       notes.push('Apache mod_auth_openidc not installed: not measured.');
     }
     if (apache && existsSync(MOD_OAUTH2)) {
-      // liboauth2 has no CA-bundle option (gateways.md §2a').
+      // liboauth2 has no CA-bundle option (liboauth2 README).
       const oauth2 = await startApacheOauth2({ ...common, jwksUri: issuer.jwksUri, sslVerify: false });
       ctx.defer(() => oauth2.stop());
       targets.push({ label: 'Apache mod_oauth2', server: 'apache', kind: 'auth', url: oauth2.url, path: API_PATH, pid: oauth2.pid });
@@ -326,7 +326,7 @@ export const gatewayBench: BenchGroup = {
     };
     if (all.get('same')?.has(REFERENCE)) {
       notes.push(
-        `Reference gateway goals (issue 4): one repeated token ${describeRoundRatio(ratio('same', REFERENCE, 'reference gateway pass-through route'), 0.8)} its own pass-through; ` +
+        `Reference gateway goals: one repeated token ${describeRoundRatio(ratio('same', REFERENCE, 'reference gateway pass-through route'), 0.8)} its own pass-through; ` +
           `distinct tokens ${describeRoundRatio(ratio('rotate', REFERENCE, HAPROXY_JWT), 1)} HAProxy jwt_verify ` +
           `and ${describeRoundRatio(ratio('rotate', REFERENCE, OPENIDC), 2)} mod_auth_openidc; ` +
           `${describeRoundRatio(ratio('rotate', REFERENCE, EXPRESS))} express-oauth2-jwt-bearer (no goal); ` +
@@ -343,7 +343,7 @@ export const gatewayBench: BenchGroup = {
     }
     notes.push(
       'Topology: wrk → gateway → echo upstream (Node, its own process), all on 127.0.0.1; the reference gateway also runs in its own process. ' +
-        'Each gateway is configured as in gateways.md §2 (HAProxy with the public key as PEM, Apache modules with the JWKS over HTTPS; mod_oauth2 with ssl_verify=false; express 5 + express-oauth2-jwt-bearer with the JWKS over HTTPS, proxying with node:http), access logs off.',
+        'Each gateway is configured by its adapter in gateway-under-test/ (HAProxy with the public key as PEM, Apache modules with the JWKS over HTTPS; mod_oauth2 with ssl_verify=false; express 5 + express-oauth2-jwt-bearer with the JWKS over HTTPS, proxying with node:http), access logs off.',
     );
     notes.push(
       '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +

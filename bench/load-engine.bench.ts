@@ -100,7 +100,7 @@ export const loadEngineBench: BenchGroup = {
         },
       ],
       notes: [
-        `Goal (issue 8): the embedded engine reaches ${describeRoundRatio(ratio, GOAL)} wrk's rate.`,
+        `Goal: the embedded engine reaches ${describeRoundRatio(ratio, GOAL)} wrk's rate.`,
         guard.note(),
         `wrk ${settings.threads} thread(s) in C; the embedded engine is one Node event loop sending through the reference gateway's keep-alive client (dispatch handlers, no response stream or promise per request). Both share this machine's cores with the gateway and upstream processes, so the ratio is the result, not the absolute rates.`,
       ],

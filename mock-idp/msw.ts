@@ -96,7 +96,7 @@ async function clientCredentials(rt: TenantRuntime, form: URLSearchParams, autho
     profile: v1 ? 'entra-v1-app' : 'entra-v2-app',
     api: api.name,
     client: client.name,
-    // v1 tokens carry the resource back exactly as requested (entra.md §2.5).
+    // v1 tokens carry the resource back exactly as requested (Entra access-token claims reference, `aud`).
     ...(v1 ? { claims: { aud: resource } } : {}),
   });
   const expiresIn = (claims!.exp as number) - rt.now();

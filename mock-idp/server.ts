@@ -39,7 +39,7 @@ export interface RouterDeps {
   tlsFaults: TlsFaultListeners;
 }
 
-/** Entra's headers on discovery documents and keys (entra.md §2.2). */
+/** Entra's headers on discovery documents and keys, as login.microsoftonline.com serves them (any tenant's public document). */
 const DOCUMENT_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'max-age=86400, private',

@@ -1,5 +1,5 @@
 /**
- * The large property run over the reference pipeline (issue 9): `npm run fuzz -- [--runs N] [--seed S] [--out FILE]`.
+ * The large property run over the reference pipeline (docs/reliability.md §1): `npm run fuzz -- [--runs N] [--seed S] [--out FILE]`.
  * Default 100,000 cases. Same harness and property as the CI test (gateway-under-test/test/reference-pipeline-fuzz.test.ts);
  * prints progress lines and a JSON summary, and writes it to --out when given. Exit 1 on a false accept.
  */

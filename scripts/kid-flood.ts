@@ -1,5 +1,5 @@
 /**
- * Unknown-kid flood (issue 9, attacks.md C10/H07): `node scripts/kid-flood.ts [--kids 100000] [--simulated-minutes 60] [--out FILE]`.
+ * Unknown-kid flood (docs/reliability.md §3, catalogue C10/H07): `node scripts/kid-flood.ts [--kids 100000] [--simulated-minutes 60] [--out FILE]`.
  * Starts the mock IdP on loopback, points the in-process reference pipeline at its discovery document,
  * sends tokens naming fresh random kids spread over simulated time (an injected clock), and counts the
  * JWKS and discovery requests in the mock's request log. Exit 1 when fetches exceed one per cooldown.

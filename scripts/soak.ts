@@ -1,5 +1,5 @@
 /**
- * Soak (issue 9): `node scripts/soak.ts [--minutes 10] [--calibrate-seconds 15] [--fraction 0.7] [--connections 32] [--out FILE]`.
+ * Soak (docs/reliability.md §3): `node scripts/soak.ts [--minutes 10] [--calibrate-seconds 15] [--fraction 0.7] [--connections 32] [--out FILE]`.
  *
  * The reference gateway runs in its own process (scripts/support/serve-reference-gateway.ts, default
  * config apart from static ES256 keys), in front of a loopback echo upstream. First a closed-loop burst

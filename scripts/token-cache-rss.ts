@@ -1,5 +1,5 @@
 /**
- * Resource bound (issue 9): N distinct valid tokens through the reference pipeline with the DEFAULT
+ * Resource bound (docs/reliability.md §3): N distinct valid tokens through the reference pipeline with the DEFAULT
  * verified-token cache settings; the process's RSS must stay under --max-rss-mb (300).
  *
  *   node --expose-gc scripts/token-cache-rss.ts [--tokens 1000000] [--token-bytes 1400] [--max-rss-mb 300] [--out FILE]

@@ -25,8 +25,8 @@ function profile(input: AdapterInput): TargetProfile {
 }
 
 /**
- * Apache + mod_oauth2 3.3.1 (gateways.md §2a'), the profile's routes as `Require oauth2_claim`
- * rules. liboauth2 1.4.5 has no CA-bundle option, so the JWKS certificate is not verified
+ * Apache + mod_oauth2 3.3.1 (Debian libapache2-mod-oauth2; directives per the mod_oauth2 README), the
+ * profile's routes as `Require oauth2_claim` rules. liboauth2 1.4.5 has no CA-bundle option (liboauth2 README), so the JWKS certificate is not verified
  * (`jwks_uri.ssl_verify=false`) — acceptable only because the IdP is on 127.0.0.1.
  */
 export const apacheOauth2Adapter: GatewayAdapter = {

@@ -13,7 +13,7 @@ export interface ApacheOauth2Options extends GatewayOptions {
   sslVerify?: boolean;
 }
 
-/** Apache + mod_oauth2 3.3.1, after gateways.md §2a'. */
+/** Apache + mod_oauth2 3.3.1 (`OAuth2TokenVerify`, `Require oauth2_claim`: mod_oauth2 and liboauth2 READMEs). */
 export function startApacheOauth2(options: ApacheOauth2Options): Promise<RunningGateway> {
   const jwksUri = checkConfigValue('jwksUri', options.jwksUri);
   const issuer = checkConfigValue('issuer', options.issuer);

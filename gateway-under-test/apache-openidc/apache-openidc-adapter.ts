@@ -30,9 +30,9 @@ function profile(input: AdapterInput): TargetProfile {
 }
 
 /**
- * Apache + mod_auth_openidc 2.4.12 as an OAuth 2.0 resource server (AuthType oauth20, gateways.md
- * §2a) with the profile's routes as `Require claim` rules: 2.4.12 has no OIDCOAuthVerifyIssuer or
- * OIDCOAuthVerifyAudience, so issuer and audience are authorization rules too.
+ * Apache + mod_auth_openidc 2.4.12 as an OAuth 2.0 resource server (AuthType oauth20, directives
+ * per mod_auth_openidc's auth_openidc.conf) with the profile's routes as `Require claim` rules: 2.4.12 has no
+ * OIDCOAuthVerifyIssuer or OIDCOAuthVerifyAudience (new in 2.4.20, GHSA-wcvh-g65p-v576), so issuer and audience are authorization rules too.
  */
 export const apacheOpenidcAdapter: GatewayAdapter = {
   name: 'apache-openidc',

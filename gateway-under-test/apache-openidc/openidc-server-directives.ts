@@ -4,7 +4,7 @@ import { LauncherConfigError } from '../process/errors.ts';
 import { checkConfigValue } from '../process/gateway-options.ts';
 
 /**
- * mod_auth_openidc as an OAuth 2.0 resource server (gateways.md §2a): keys from an HTTPS JWKS whose CA is
+ * mod_auth_openidc as an OAuth 2.0 resource server (directives per mod_auth_openidc's auth_openidc.conf): keys from an HTTPS JWKS whose CA is
  * copied next to the config (the module refuses http:// JWKS URIs at parse time), throttled refresh, shm cache.
  */
 export function openidcServerDirectives(jwksUriInput: string, caFile: string, confDir: string): string[] {

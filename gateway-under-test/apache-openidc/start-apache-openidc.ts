@@ -13,8 +13,9 @@ export interface ApacheOpenidcOptions extends GatewayOptions {
 }
 
 /**
- * Apache + mod_auth_openidc 2.4.12 as an OAuth 2.0 resource server (AuthType oauth20), after
- * gateways.md §2a. 2.4.12 has no OIDCOAuthVerifyIssuer/Audience (added in 2.4.20), so issuer,
+ * Apache + mod_auth_openidc 2.4.12 as an OAuth 2.0 resource server (AuthType oauth20), directives
+ * per mod_auth_openidc's auth_openidc.conf. 2.4.12 has no OIDCOAuthVerifyIssuer/Audience (added in 2.4.20,
+ * GHSA-wcvh-g65p-v576; see the module's ChangeLog), so issuer,
  * audience and role are `Require claim` rules.
  */
 export function startApacheOpenidc(options: ApacheOpenidcOptions): Promise<RunningGateway> {

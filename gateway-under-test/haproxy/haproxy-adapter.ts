@@ -25,7 +25,7 @@ function profile(input: AdapterInput): TargetProfile {
   });
 }
 
-/** HAProxy 2.6 jwt_verify against PEM keys exported from the IdP's key store (gateways.md §2b). */
+/** HAProxy 2.6 jwt_verify against PEM keys exported from the IdP's key store (HAProxy configuration manual, `jwt_verify`). */
 export const haproxyAdapter: GatewayAdapter = {
   name: 'haproxy',
   binary: 'haproxy',

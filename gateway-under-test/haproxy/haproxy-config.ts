@@ -11,12 +11,12 @@ export interface HaproxyConfigInput extends GatewayOptions {
   port: number;
   /** SPKI PEM of the RS256 key tokens are signed with (HAProxy has no JWKS). */
   publicKeyFile: string;
-  /** `nbthread`; default 2 (the measured configuration in gateways.md). */
+  /** `nbthread`; default 2 (the configuration docs/benchmarks.md measures). */
   threads?: number;
 }
 
 /**
- * HAProxy 2.6 configuration after gateways.md §2b: jwt_verify checks only the signature, so alg,
+ * HAProxy 2.6 configuration: jwt_verify checks only the signature (HAProxy configuration manual, `jwt_verify`), so alg,
  * iss, aud, exp, nbf and roles are separate ACLs. Regexes sit in single quotes because inside double
  * quotes HAProxy eats the backslashes and the regex silently never matches.
  */

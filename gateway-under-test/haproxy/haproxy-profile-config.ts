@@ -21,8 +21,8 @@ function claimRegex(claim: string, value: string): string[] {
 }
 
 /**
- * HAProxy 2.6 configuration for a target profile, after gateways.md §2b: jwt_verify checks only the
- * signature, so alg, iss, aud, exp, nbf and each route's roles/scopes are separate ACLs, the claim
+ * HAProxy 2.6 configuration for a target profile: jwt_verify checks only the signature (HAProxy
+ * configuration manual, `jwt_verify`), so alg, iss, aud, exp, nbf and each route's roles/scopes are separate ACLs, the claim
  * checks on arrays being regexes over the payload JSON (json_query cannot return arrays). Regexes sit
  * in single quotes because inside double quotes HAProxy eats the backslashes.
  */

@@ -8,7 +8,7 @@ export function haproxyDeny(status: 401 | 403, error: string, description: strin
 
 /**
  * The token's fields as transaction variables, the bare challenge when there is no token, and the alg pin
- * (gateways.md §2b). Everything after these lines checks one variable at a time.
+ * (the manual's own `jwt_verify` example pins `alg` the same way). Everything after these lines checks one variable at a time.
  */
 export function haproxyTokenRules(): string[] {
   return [

@@ -26,7 +26,7 @@ function profile(input: AdapterInput): TargetProfile {
   });
 }
 
-/** express 5 + express-oauth2-jwt-bearer 1.10 (gateways.md §2d) as a child process. */
+/** express 5 + express-oauth2-jwt-bearer 1.10 (options per the express-oauth2-jwt-bearer README) as a child process. */
 export const nodeJwtBearerAdapter: GatewayAdapter = {
   name: 'node-jwt-bearer',
   binary: 'node',

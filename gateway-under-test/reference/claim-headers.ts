@@ -3,7 +3,7 @@ import type { GatewayConfig } from './config.ts';
 /**
  * Builds the claims-contract headers (DESIGN.md) for a verified token: X-User-Id (oid, else sub),
  * X-Tenant-Id (tid), X-Client-Id (azp, else appid, else client_id), X-Roles and X-Scopes comma-joined.
- * Array elements are joined as-is: a role containing a comma is ambiguous downstream (attacks.md F07),
+ * Array elements are joined as-is: a role containing a comma is ambiguous downstream (catalogue F07),
  * which is why authorisation happens here on the array, never on the joined header.
  */
 export function claimHeaders(names: GatewayConfig['claimHeaders']): (claims: Record<string, unknown>) => string[] {

@@ -18,7 +18,7 @@ export const SUPPORTED_ALGORITHMS = [
 ] as const;
 export type Algorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
-/** Verified claims a rate limit may be keyed on: never anything unverified (attacks.md G). */
+/** Verified claims a rate limit may be keyed on: never anything unverified (catalogue section G, rate limiting). */
 export const IDENTITY_CLAIMS = ['iss', 'tid', 'sub', 'oid', 'azp', 'appid', 'client_id'] as const;
 /** Rate-limit key parts: verified identity claims, or the caller's address (APIM `context.Request.IpAddress`). */
 export const RATE_LIMIT_KEYS = [...IDENTITY_CLAIMS, 'client_ip'] as const;

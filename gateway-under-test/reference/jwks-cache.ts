@@ -46,7 +46,7 @@ const MAX_REDIRECTS = 3;
  *
  * - refreshed every `refreshSeconds`; a failed refresh retries after `failedRetrySeconds`;
  * - an unknown `kid` forces a refresh at most once per `unknownKidCooldownSeconds` since the last fetch,
- *   so a flood of random kids costs the IdP at most one request per cooldown (attacks.md H07, C10);
+ *   so a flood of random kids costs the IdP at most one request per cooldown (catalogue H07, C10);
  * - stale-if-error: cached keys keep serving while the IdP is down, for `staleIfErrorSeconds` past
  *   their refresh time, then the gateway fails closed (H02, H01);
  * - one fetch in flight at a time (single-flight), bounded by a timeout and a size limit, same-origin

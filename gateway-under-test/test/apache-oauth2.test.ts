@@ -7,7 +7,7 @@ const peer = peerForTests('apache2', {
   hint: 'apt-get install apache2 libapache2-mod-oauth2',
 });
 
-// ssl_verify=false: liboauth2 1.4.5 has no CA-bundle option (gateways.md §2a').
+// ssl_verify=false: liboauth2 1.4.5 has no CA-bundle option (liboauth2 README).
 describePeerGateway('Apache mod_oauth2', peer, (common, issuer) =>
   startApacheOauth2({ ...common, binary: peer.path, jwksUri: issuer.jwksUri, sslVerify: false }),
 );

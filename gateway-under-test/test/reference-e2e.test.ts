@@ -79,12 +79,12 @@ describe('reference gateway against the mock IdP', () => {
     expect(r.headers['www-authenticate']).toContain('scope="Orders.Write"');
   });
 
-  it('serves /health anonymously and accepts the scheme in any case (RFC 9110 §11.1, attacks.md A02)', async () => {
+  it('serves /health anonymously and accepts the scheme in any case (RFC 9110 §11.1, catalogue A02)', async () => {
     expect((await send(g, '/health')).status).toBe(200);
     expect((await send(g, '/api/orders', { authorization: `bEaReR ${await clientCredentialsToken()}` })).status).toBe(200);
   });
 
-  it('refuses header plus query token with 400 and a query-only token as missing credentials (attacks.md A06, A07)', async () => {
+  it('refuses header plus query token with 400 and a query-only token as missing credentials (catalogue A06, A07)', async () => {
     const token = await clientCredentialsToken();
     expect((await send(g, `/api/orders?access_token=${token}`, { authorization: `Bearer ${token}` })).status).toBe(400);
     const q = await send(g, `/api/orders?access_token=${token}`);
@@ -93,7 +93,7 @@ describe('reference gateway against the mock IdP', () => {
   });
 
   for (const variant of VARIANTS) {
-    const title = `${variant.expect === 'accept' ? 'accepts' : variant.expect === 'reject' ? 'rejects' : 'may accept or reject'} ${variant.name}: ${variant.description}${variant.attack ? ` (attacks.md ${variant.attack})` : ''}`;
+    const title = `${variant.expect === 'accept' ? 'accepts' : variant.expect === 'reject' ? 'rejects' : 'may accept or reject'} ${variant.name}: ${variant.description}${variant.attack ? ` (catalogue ${variant.attack})` : ''}`;
     it(title, async () => {
       const { token } = await idp.mint({ tenant: 'contoso', ...variant.recipe });
       const r = await send(g, '/api/orders', { authorization: `Bearer ${token}` });
@@ -112,7 +112,7 @@ describe('reference gateway against the mock IdP', () => {
     });
   }
 
-  it('never fetches a jku or x5u named in a token (RFC 8725 §3.10, attacks.md C02, C04)', async () => {
+  it('never fetches a jku or x5u named in a token (RFC 8725 §3.10, catalogue C02, C04)', async () => {
     const before = idp.control.requests.list().length;
     for (const name of ['jku-injection', 'x5u-injection']) {
       const { token } = await idp.mint({ tenant: 'contoso', ...VARIANTS.find((v) => v.name === name)!.recipe });
@@ -124,7 +124,7 @@ describe('reference gateway against the mock IdP', () => {
 });
 
 describe('IdP faults', () => {
-  it('keeps accepting known keys while the JWKS is down, through the stale window, then fails closed (attacks.md H02)', async () => {
+  it('keeps accepting known keys while the JWKS is down, through the stale window, then fails closed (catalogue H02)', async () => {
     const g = await gateway({ jwks: { refreshSeconds: 1, staleIfErrorSeconds: 2, failedRetrySeconds: 1 }, tokenCache: { enabled: false } });
     expect((await send(g, '/api/orders', { authorization: `Bearer ${await clientCredentialsToken()}` })).status).toBe(200);
     idp.control.faults.set(contoso(), 'jwks', { kind: 'down' });
@@ -143,7 +143,7 @@ describe('IdP faults', () => {
     }
   });
 
-  it('answers 1,000 requests with random unknown kids with at most one JWKS fetch per cooldown (attacks.md H07)', async () => {
+  it('answers 1,000 requests with random unknown kids with at most one JWKS fetch per cooldown (catalogue H07)', async () => {
     const g = await gateway({ jwks: { unknownKidCooldownSeconds: 2 } });
     const { token } = await idp.mint({ tenant: 'contoso' });
     const [, payload, signature] = token.split('.');
@@ -163,7 +163,7 @@ describe('IdP faults', () => {
     expect(fetched).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 2000));
   });
 
-  it('keeps requests with known keys fast while the JWKS takes 5 s to answer (attacks.md H03)', async () => {
+  it('keeps requests with known keys fast while the JWKS takes 5 s to answer (catalogue H03)', async () => {
     const g = await gateway({ jwks: { unknownKidCooldownSeconds: 0, timeoutMs: 8000 }, tokenCache: { enabled: false } });
     const valid = (await idp.mint({ tenant: 'contoso' })).token;
     expect((await send(g, '/api/orders', { authorization: `Bearer ${valid}` })).status).toBe(200);
@@ -188,7 +188,7 @@ describe('IdP faults', () => {
     }
   });
 
-  it('accepts a token from a rotated-in key once the cooldown allows a refetch, and drops the retired one (attacks.md H05, H06)', async () => {
+  it('accepts a token from a rotated-in key once the cooldown allows a refetch, and drops the retired one (catalogue H05, H06)', async () => {
     const g = await gateway({ jwks: { unknownKidCooldownSeconds: 0 } });
     const old = (await idp.mint({ tenant: 'contoso' })).token;
     expect((await send(g, '/api/orders', { authorization: `Bearer ${old}` })).status).toBe(200);

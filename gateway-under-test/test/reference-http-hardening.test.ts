@@ -8,7 +8,7 @@ import { nowSeconds, rsaKey, signJws } from './reference-support/key-fixture.ts'
 import { rawExchange, statuses } from './reference-support/raw-http.ts';
 
 /**
- * The reference gateway's HTTP front under malformed and hostile traffic (issue 9, attacks.md A16):
+ * The reference gateway's HTTP front under malformed and hostile traffic (docs/reliability.md §2, catalogue A16):
  * raw bytes over 127.0.0.1 sockets, so nothing between the test and the server repairs the request.
  * Every answer is a clean 4xx (RFC 9112 framing errors are 400, oversized heads 431, stalled heads 408),
  * the server keeps serving, nothing reaches the upstream that the gateway did not authorise, and
@@ -77,7 +77,7 @@ const MALFORMED: [name: string, request: () => string, status: number][] = [
   ['a chunk size that overflows 64 bits', () => `POST /a HTTP/1.1\r\nHost: gw\r\n${auth()}Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nabc\r\n`, 400],
 ];
 
-describe('reference gateway HTTP front under malformed requests (RFC 9112, attacks.md A16)', () => {
+describe('reference gateway HTTP front under malformed requests (RFC 9112, catalogue A16)', () => {
   it.each(MALFORMED.map(([name, request, status]) => [name, status, request] as const))('answers %s with a clean %i and closes, and keeps serving', async (_name, status, request) => {
     const r = await rawExchange(port, request());
     expect(r.status).toBe(status);

@@ -51,7 +51,7 @@ describe('JWKS cache', () => {
     expect(idp.jwksFetches).toBe(1);
   });
 
-  it('refuses a discovery document whose issuer differs from the configured one (RFC 8414 §3.3, attacks.md H08)', async () => {
+  it('refuses a discovery document whose issuer differs from the configured one (RFC 8414 §3.3, catalogue H08)', async () => {
     const { cache, idp } = await setup([k1.jwk], {}, 'discovery');
     idp.discoveryIssuer = `${idp.issuer}/`;
     await cache.start();
@@ -68,7 +68,7 @@ describe('JWKS cache', () => {
     expect(cache.keys().map((k) => k.kid)).toEqual(['k1']);
   });
 
-  it('answers an unknown kid with at most one refetch per cooldown, however many are asked (attacks.md H07)', async () => {
+  it('answers an unknown kid with at most one refetch per cooldown, however many are asked (catalogue H07)', async () => {
     const { cache, idp, clock } = await setup();
     await cache.start();
     const results = await Promise.all(Array.from({ length: 1000 }, () => cache.refreshForUnknownKid()));
@@ -80,7 +80,7 @@ describe('JWKS cache', () => {
     expect(again.filter(Boolean).length).toBe(1000); // all joined the single fetch in flight
   });
 
-  it('picks up a rotated-in key after the cooldown and drops a removed one (attacks.md H05, H06)', async () => {
+  it('picks up a rotated-in key after the cooldown and drops a removed one (catalogue H05, H06)', async () => {
     const { cache, idp, clock, removed } = await setup();
     await cache.start();
     idp.keys = [k2.jwk];
@@ -101,7 +101,7 @@ describe('JWKS cache', () => {
     expect(before!.active).toBe(true);
   });
 
-  it('keeps serving cached keys while the IdP is down, until the stale-if-error limit (attacks.md H02)', async () => {
+  it('keeps serving cached keys while the IdP is down, until the stale-if-error limit (catalogue H02)', async () => {
     const { cache, idp, clock } = await setup([k1.jwk], { refreshSeconds: 60, staleIfErrorSeconds: 120 });
     await cache.start();
     idp.mode = 'down';
@@ -115,7 +115,7 @@ describe('JWKS cache', () => {
     expect(cache.lookup('k1')).toBeUndefined();
   });
 
-  it('never replaces good keys with a garbage document (attacks.md H04)', async () => {
+  it('never replaces good keys with a garbage document (catalogue H04)', async () => {
     const { cache, idp, clock } = await setup();
     await cache.start();
     for (const bad of ['garbage', (_q: unknown, res: import('node:http').ServerResponse) => res.end('{"keys":{}}'), (_q: unknown, res: import('node:http').ServerResponse) => res.end('{"keys":[{"kty":"oct","k":"AAAA"}]}')] as const) {
@@ -133,7 +133,7 @@ describe('JWKS cache', () => {
     expect(idp.jwksFetches).toBe(1);
   });
 
-  it('gives up on a slow JWKS after the timeout (attacks.md H03)', async () => {
+  it('gives up on a slow JWKS after the timeout (catalogue H03)', async () => {
     const { cache, idp } = await setup([k1.jwk], { timeoutMs: 200 });
     idp.mode = { delayMs: 2000 };
     const started = Date.now();
@@ -159,7 +159,7 @@ describe('JWKS cache', () => {
     expect(same.cache.lookup('k1')).toBeDefined();
   });
 
-  it('refuses a JWKS larger than maxBytes (attacks.md H13)', async () => {
+  it('refuses a JWKS larger than maxBytes (catalogue H13)', async () => {
     const { cache, idp } = await setup([k1.jwk], { maxBytes: 2000 });
     idp.keys = Array.from({ length: 20 }, (_, i) => ({ ...k1.jwk, kid: `k${i}` }));
     await cache.start();
@@ -167,7 +167,7 @@ describe('JWKS cache', () => {
     expect(cache.lastError).toMatch(/larger than/);
   });
 
-  it('backs off after a failure instead of fetching on every request (attacks.md H01)', async () => {
+  it('backs off after a failure instead of fetching on every request (catalogue H01)', async () => {
     const { cache, idp, clock } = await setup([k1.jwk], { failedRetrySeconds: 30 });
     idp.mode = 'down';
     await cache.start();

@@ -3,7 +3,7 @@ import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 import { kidFlood } from './reference-support/kid-flood.ts';
 
 /**
- * CI-sized version of `node scripts/kid-flood.ts` (issue 9, attacks.md C10/H07): a flood of tokens with
+ * CI-sized version of `node scripts/kid-flood.ts` (docs/reliability.md §3, catalogue C10/H07): a flood of tokens with
  * unknown kids costs the IdP at most one JWKS fetch per cooldown (default 300 s), counted with the mock
  * IdP's own request log. Simulated time (an injected clock), so the count is exact and nothing sleeps.
  * (Test-only import of the mock: the gateway itself never imports mock-idp.)
@@ -16,7 +16,7 @@ afterAll(async () => {
   await idp?.close();
 });
 
-describe('unknown-kid flood against the reference pipeline (RFC 8725 §3.10, attacks.md C10)', () => {
+describe('unknown-kid flood against the reference pipeline (RFC 8725 §3.10, catalogue C10)', () => {
   it('1,000 unknown kids at one instant cause no JWKS fetch beyond the start-up one', async () => {
     const t = idp.tenant('contoso');
     idp.control.requests.clear();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzHarness, type FuzzHarness } from './reference-support/pipeline-fuzz.ts';
 
 /**
- * CI-sized property run over the reference pipeline (issue 9). The large run (≥ 100,000 cases) is
+ * CI-sized property run over the reference pipeline (docs/reliability.md §1). The large run (≥ 100,000 cases) is
  * `npm run fuzz`; both use the harness in reference-support/pipeline-fuzz.ts, whose comment defines
  * "equivalent to a valid token" precisely. A failure prints the seed and the shrunk case; replay with
  * GATECHECK_FUZZ_SEED=<seed>.

@@ -147,7 +147,7 @@ describe('extract-bearer', () => {
 });
 
 describe('check-token-size', () => {
-  it('rejects a token over maxTokenBytes before parsing it (CVE-2025-30204, attacks.md A16)', async () => {
+  it('rejects a token over maxTokenBytes before parsing it (CVE-2025-30204, catalogue A16)', async () => {
     expect(await reasonOf('.'.repeat(9000))).toBe('token_too_large');
     expect(await reasonOf(token(claims({ pad: 'x'.repeat(9000) })))).toBe('token_too_large');
   });
@@ -194,7 +194,7 @@ describe('resolve-issuer', () => {
     expect(await reasonOf(token(rest))).toBe('issuer_missing');
     expect(await reasonOf(token(claims({ iss: [idp.issuer] })))).toBe('claim_invalid');
   });
-  it('accepts an allow-listed tenant of a {tenantid} issuer and rejects others, or a tid that disagrees (attacks.md E22)', async () => {
+  it('accepts an allow-listed tenant of a {tenantid} issuer and rejects others, or a tid that disagrees (catalogue E22)', async () => {
     const template = idp.issuer.replace('/tenant/', '/{tenantid}/');
     const rt = await runtime({}, { issuer: template, tenants: ['t1'] });
     const iss = (tenant: string) => template.replace('{tenantid}', tenant);
@@ -230,11 +230,11 @@ describe('check-algorithm', () => {
     const sig = createHmac('sha256', pem).update(input).digest('base64url');
     expect(await reasonOf(`${input}.${sig}`)).toBe('algorithm_not_allowed');
   });
-  it('rejects a valid signature with an algorithm not on the allow-list (RFC 8725 §3.1, attacks.md B09)', async () => {
+  it('rejects a valid signature with an algorithm not on the allow-list (RFC 8725 §3.1, catalogue B09)', async () => {
     const rt = await runtime({}, { algorithms: ['RS256'] });
     expect(await reasonOf(token(claims(), { alg: 'PS256' }), {}, rt)).toBe('algorithm_not_allowed');
   });
-  it('rejects a missing or non-string alg (attacks.md B04)', async () => {
+  it('rejects a missing or non-string alg (catalogue B04)', async () => {
     expect(await reasonOf(token(claims(), { alg: undefined }))).toBe('algorithm_not_allowed');
     expect(await reasonOf(signJws({ alg: ['RS256'], kid: 'k1' }, claims(), k1, 'RS256'))).toBe('algorithm_not_allowed');
   });
@@ -257,7 +257,7 @@ describe('check-header-parameters', () => {
   it('rejects nested tokens (cty JWT) instead of trusting an inner token (RFC 7519 §5.2, RFC 8725 §3.3)', async () => {
     expect(await reasonOf(token(claims(), { cty: 'JWT' }))).toBe('unsupported_header');
   });
-  it('rejects a kid that is not a string (attacks.md C09)', async () => {
+  it('rejects a kid that is not a string (catalogue C09)', async () => {
     expect(await reasonOf(token(claims(), { kid: 123 }))).toBe('malformed_token');
   });
   it('never trusts an embedded jwk, x5c, jku or x5u: an attacker key with them still fails (RFC 8725 §3.10, CVE-2018-0114)', async () => {
@@ -284,7 +284,7 @@ describe('check-type', () => {
 });
 
 describe('select-key', () => {
-  it('rejects an unknown kid (attacks.md C10)', async () => {
+  it('rejects an unknown kid (catalogue C10)', async () => {
     expect(await reasonOf(token(claims(), { kid: 'nope' }))).toBe('key_not_found');
   });
   it('tries the only key when kid is absent and the JWKS has one key (OIDF kid-absent-single-jwks)', async () => {
@@ -327,7 +327,7 @@ describe('select-key', () => {
       await keyed.close();
     }
   });
-  it('fails closed with keys_unavailable when the IdP never answered (attacks.md H01)', async () => {
+  it('fails closed with keys_unavailable when the IdP never answered (catalogue H01)', async () => {
     const down = await startJwksServer([k1.jwk]);
     down.mode = 'down';
     try {
@@ -340,10 +340,10 @@ describe('select-key', () => {
 });
 
 describe('verify-signature', () => {
-  it('rejects a token signed by another key under a published kid (attacks.md B21)', async () => {
+  it('rejects a token signed by another key under a published kid (catalogue B21)', async () => {
     expect(await reasonOf(token(claims(), {}, attacker))).toBe('signature_invalid');
   });
-  it('rejects a payload changed after signing (attacks.md B20)', async () => {
+  it('rejects a payload changed after signing (catalogue B20)', async () => {
     const [h, , s] = token().split('.');
     expect(await reasonOf(`${h}.${Buffer.from(JSON.stringify(claims({ sub: 'admin' }))).toString('base64url')}.${s}`)).toBe('signature_invalid');
   });
@@ -371,7 +371,7 @@ describe('check-audience', () => {
   it('accepts an aud array that contains ours (RFC 7519 §4.1.3)', async () => {
     expect(await reasonOf(token(claims({ aud: ['api://other', AUD] })))).toBeUndefined();
   });
-  it('rejects a foreign audience and near misses, compared exactly (RFC 7519 §4.1.3, attacks.md E19)', async () => {
+  it('rejects a foreign audience and near misses, compared exactly (RFC 7519 §4.1.3, catalogue E19)', async () => {
     for (const aud of ['api://other', `${AUD}/`, AUD.toUpperCase(), `${AUD}-admin`]) expect(await reasonOf(token(claims({ aud })))).toBe('audience_not_allowed');
   });
   it('rejects a missing audience and a wrongly typed one (RFC 8725 §3.9)', async () => {
@@ -420,12 +420,12 @@ describe('time checks', () => {
   it('rejects nbf in the future (RFC 7519 §4.1.5)', async () => {
     expect(await reasonOf(token(claims({ nbf: now + 3600 })))).toBe('token_not_yet_valid');
   });
-  it('rejects iat in the future by default (RFC 7519 §4.1.6, attacks.md E07) and accepts it when turned off', async () => {
+  it('rejects iat in the future by default (RFC 7519 §4.1.6, catalogue E07) and accepts it when turned off', async () => {
     expect(await reasonOf(token(claims({ iat: now + 3600, nbf: now })))).toBe('iat_in_future');
     const rt = await runtime({ token: { rejectFutureIat: false } });
     expect(await reasonOf(token(claims({ iat: now + 3600, nbf: now })), {}, rt)).toBeUndefined();
   });
-  it('rejects a lifetime above the configured maximum (attacks.md E08)', async () => {
+  it('rejects a lifetime above the configured maximum (catalogue E08)', async () => {
     const rt = await runtime({ token: { maxLifetimeSeconds: 3600 } });
     expect(await reasonOf(token(claims({ exp: now + 10 * 365 * 86400 })), {}, rt)).toBe('lifetime_too_long');
     expect(await reasonOf(token(), {}, rt)).toBeUndefined();
@@ -479,7 +479,7 @@ describe('authorize-route', () => {
     expect(await reasonOf(token(), { requirement: req(['Orders.Read']) })).toBeUndefined();
     expect(await reasonOf(token(claims({ roles: undefined, scp: 'Orders.Write Orders.Read' })), { requirement: req(['Orders.Read']) })).toBeUndefined();
   });
-  it('rejects with insufficient_scope when the value is absent, differs in case, or is only a substring (attacks.md E24, E25)', async () => {
+  it('rejects with insufficient_scope when the value is absent, differs in case, or is only a substring (catalogue E24, E25)', async () => {
     expect(await reasonOf(token(claims({ roles: ['Orders.Write'] })), { requirement: req(['Orders.Read']) })).toBe('insufficient_scope');
     expect(await reasonOf(token(claims({ roles: ['orders.read'] })), { requirement: req(['Orders.Read']) })).toBe('insufficient_scope');
     expect(await reasonOf(token(claims({ roles: undefined, scp: 'Orders.ReadWrite' })), { requirement: req(['Orders.Read']) })).toBe('insufficient_scope');
@@ -488,7 +488,7 @@ describe('authorize-route', () => {
     expect(await reasonOf(token(claims({ roles: ['a', 'b'] })), { requirement: req(['a', 'b'], 'all') })).toBeUndefined();
     expect(await reasonOf(token(claims({ roles: ['a'] })), { requirement: req(['a', 'b'], 'all') })).toBe('insufficient_scope');
   });
-  it('never splits array elements and ignores non-string elements (attacks.md F07, E28)', async () => {
+  it('never splits array elements and ignores non-string elements (catalogue F07, E28)', async () => {
     expect(await reasonOf(token(claims({ roles: ['x', 'b,c'] })), { requirement: req(['b'], 'any', ['roles'], ',') })).toBe('insufficient_scope');
     expect(await reasonOf(token(claims({ roles: [true, { admin: true }] })), { requirement: req(['admin']) })).toBe('insufficient_scope');
   });

@@ -79,7 +79,7 @@ describe('rejections (RFC 6750 §3)', () => {
     expect(r.headers['www-authenticate']).toBe('Bearer realm="gatecheck", error="invalid_token"');
     expect(r.reached).toHaveLength(0);
   });
-  it('answers two Authorization headers with 400 invalid_request (RFC 6750 §3.1, attacks.md A05)', async () => {
+  it('answers two Authorization headers with 400 invalid_request (RFC 6750 §3.1, catalogue A05)', async () => {
     const r = await send(g, '/api/orders', { authorization: [`Bearer ${token()}`, `Bearer ${token({ sub: 'mallory' })}`] });
     expect(r.status).toBe(400);
     expect(r.headers['www-authenticate']).toBe('Bearer realm="gatecheck", error="invalid_request"');
@@ -98,7 +98,7 @@ describe('rejections (RFC 6750 §3)', () => {
     const r2 = await send(exposed, '/api/orders', { authorization: 'Bearer x.y.z' });
     expect(r2.headers['x-gatecheck-reason']).toBe('malformed_token');
   });
-  it('answers 503 when no key was ever available, without reaching the upstream (attacks.md H01)', async () => {
+  it('answers 503 when no key was ever available, without reaching the upstream (catalogue H01)', async () => {
     const down = await startJwksServer([k1.jwk]);
     down.mode = 'down';
     try {
@@ -131,7 +131,7 @@ describe('claims contract to the upstream', () => {
     expect(seen.headers['x-scopes']).toBe('a,b');
     expect(seen.headers.authorization).toBeUndefined();
   });
-  it('removes client-supplied claim headers in every letter case and with underscores (attacks.md F01, F05)', async () => {
+  it('removes client-supplied claim headers in every letter case and with underscores (catalogue F01, F05)', async () => {
     const r = await send(g, '/api/orders', { authorization: `Bearer ${token()}`, 'x-user-id': 'admin', 'X-USER-ID': 'admin2', 'X_Roles': 'Admin', 'x-tenant_id': 'evil' });
     const raw = r.reached[0].rawHeaders;
     const values = (name: string) => raw.filter((_, i) => i % 2 === 1 && raw[i - 1].toLowerCase().replaceAll('_', '-') === name);
@@ -139,18 +139,18 @@ describe('claims contract to the upstream', () => {
     expect(values('x-roles')).toEqual(['Orders.Read']);
     expect(values('x-tenant-id')).toEqual(['t1']);
   });
-  it('removes a spoofed header when the token lacks that claim (attacks.md F02)', async () => {
+  it('removes a spoofed header when the token lacks that claim (catalogue F02)', async () => {
     const r = await send(g, '/api/orders', { authorization: `Bearer ${token({ azp: undefined })}`, 'x-client-id': 'spoofed' });
     expect(r.reached[0].headers['x-client-id']).toBeUndefined();
   });
-  it('removes spoofed claim headers on anonymous routes too (attacks.md F03, envoy PR #46586)', async () => {
+  it('removes spoofed claim headers on anonymous routes too (catalogue F03, envoy PR #46586)', async () => {
     const r = await send(g, '/health', { 'x-user-id': 'admin', 'x-roles': 'Admin', authorization: 'Bearer whatever' });
     expect(r.status).toBe(200);
     expect(r.reached[0].headers['x-user-id']).toBeUndefined();
     expect(r.reached[0].headers['x-roles']).toBeUndefined();
     expect(r.reached[0].headers.authorization).toBeUndefined();
   });
-  it('forwards Authorization only on routes that ask for it (attacks.md F08)', async () => {
+  it('forwards Authorization only on routes that ask for it (catalogue F08)', async () => {
     const t = token();
     const r = await send(g, '/pass-token', { authorization: `Bearer ${t}` });
     expect(r.reached[0].headers.authorization).toBe(`Bearer ${t}`);
@@ -173,7 +173,7 @@ describe('claims contract to the upstream', () => {
 });
 
 describe('rate limits', () => {
-  it('limits per verified caller with 429, Retry-After and remaining calls, leaving other callers alone (attacks.md G01, G03)', async () => {
+  it('limits per verified caller with 429, Retry-After and remaining calls, leaving other callers alone (catalogue G01, G03)', async () => {
     const rg = await gateway();
     const alice = token({ sub: 'alice-rl' });
     const remaining: string[] = [];
@@ -190,13 +190,13 @@ describe('rate limits', () => {
     const bob = await send(rg, '/limited', { authorization: `Bearer ${token({ sub: 'bob-rl' })}` });
     expect(bob.status).toBe(200);
   });
-  it('never keys a limit on unverified input: forged tokens for alice do not use up her calls (attacks.md G)', async () => {
+  it('never keys a limit on unverified input: forged tokens for alice do not use up her calls (catalogue section G, rate limiting)', async () => {
     const rg = await gateway();
     const forged = signJws({ alg: 'RS256', kid: 'k1' }, { iss: idp.issuer, aud: AUD, sub: 'alice-f', tid: 't1', exp: nowSeconds() + 600 }, rsaKey('k1'));
     for (let i = 0; i < 5; i++) expect((await send(rg, '/limited', { authorization: `Bearer ${forged}` })).status).toBe(401);
     expect((await send(rg, '/limited', { authorization: `Bearer ${token({ sub: 'alice-f' })}` })).status).toBe(200);
   });
-  it('stops an unauthenticated flood per client address before any token work (attacks.md G06)', async () => {
+  it('stops an unauthenticated flood per client address before any token work (catalogue G06)', async () => {
     const rg = await gateway({ unauthenticatedLimit: { limit: 5, windowSeconds: 60 } });
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await send(rg, '/api/orders', { authorization: 'Bearer a.b.c' })).status);

@@ -5,7 +5,7 @@ import { settledHeapBytes } from './reference-support/heap.ts';
 import { inProcessGateway, type InProcessGateway } from './reference-support/in-process-gateway.ts';
 
 /**
- * CI-sized version of `node scripts/token-cache-rss.ts` (issue 9): distinct valid tokens through the
+ * CI-sized version of `node scripts/token-cache-rss.ts` (docs/reliability.md §3): distinct valid tokens through the
  * verified-token cache keep it at its entry and byte bounds, and the heap it retains per entry,
  * extrapolated to the default bounds, stays far inside the 300 MB budget. Counts and bytes, no timings.
  */

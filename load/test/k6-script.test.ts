@@ -81,11 +81,13 @@ beforeEach(() => {
   k6.checks.length = 0;
 });
 
-const peersRequired = process.env.GATECHECK_REQUIRE_PEERS === '1';
+// k6 is never a required peer (GATECHECK_REQUIRE_PEERS does not apply to it): neither Debian nor npm
+// packages a k6 binary, so CI cannot install one. Only the real-k6 test needs it; without it that test
+// reports itself skipped with this reason instead of failing or vanishing.
 const k6Binary = findPeerBinary('k6');
-const stubNote = k6Binary || peersRequired ? '' : ' (k6 is not installed here: run against a stub of the k6 API)';
+const K6_MISSING = 'k6 binary not on PATH (neither Debian nor npm packages one; put a grafana/k6 release binary on PATH to run this test)';
 
-describe(`k6 script${stubNote}`, () => {
+describe('k6 script (against a stub of the k6 API, then the real k6 where installed)', () => {
   it('open model with events: constant arrival rate, thresholds, a control scenario per event, and every answer graded', async () => {
     const { planFile } = await plan({
       name: 'k6-mixed',
@@ -175,31 +177,30 @@ describe(`k6 script${stubNote}`, () => {
   });
 
   // Where k6 exists, the same script also runs for real, briefly, against a loopback stub.
-  if (k6Binary) {
-    it('runs under the real k6 binary and fails its threshold when a bad token is accepted', async () => {
-      const server = createServer((req, res) => res.writeHead(req.headers.authorization === 'Bearer expired-0' ? 200 : req.headers.authorization?.startsWith('Bearer valid') ? 200 : 401).end());
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  it('runs under the real k6 binary and fails its threshold when a bad token is accepted', async (ctx) => {
+    if (!k6Binary) return ctx.skip(K6_MISSING);
+    const server = createServer((req, res) => res.writeHead(req.headers.authorization === 'Bearer expired-0' ? 200 : req.headers.authorization?.startsWith('Bearer valid') ? 200 : 401).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'gatecheck-k6-real-'));
+      dirs.push(dir);
+      const { planFile } = await preparePlan({
+        scenario: parseScenario({ name: 'k6-real', description: 'real', tokens: [{ variant: 'valid', count: 2 }, { variant: 'expired', count: 1 }], load: { model: 'open', rate: 20, connections: 2 }, durationSeconds: 1 }),
+        targetUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        source: fakeSource,
+        dir,
+      });
+      let status = 0;
       try {
-        const dir = mkdtempSync(join(tmpdir(), 'gatecheck-k6-real-'));
-        dirs.push(dir);
-        const { planFile } = await preparePlan({
-          scenario: parseScenario({ name: 'k6-real', description: 'real', tokens: [{ variant: 'valid', count: 2 }, { variant: 'expired', count: 1 }], load: { model: 'open', rate: 20, connections: 2 }, durationSeconds: 1 }),
-          targetUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          source: fakeSource,
-          dir,
-        });
-        let status = 0;
-        try {
-          execFileSync(k6Binary, ['run', '--quiet', '-e', `GATECHECK_PLAN=${planFile}`, '-e', `GATECHECK_SUMMARY=${join(dir, 's.json')}`, K6_SCRIPT], { stdio: 'pipe', timeout: 60_000 });
-        } catch (error) {
-          status = (error as { status: number }).status;
-        }
-        expect(status).toBe(99); // thresholds crossed
-        const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
-        expect(summary.metrics.gatecheck_bad_accepted.values.count).toBeGreaterThan(0);
-      } finally {
-        server.close();
+        execFileSync(k6Binary, ['run', '--quiet', '-e', `GATECHECK_PLAN=${planFile}`, '-e', `GATECHECK_SUMMARY=${join(dir, 's.json')}`, K6_SCRIPT], { stdio: 'pipe', timeout: 60_000 });
+      } catch (error) {
+        status = (error as { status: number }).status;
       }
-    });
-  }
+      expect(status).toBe(99); // thresholds crossed
+      const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+      expect(summary.metrics.gatecheck_bad_accepted.values.count).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -9,7 +9,9 @@ export interface DocumentUrls {
 }
 
 /**
- * Entra's v2 discovery document: the fields and their order as a live tenant serves them (entra.md §2.2).
+ * Entra's v2 discovery document: the fields and their order as a live tenant serves them (a tenant's
+ * `/v2.0/.well-known/openid-configuration`, recorded in Azure/azure-sdk-for-js at sdk/keyvault/keyvault-keys/
+ * recordings/node/challenge_based_authentication_tests/recording_supports_multitenant_authentication.js).
  * `userinfo_endpoint` points at this mock instead of graph.microsoft.com, which is not reachable here.
  */
 export function v2DiscoveryDocument(issuers: TenantIssuers, urls: DocumentUrls): Record<string, unknown> {
@@ -45,7 +47,10 @@ export function v2DiscoveryDocument(issuers: TenantIssuers, urls: DocumentUrls):
   };
 }
 
-/** Entra's v1 document (entra.md §2.2, "v1 doc differs from v2 as follows"). */
+/**
+ * Entra's v1 document (`/.well-known/openid-configuration` without `/v2.0`): sts.windows.net issuer with a
+ * trailing slash, `/discovery/keys`, extra v1 fields. Check against any tenant's public v1 document.
+ */
 export function v1DiscoveryDocument(issuers: TenantIssuers, urls: DocumentUrls): Record<string, unknown> {
   const t = urls.tenantBase;
   return {

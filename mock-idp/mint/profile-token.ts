@@ -47,7 +47,7 @@ export function profileToken(runtime: TenantRuntime, recipe: ResolvedTokenRecipe
       now,
       lifetimeSeconds: lifetime,
     });
-    // Entra writes x5t only into v1 tokens (entra.md §2.4).
+    // Entra writes x5t only into v1 tokens (Entra access-token claims reference, header claims).
     const header = { typ: 'JWT', alg: 'RS256', ...(version === 1 && kid ? { x5t: kid } : {}), ...(kid ? { kid } : {}) };
     return { header, claims: payload, api, client, user };
   }

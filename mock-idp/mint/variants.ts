@@ -33,7 +33,7 @@ export interface TokenVariant {
   reason?: RejectReason;
   /** `must`: any standards-following gateway; `profile`: the strict profile of VARIANT_TARGET (RFC 9068-like). */
   level: 'must' | 'profile' | 'either';
-  /** Row in ../shared/reference/attacks.md, when there is one. */
+  /** Row id in fixtures/attack-catalogue.json, when there is one. */
   attack?: string;
 }
 

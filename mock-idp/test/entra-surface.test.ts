@@ -31,7 +31,8 @@ function golden(name: string, doc: unknown) {
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 
-// The v2 tenant document's fields in live order (entra.md §2.2, recorded from a real tenant).
+// The v2 tenant document's fields in live order, as recorded in Azure/azure-sdk-for-js at sdk/keyvault/
+// keyvault-keys/recordings/node/challenge_based_authentication_tests/recording_supports_multitenant_authentication.js.
 const ENTRA_V2_FIELDS = [
   'token_endpoint', 'token_endpoint_auth_methods_supported', 'jwks_uri', 'response_modes_supported',
   'subject_types_supported', 'id_token_signing_alg_values_supported', 'response_types_supported', 'scopes_supported',

@@ -4,7 +4,7 @@ import { rawExchange } from '../../gateway-under-test/test/reference-support/raw
 import { createMockIdp, findVariant, type MockIdp } from '../index.ts';
 
 /**
- * The mock IdP under bad input and concurrency (issue 9). Tests throw broken requests at it all day, so
+ * The mock IdP under bad input and concurrency (docs/reliability.md, first table). Tests throw broken requests at it all day, so
  * every malformed, mistyped, oversized or misaddressed request must get a clean 4xx in the shape its
  * caller expects (Entra's AADSTS body on Entra endpoints, the control API's own shape under /_admin),
  * never a 500 or a dropped connection, and concurrent rotations and mints must stay consistent.

@@ -1,32 +1,13 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { FaultRequest, TokenRecipe } from '../../mock-idp/index.ts';
 
-/*
- * Changes since the first version (all additive; every earlier case file still type-checks and means
- * the same):
- * - Expectation.responseHeaders: response headers graded like status (a mismatch is `non-strict`).
- * - Expectation.upstreamHeaders: a key `@userId` / `@tenantId` / `@clientId` / `@roles` / `@scopes`
- *   names the profile's claim header; a string value may contain `{claims.NAME}` / `{header.NAME}`,
- *   filled from the token this step sent.
- * - Step.before: IdP actions (including `wait`) right before that step.
- * - Step.reuseToken: send the very token an earlier step (0-based index) sent, for cache and replay cases.
- * - Recipe strings may contain `{{run.i}}` (repetition index within a step) and `{{run.nonce}}` (unique
- *   per case and run), filled by the harness before minting: distinct kids for a flood, a fresh
- *   rate-limit identity per run.
- * - A case with setup, teardown, `before` or idpRequests runs exclusively even without `exclusive: true`,
- *   and the harness clears faults and the IdP clock after such a case (keys cannot be un-rotated).
- * - Level `profile` counts like `must` for the exit code: the target declared the behaviour.
- * - IdpAction `add-key` / `remove-key`: a key under a chosen kid (optionally weak) in the JWKS; fault kinds
- *   `huge` (jwks) and `rewrite` (discovery: issuer, jwks_uri, or jwks_uri on an untrusted TLS listener).
- * - Expectation.weaker: the contract allows an acceptance that RFC 8725 / RFC 9068 forbid; accepting is
- *   graded `weaker` (naming the clause), refusing is judged as a refusal.
- */
-
 /**
- * How a case is graded (attacks.md §0): `must` — the security outcome is absolute; `should` — a
- * recommendation (RFC SHOULD), failing it is reported but does not fail the run; `profile` — the
- * expectation depends on what the target profile declares; `either` — both outcomes are acceptable,
- * the report says which one the gateway chose.
+ * How a case is graded (after the OpenID Foundation conformance suite's accept-or-reject tests, Autobahn's
+ * OK / NON-STRICT grades and Wycheproof's valid / invalid / acceptable): `must` — the security outcome is
+ * absolute; `should` — a recommendation (RFC SHOULD), failing it is reported but does not fail the run;
+ * `profile` — the expectation depends on what the target profile declares, and a failure fails the run
+ * like `must` (the target declared the behaviour); `either` — both outcomes are acceptable, the report
+ * says which one the gateway chose.
  */
 export type Level = 'must' | 'should' | 'profile' | 'either';
 
@@ -72,20 +53,25 @@ export interface Expectation {
   wwwAuthenticate?: WwwAuthenticateExpectation;
   /** Default: `untouched` for reject, `reached` for accept. */
   upstream?: 'untouched' | 'reached';
-  /** Headers the upstream must see with this value (string), must match (RegExp), or must not see (null). */
+  /**
+   * Headers the upstream must see with this value (string), must match (RegExp), or must not see (null).
+   * A key `@userId` / `@tenantId` / `@clientId` / `@roles` / `@scopes` names the profile's claim header;
+   * a string value may contain `{claims.NAME}` / `{header.NAME}`, filled from the token this step sent
+   * (arrays comma-joined); a whole value `{claims.NAME?}` expects the header absent when the token lacks
+   * the claim.
+   */
   upstreamHeaders?: Record<string, string | RegExp | null>;
   /**
    * Bounds on what the mock IdP saw during this step (request log, all tenants, counted from just before
-   * the step's first request to just after its last response), e.g. JWKS refetch throttling.
-   */
-  /**
+   * the step's first request to just after its last response), e.g. JWKS refetch throttling. A case
+   * with any makes the case run alone (see `exclusive`).
    * `attacker` counts requests to the mock's /_attacker listener (where jku/x5u injection cases point).
    * `atMost` is a requirement (a refetch flood fails the case). `atLeast` proves the case met what it
    * names (the gateway really fetched during the fault): unmet, and the security outcome held, the case
    * is inconclusive and reported skipped with the reason, never passed and never a MUST failure.
    */
   idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token' | 'attacker'; atMost?: number; atLeast?: number }[];
-  /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status. */
+  /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status (a mismatch is `non-strict`). */
   responseHeaders?: Record<string, string | RegExp | null>;
   /**
    * The target's contract allows the gateway to accept this request, but RFC 8725 / RFC 9068 require a
@@ -127,6 +113,7 @@ export type IdpAction =
 
 /** One request of a multi-step case; `repeat` sends it that many times, each judged. */
 export interface Step {
+  /** As `CaseDefinition.token`; here `{{run.i}}` is the repetition index within this step. */
   token?: TokenRecipe;
   request?: RequestSpec;
   expect: Expectation;
@@ -135,7 +122,7 @@ export interface Step {
   concurrent?: boolean;
   /** IdP actions right before this step (e.g. `{ action: 'wait', ms }` until a token expires, or a rotation mid-case). */
   before?: IdpAction[];
-  /** Send the token an earlier step (0-based index) sent, byte for byte, instead of minting one. */
+  /** Send the token an earlier step (0-based index) sent, byte for byte, instead of minting one (cache and replay cases). */
   reuseToken?: number;
 }
 
@@ -151,12 +138,19 @@ export interface CaseDefinition {
   covers: string[];
   /** Feature names (fixtures/features.json); the case is skipped when the target profile lacks one. */
   features: string[];
-  /** Cases that change shared state (IdP keys, faults, the clock, rate-limit counters) run alone, in file order. */
+  /**
+   * Cases that change shared state (IdP keys, faults, the clock, rate-limit counters) run alone, in file
+   * order. A case with `setup`, `teardown`, a `before` action other than `wait`, or `idpRequests` runs
+   * alone without saying so; after any such case the harness clears the tenant's faults and IdP clock
+   * offset (keys cannot be un-rotated: undo `add-key` with `remove-key` in `teardown`).
+   */
   exclusive?: boolean;
   /**
    * The token as data (printable, replayable); a function of the profile only when it must read config
    * (skew, audiences). Absent: a genuine token of the default profile (`{}`), for steps too; a request
-   * without credentials says `request: { tokenIn: 'none' }`.
+   * without credentials says `request: { tokenIn: 'none' }`. Recipe strings may contain `{{run.i}}`
+   * (repetition index within a step) and `{{run.nonce}}` (unique per case and run), filled by the harness
+   * before minting: distinct kids for a flood, a fresh rate-limit identity per run.
    */
   token?: FromProfile<TokenRecipe>;
   request?: FromProfile<RequestSpec>;

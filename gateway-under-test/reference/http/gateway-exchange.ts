@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 export interface GatewayRequest {
   method: string;
   url: string;
-  /** Name, value, name, value… as received: duplicates stay visible (attacks.md A05). */
+  /** Name, value, name, value… as received: duplicates stay visible (catalogue A05). */
   rawHeaders: string[];
   remoteAddress: string;
   /** The request body stream; null when the request has none (always, on the fast front). */

@@ -3,7 +3,7 @@ import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts'
 /**
  * `iat`, when present, must be a number (RFC 7519 §4.1.6) and, by default, not in the future beyond
  * the skew: RFC 7519 sets no rule, but a token issued in the future means a wrong clock or a forgery
- * (Apigee's default, attacks.md E07).
+ * (Apigee's default, catalogue E07).
  */
 export const checkIssuedAt: Step = {
   name: 'check-issued-at',

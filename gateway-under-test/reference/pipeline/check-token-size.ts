@@ -1,6 +1,6 @@
 import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts';
 
-/** Bounds the work before any decoding: a megabyte of dots must cost nothing (CVE-2025-30204, attacks.md A16). */
+/** Bounds the work before any decoding: a megabyte of dots must cost nothing (CVE-2025-30204, catalogue A16). */
 export const checkTokenSize: Step = {
   name: 'check-token-size',
   cacheable: false,

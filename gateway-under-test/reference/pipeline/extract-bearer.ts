@@ -3,7 +3,7 @@ import type { PipelineContext, PipelineEnv, Step, StepResult } from './types.ts'
 /**
  * After `Bearer` and one or more spaces (RFC 6750 §2.1), one run of visible characters. Stricter
  * token grammar (base64url, segments) is the parser's job, so a token with `+` or `=` is an
- * invalid_token (401, attacks.md A12) rather than a malformed request.
+ * invalid_token (401, catalogue A12) rather than a malformed request.
  */
 const CREDENTIAL = /^[\x21-\x7e]+$/;
 

@@ -24,7 +24,7 @@ const PARAMS: Record<string, AlgorithmParams> = {
 /**
  * Verifies the JWS signature with node:crypto's synchronous `verify` and the KeyObject imported once
  * per JWKS fetch. Why not jose's jwtVerify here: it goes through WebCrypto with a promise per call and
- * measured ~9k verifications/s per core on this machine against ~45k/s for this path (issue 4); at
+ * measured ~9k verifications/s per core on this machine against ~45k/s for this path (the reference gateway's goals in docs/benchmarks.md); at
  * gateway rates that difference is the whole budget. jose-equivalent strictness is kept by the earlier
  * steps (strict parsing, allow-listed alg, key/alg fit); this step only does the math.
  */

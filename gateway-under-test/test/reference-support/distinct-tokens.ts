@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
 /**
- * Fast distinct valid tokens for resource tests and scripts (issue 9). ES256 through node:crypto with a
+ * Fast distinct valid tokens for resource tests and scripts (docs/reliability.md §3). ES256 through node:crypto with a
  * KeyObject: ~40 µs to sign here against ~400 µs for RS256, and the verified-token cache stores the
  * token string and its claims, not the signature, so the algorithm does not change what is measured.
  * The payload mimics an Entra v2 app-only access token and `aio` is padded so each token is

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inProcessGateway } from './in-process-gateway.ts';
 
 /**
- * Unknown-kid flood (attacks.md C10/H07) against the reference pipeline configured with a real IdP's
+ * Unknown-kid flood (catalogue C10/H07) against the reference pipeline configured with a real IdP's
  * discovery URL, on an injected clock: `kids` tokens, each naming a fresh random kid, spread evenly
  * over `spreadSeconds` of simulated time and sent `concurrency` at a time. The caller counts what
  * reached the IdP (the mock's request log); this returns what the gateway answered.

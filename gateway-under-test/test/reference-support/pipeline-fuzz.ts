@@ -9,7 +9,7 @@ import { createContext } from '../../reference/pipeline/types.ts';
 import type { Reason } from '../../reference/rejection.ts';
 
 /**
- * Property-based mutation fuzzing of the reference pipeline (issue 9), shared by the CI-sized test
+ * Property-based mutation fuzzing of the reference pipeline (docs/reliability.md §1), shared by the CI-sized test
  * (`gateway-under-test/test/reference-pipeline-fuzz.test.ts`) and the large run (`scripts/fuzz-pipeline.ts`).
  *
  * A case starts from a genuine token, mutates it at three layers and asks the in-process pipeline
