@@ -27,4 +27,13 @@ describe('gatecheck', () => {
     const r = await run([flag]);
     expect(r).toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
   });
+
+  test('the Node it needs (>= 22.18, type stripping) comes from the node devDependency, not engines', () => {
+    // npm checks engines against the Node that runs npm (the system one), not the one npx and npm scripts
+    // put first on PATH, so engines would warn on every fresh `npx gatecheck` for a Node the project never uses.
+    expect(PACKAGE.engines).toBeUndefined();
+    const [, major, minor] = /^\^(\d+)\.(\d+)\.\d+$/.exec(PACKAGE.devDependencies.node) ?? [];
+    expect(Number(major)).toBe(22);
+    expect(Number(minor)).toBeGreaterThanOrEqual(18);
+  });
 });
