@@ -1,10 +1,25 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const EXAMPLE_PROFILE = fileURLToPath(new URL('../../fixtures/targets/example-gateway.profile.yaml', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'gatecheck-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A loopback port held by someone else until `close`. */
+function holdPort(): Promise<{ port: number; server: Server }> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server }));
+  });
+}
 
 /** Runs the CLI to completion (bounded) and returns exit code and output. */
 function run(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -35,5 +50,23 @@ describe('gatecheck', () => {
     const [, major, minor] = /^\^(\d+)\.(\d+)\.\d+$/.exec(PACKAGE.devDependencies.node) ?? [];
     expect(Number(major)).toBe(22);
     expect(Number(minor)).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('gatecheck run: bad input is one line and exit 2', () => {
+  test("the profile's IdP port in use names what run can do about it (it has no --port)", async () => {
+    const { port, server } = await holdPort();
+    try {
+      const profile = join(dir, 'busy-idp.profile.yaml');
+      writeFileSync(profile, readFileSync(EXAMPLE_PROFILE, 'utf8').replaceAll('127.0.0.1:9400', `127.0.0.1:${port}`));
+      const r = await run(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `gatecheck run: cannot start the mock IdP on 127.0.0.1:${port} (from the profile's issuer): port ${port} on 127.0.0.1 is already in use; ` +
+          `if a mock IdP already serves it, pass --idp http://127.0.0.1:${port}, else free the port\n`,
+      );
+    } finally {
+      server.close();
+    }
   });
 });
