@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from './cli-error.ts';
+// The one file, not the gateway's index: `gatecheck mint` should not load the gateway (start-up time).
+import { fileProblem } from '../gateway-under-test/file-problem.ts';
 import { mint, findVariant, VARIANTS, createTenantRuntime, findTenant, loadTenants, type MintResult, type TokenRecipe } from '../mock-idp/index.ts';
 
 interface MintOptions {
@@ -23,7 +25,7 @@ function readRecipe(file: string): TokenRecipe {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError(`--recipe ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new CliError(`cannot read recipe ${file}: ${fileProblem(file, e)}; give --recipe the path of a JSON or YAML token recipe, or use --variant NAME (--list shows them)`);
   }
   try {
     // YAML is a superset of JSON, so one parser takes both recipe spellings.

@@ -78,7 +78,7 @@ describe('gatecheck mint', () => {
   test.each([
     [['--variant', 'no-such'], 'ERR_CLI_USAGE', /no variant "no-such"/],
     [['--variant', 'valid', '--recipe', 'x.json'], 'ERR_CLI_USAGE', /not both/],
-    [['--recipe', join(dir, 'missing.json')], 'ERR_CLI_USAGE', /cannot read the file \(ENOENT\)/],
+    [['--recipe', join(dir, 'missing.json')], 'ERR_CLI_USAGE', /^cannot read recipe \/\S+\/missing\.json: no such file; give --recipe the path of a JSON or YAML token recipe, or use --variant NAME/],
     [['--tenant', 'nowhere'], 'ERR_CLI_USAGE', /no tenant "nowhere"/],
     [['--idp', 'http://127.0.0.1:9'], 'ERR_CLI_USAGE', /cannot reach the mock/],
   ])('%j fails with one clear line (%s), which the dispatcher turns into exit 2', async (args, code, message) => {

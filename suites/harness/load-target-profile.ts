@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { targetProfileSchema, type TargetProfile } from '../../gateway-under-test/index.ts';
+import { fileProblem, targetProfileSchema, type TargetProfile } from '../../gateway-under-test/index.ts';
 import { HarnessError } from './harness-error.ts';
 
 /** Validates a profile object; the error names the first offending key. */
@@ -24,7 +24,7 @@ export async function loadTargetProfile(file: string): Promise<TargetProfile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new HarnessError('ERR_TARGET_PROFILE', `cannot read profile ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new HarnessError('ERR_TARGET_PROFILE', `cannot read profile ${file}: ${fileProblem(file, e)}; give --profile a YAML or JSON profile (fixtures/targets/example-gateway.profile.yaml is an example)`);
   }
   let data: unknown;
   try {
