@@ -78,7 +78,8 @@ async function mintOnline(opts: MintOptions, what: TokenRecipe | { variant: stri
       signal: AbortSignal.timeout(15_000),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    const { code, message } = (e as { cause?: { code?: string; message?: string } }).cause ?? {};
+    const cause = code === 'ECONNREFUSED' ? 'nothing listens there; start it with gatecheck idp' : code === 'ENOTFOUND' ? 'no such host' : (message ?? (e as Error).message);
     throw new CliError(`--idp ${base}: cannot reach the mock (${cause})`);
   }
   const text = await res.text();
