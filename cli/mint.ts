@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { CliError } from './cli-error.ts';
 // The one file, not the gateway's index: `gatecheck mint` should not load the gateway (start-up time).
 import { fileProblem } from '../gateway-under-test/file-problem.ts';
+import { didYouMean } from '../suites/harness/did-you-mean.ts';
 import { mint, findVariant, VARIANTS, createTenantRuntime, findTenant, loadTenants, type MintResult, type TokenRecipe } from '../mock-idp/index.ts';
 
 interface MintOptions {
@@ -42,7 +43,7 @@ function chosenRecipe(opts: MintOptions): TokenRecipe | { variant: string } {
   if (opts.recipe) return readRecipe(opts.recipe);
   if (opts.variant) {
     const variant = findVariant(opts.variant);
-    if (!variant) throw new CliError(`no variant "${opts.variant}" (gatecheck mint --list shows them)`);
+    if (!variant) throw new CliError(`no variant "${opts.variant}"${didYouMean(opts.variant, VARIANTS.map((v) => v.name))}; gatecheck mint --list shows them`);
     return { variant: variant.name };
   }
   return {};

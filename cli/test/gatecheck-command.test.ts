@@ -84,3 +84,25 @@ describe('a missing file is named, with where it was looked for and what to give
     expect(r.stderr).toBe(`${message.replaceAll('DIR', dir)}\n`);
   });
 });
+
+describe('a mistyped name suggests the closest known one, in the same one line', () => {
+  test.each([
+    [['mint', '--variant', 'expird'], /^gatecheck mint: no variant "expird" \(did you mean "expired"\?\); gatecheck mint --list shows them\n$/],
+    [['run', '--target', 'haprox'], /^gatecheck run: unknown target "haprox" \(did you mean "haproxy"\?\); use one of reference, .+\n$/],
+    [['matrix', '--targets', 'reference,node:jsonwebtokn'], /^gatecheck matrix: --targets: unknown target "node:jsonwebtokn" \(did you mean "node:jsonwebtoken"\?\); use one of .+\n$/],
+    [['load', '--scenario', 'rotaton'], /^gatecheck load: unknown scenario "rotaton" \(did you mean "rotation"\?\); use one of .+\n$/],
+    [['load', '--scenario', 'rotation', '--target', 'refrence'], /^gatecheck load: unknown target "refrence" \(did you mean "reference"\?\); use one of reference, haproxy or an http\(s\) URL\n$/],
+  ])('%j', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('an unknown profile key names the key the schema has', async () => {
+    const profile = join(dir, 'typo.profile.yaml');
+    writeFileSync(profile, readFileSync(EXAMPLE_PROFILE, 'utf8').replace('  requireExp: true', '  requireExpp: true'));
+    const r = await run(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`gatecheck run: ${profile}: token.requireExpp: unknown key (did you mean "requireExp"?)\n`);
+  });
+});
