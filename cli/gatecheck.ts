@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 
 /**
@@ -22,12 +23,19 @@ function isUserError(e: unknown): e is Error & { code: string } {
   return e instanceof Error && /^ERR_/.test(String((e as { code?: unknown }).code ?? ''));
 }
 
+/** The version package.json declares: one place to bump, and what `--version` prints. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** `only`: the one subcommand to load; '' loads none (`gatecheck --version`), undefined loads all. */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('gatecheck')
     .description('tells the truth about API gateways that validate bearer tokens')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const names = only && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
+  const names = only === '' ? [] : only && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
   for (const cmd of await Promise.all(names.map((n) => COMMANDS[n]()))) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
@@ -37,7 +45,9 @@ export async function buildProgram(only?: string): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   const cmd = argv.find((a) => !a.startsWith('-')) ?? '';
   try {
-    const program = await buildProgram(cmd);
+    // `gatecheck --version` needs no subcommand loaded (start-up time is a benchmark target).
+    const versionOnly = !cmd && argv.some((a) => a === '--version' || a === '-V');
+    const program = await buildProgram(versionOnly ? '' : cmd);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {

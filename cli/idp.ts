@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createMockIdp, type MockIdp } from '../mock-idp/index.ts';
+import { createMockIdp, MockIdpConfigError, type MockIdp } from '../mock-idp/index.ts';
+import { CliError } from './cli-error.ts';
 import { parsePort } from './parse-port.ts';
 
 function describe(idp: MockIdp, readyMs: number, opts: { adminToken?: string }): string {
@@ -50,6 +51,12 @@ export function idpCommand(): Command {
         issuerStyle: opts.issuerStyle,
         publicUrl: opts.publicUrl,
         adminToken,
+      }).catch((e: unknown) => {
+        // The mock says what is wrong with the port; the way to choose another is this command's flag.
+        if (e instanceof MockIdpConfigError && e.port !== undefined) {
+          throw new CliError(`${e.message}; choose ${e.port < 1024 ? 'a port above 1023' : 'another'} with --port`);
+        }
+        throw e;
       });
       process.stdout.write(`${describe(idp, Math.round(performance.now() - started), { adminToken })}\n`);
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { LINT_RULES, lintPolicy, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
+import { fileProblem, LINT_RULES, lintPolicy, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
 import { CliError } from './cli-error.ts';
 
 /**
@@ -20,7 +20,7 @@ export function lintCommand(): Command {
         try {
           text = await readFile(file, 'utf8');
         } catch (err) {
-          throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          throw new CliError(`cannot read policy ${file}: ${fileProblem(file, err)}; give the path of an APIM or Apigee policy XML file`);
         }
         findings.push(...lintPolicy(text, file));
       }

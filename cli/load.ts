@@ -19,6 +19,7 @@ import {
   type LoadResult,
   type Scenario,
 } from '../load/index.ts';
+import { didYouMean } from '../suites/harness/did-you-mean.ts';
 import { CliError } from './cli-error.ts';
 
 interface LoadOptions {
@@ -102,7 +103,7 @@ async function load(opts: LoadOptions): Promise<number> {
   const targets = opts.compare ? opts.compare.split(',').map((t) => t.trim()).filter(Boolean) : [opts.target];
   if (targets.length === 0) throw new CliError('--compare: expected target names separated by commas');
   const unknown = targets.find((t) => !/^https?:\/\//i.test(t) && !(LOAD_TARGET_NAMES as readonly string[]).includes(t));
-  if (unknown) throw new CliError(`unknown target "${unknown}"; use one of ${LOAD_TARGET_NAMES.join(', ')} or an http(s) URL`);
+  if (unknown) throw new CliError(`unknown target "${unknown}"${didYouMean(unknown, LOAD_TARGET_NAMES)}; use one of ${LOAD_TARGET_NAMES.join(', ')} or an http(s) URL`);
   if (opts.engine === 'k6' && targets.length > 1) throw new CliError('--compare runs the embedded engine only');
   if (opts.k6Manifest && opts.engine !== 'k6') throw new CliError('--k6-manifest needs --engine k6');
   const k6 = opts.engine === 'k6' && !opts.k6Manifest ? findPeerBinary('k6') : undefined;

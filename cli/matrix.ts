@@ -6,6 +6,7 @@ import type { MatrixReport, RunReport } from '../suites/harness/run-report.ts';
 import { runSuite } from '../suites/harness/run-suite.ts';
 import { startTarget, TARGET_NAMES } from '../suites/harness/start-target.ts';
 import { progressReporter, strictText, writeMatrix, writeReports } from '../suites/report/index.ts';
+import { didYouMean } from '../suites/harness/did-you-mean.ts';
 import { CliError } from './cli-error.ts';
 
 interface MatrixOptions {
@@ -68,7 +69,11 @@ async function matrix(opts: MatrixOptions): Promise<number> {
 }
 
 function parseTarget(item: string): { target: string; profile?: string } {
-  if (!/^https?:\/\//i.test(item)) return { target: item };
+  if (!/^https?:\/\//i.test(item)) {
+    // Checked before any target runs: a typo in the last name should not cost the runs before it.
+    if (!TARGET_NAMES.includes(item)) throw new CliError(`--targets: unknown target "${item}"${didYouMean(item, TARGET_NAMES)}; use one of ${TARGET_NAMES.join(', ')} or URL=PROFILE_FILE`);
+    return { target: item };
+  }
   const at = item.lastIndexOf('=');
   if (at === -1) throw new CliError(`--targets: ${item} needs its profile, as URL=PROFILE_FILE`);
   return { target: item.slice(0, at), profile: item.slice(at + 1) };

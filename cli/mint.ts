@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from './cli-error.ts';
+// The one file, not the gateway's index: `gatecheck mint` should not load the gateway (start-up time).
+import { fileProblem } from '../gateway-under-test/file-problem.ts';
+import { didYouMean } from '../suites/harness/did-you-mean.ts';
 import { mint, findVariant, VARIANTS, createTenantRuntime, findTenant, loadTenants, type MintResult, type TokenRecipe } from '../mock-idp/index.ts';
 
 interface MintOptions {
@@ -23,7 +26,7 @@ function readRecipe(file: string): TokenRecipe {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError(`--recipe ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new CliError(`cannot read recipe ${file}: ${fileProblem(file, e)}; give --recipe the path of a JSON or YAML token recipe, or use --variant NAME (--list shows them)`);
   }
   try {
     // YAML is a superset of JSON, so one parser takes both recipe spellings.
@@ -40,7 +43,7 @@ function chosenRecipe(opts: MintOptions): TokenRecipe | { variant: string } {
   if (opts.recipe) return readRecipe(opts.recipe);
   if (opts.variant) {
     const variant = findVariant(opts.variant);
-    if (!variant) throw new CliError(`no variant "${opts.variant}" (gatecheck mint --list shows them)`);
+    if (!variant) throw new CliError(`no variant "${opts.variant}"${didYouMean(opts.variant, VARIANTS.map((v) => v.name))}; gatecheck mint --list shows them`);
     return { variant: variant.name };
   }
   return {};
@@ -76,7 +79,8 @@ async function mintOnline(opts: MintOptions, what: TokenRecipe | { variant: stri
       signal: AbortSignal.timeout(15_000),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    const { code, message } = (e as { cause?: { code?: string; message?: string } }).cause ?? {};
+    const cause = code === 'ECONNREFUSED' ? 'nothing listens there; start it with gatecheck idp' : code === 'ENOTFOUND' ? 'no such host' : (message ?? (e as Error).message);
     throw new CliError(`--idp ${base}: cannot reach the mock (${cause})`);
   }
   const text = await res.text();

@@ -17,6 +17,7 @@ export { UpstreamClient, UpstreamError, type UpstreamClientOptions } from './ref
 export { REJECTIONS, type Reason } from './reference/rejection.ts';
 export type { Target, TargetProfile, ProfileRoute, ProfileRequirement, StartedTarget } from './target.ts';
 export { requirementHolds } from './requirement-holds.ts';
+export { fileProblem } from './file-problem.ts';
 export { targetProfileSchema, profileRequirementSchema, targetProfileJsonSchema, type TargetProfileInput } from './target-profile-schema.ts';
 export { startHaproxy, type HaproxyOptions } from './haproxy/start-haproxy.ts';
 export { startApacheOpenidc, MOD_AUTH_OPENIDC, type ApacheOpenidcOptions } from './apache-openidc/start-apache-openidc.ts';

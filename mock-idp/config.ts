@@ -34,9 +34,12 @@ export type ResolvedMockIdpConfig = z.output<typeof MockIdpConfigSchema>;
 
 export class MockIdpConfigError extends Error {
   readonly code = 'ERR_MOCK_IDP_CONFIG';
-  constructor(message: string) {
+  /** Set when the listen port is the problem (in use, privileged): each caller names its own way to pick another. */
+  readonly port: number | undefined;
+  constructor(message: string, options: { port?: number } = {}) {
     super(message);
     this.name = 'MockIdpConfigError';
+    this.port = options.port;
   }
 }
 

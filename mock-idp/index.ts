@@ -91,8 +91,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      if (e.code === 'EADDRINUSE') reject(new MockIdpConfigError(`port ${port} on ${host} is already in use; choose another with --port`));
-      else if (e.code === 'EACCES') reject(new MockIdpConfigError(`not allowed to listen on ${host}:${port}; choose a port above 1023 with --port`));
+      if (e.code === 'EADDRINUSE') reject(new MockIdpConfigError(`port ${port} on ${host} is already in use`, { port }));
+      else if (e.code === 'EACCES') reject(new MockIdpConfigError(`not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`, { port }));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new MockIdpConfigError(`cannot listen on host ${host}: no such local address`));
       else reject(e);
     };

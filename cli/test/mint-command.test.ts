@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -9,6 +10,13 @@ import { mintCommand } from '../mint.ts';
 import { createMockIdp, VARIANTS } from '../../mock-idp/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatecheck-mint-'));
+/** A loopback port nothing listens on (bound, then closed). */
+const REFUSING_PORT = await new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
@@ -78,9 +86,10 @@ describe('gatecheck mint', () => {
   test.each([
     [['--variant', 'no-such'], 'ERR_CLI_USAGE', /no variant "no-such"/],
     [['--variant', 'valid', '--recipe', 'x.json'], 'ERR_CLI_USAGE', /not both/],
-    [['--recipe', join(dir, 'missing.json')], 'ERR_CLI_USAGE', /cannot read the file \(ENOENT\)/],
+    [['--recipe', join(dir, 'missing.json')], 'ERR_CLI_USAGE', /^cannot read recipe \/\S+\/missing\.json: no such file; give --recipe the path of a JSON or YAML token recipe, or use --variant NAME/],
     [['--tenant', 'nowhere'], 'ERR_CLI_USAGE', /no tenant "nowhere"/],
     [['--idp', 'http://127.0.0.1:9'], 'ERR_CLI_USAGE', /cannot reach the mock/],
+    [['--idp', `http://127.0.0.1:${REFUSING_PORT}`], 'ERR_CLI_USAGE', /cannot reach the mock \(nothing listens there; start it with gatecheck idp\)$/],
   ])('%j fails with one clear line (%s), which the dispatcher turns into exit 2', async (args, code, message) => {
     const failure = run(...args);
     await expect(failure).rejects.toMatchObject({ code });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { fileProblem } from '../file-problem.ts';
 import { claimHeadersSchema } from '../target-profile-schema.ts';
 
 /**
@@ -314,7 +315,7 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new GatewayConfigError('', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new GatewayConfigError('', `cannot read ${file}: ${fileProblem(file, err)}; give the path of a YAML or JSON reference-gateway config`);
   }
   let data: unknown;
   try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
+import { fileProblem } from '../file-problem.ts';
 import { GatewayConfigError, TENANT_PLACEHOLDER, type GatewayConfig, type IssuerConfig } from './config.ts';
 import { claimHeaders } from './claim-headers.ts';
 import { JwksCache, type JwksEvents } from './jwks-cache.ts';
@@ -108,7 +109,7 @@ function keyFetchDispatcher(caFile: string | undefined): Dispatcher | undefined 
   try {
     pem = readFileSync(caFile, 'utf8');
   } catch (err) {
-    throw new GatewayConfigError('jwks.caFile', `cannot read ${caFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new GatewayConfigError('jwks.caFile', `cannot read CA certificate ${caFile}: ${fileProblem(caFile, err)}; point jwks.caFile at the PEM file the mock IdP printed (gatecheck idp --tls)`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new GatewayConfigError('jwks.caFile', `${caFile} holds no PEM certificate`);
   return new Agent({ connect: { ca: [...rootCertificates, pem] } });

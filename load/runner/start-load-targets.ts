@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_AUDIENCE, demoConfig, startHaproxy, startReferenceGateway, type GatewayConfigInput } from '../../gateway-under-test/index.ts';
 import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
+import { didYouMean } from '../../suites/harness/did-you-mean.ts';
 import { startEchoUpstream, type EchoUpstream } from '../../suites/harness/echo-upstream.ts';
 import { LoadInputError } from './load-input-error.ts';
 import { controlApiPoolSource, mockIdpPoolSource, type PoolSource } from './pool-source.ts';
@@ -112,7 +113,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions = {})
           },
         };
       }
-      throw new LoadInputError('ERR_UNKNOWN_TARGET', `unknown target "${name}"; use one of ${LOAD_TARGET_NAMES.join(', ')} or an http(s) URL`);
+      throw new LoadInputError('ERR_UNKNOWN_TARGET', `unknown target "${name}"${didYouMean(name, LOAD_TARGET_NAMES)}; use one of ${LOAD_TARGET_NAMES.join(', ')} or an http(s) URL`);
     };
     return { source, control, startTarget, stop };
   } catch (error) {

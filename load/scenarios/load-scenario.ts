@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { didYouMean } from '../../suites/harness/did-you-mean.ts';
 import { LoadInputError } from '../runner/load-input-error.ts';
 import { ScenarioSchema, type Scenario } from './scenario-schema.ts';
 
@@ -14,7 +15,7 @@ export function scenarioNames(): string[] {
 export function loadScenario(nameOrFile: string): Scenario {
   const shipped = /^[a-z][a-z0-9-]*$/.test(nameOrFile) ? `${DIR}${nameOrFile}.json` : undefined;
   const file = shipped && existsSync(shipped) ? shipped : nameOrFile.endsWith('.json') && existsSync(nameOrFile) ? nameOrFile : undefined;
-  if (!file) throw new LoadInputError('ERR_UNKNOWN_SCENARIO', `unknown scenario "${nameOrFile}"; use one of ${scenarioNames().join(', ')} or a .json file`);
+  if (!file) throw new LoadInputError('ERR_UNKNOWN_SCENARIO', `unknown scenario "${nameOrFile}"${didYouMean(nameOrFile, scenarioNames())}; use one of ${scenarioNames().join(', ')} or a .json file`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

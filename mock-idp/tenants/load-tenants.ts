@@ -23,13 +23,22 @@ export function derivedGuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Why a tenant file could not be read, in words (the gateway part's fileProblem says the same; parts do not import each other). */
+function readProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory, not a file';
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function loadTenantFile(file: string): Tenant {
   const shown = display(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TenantConfigError(shown, '', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new TenantConfigError(shown, '', `cannot read the file: ${readProblem(e)}; give --tenants a tenant YAML file or a directory of them (fixtures/tenants/ holds examples)`);
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {

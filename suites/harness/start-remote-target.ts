@@ -1,5 +1,5 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
-import { createMockIdp } from '../../mock-idp/index.ts';
+import { createMockIdp, MockIdpConfigError } from '../../mock-idp/index.ts';
 import { startEchoUpstream } from './echo-upstream.ts';
 import { HarnessError } from './harness-error.ts';
 import { idpDriver } from './idp-driver.ts';
@@ -49,7 +49,9 @@ export async function startRemoteTarget(options: RemoteTargetOptions): Promise<R
       try {
         idp = await createMockIdp({ port, host: at.hostname === 'localhost' ? '127.0.0.1' : at.hostname.replace(/^\[|\]$/g, '') });
       } catch (e) {
-        throw new HarnessError('ERR_IDP_CONTROL', `cannot start the mock IdP on ${at.host} (from the profile's issuer): ${(e as Error).message}`);
+        // `run` has no port flag for the IdP (the port is the profile's): use the IdP that holds it, or free it.
+        const busy = e instanceof MockIdpConfigError && e.port !== undefined;
+        throw new HarnessError('ERR_IDP_CONTROL', `cannot start the mock IdP on ${at.host} (from the profile's issuer): ${(e as Error).message}${busy ? `; if a mock IdP already serves it, pass --idp ${at.origin}, else free the port` : ''}`);
       }
       stops.push(() => idp.close());
       driver = idpDriver(idp, tenant);

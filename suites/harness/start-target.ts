@@ -6,6 +6,7 @@ import { startAdapterTarget } from './start-adapter-target.ts';
 import { startEmbeddedReference } from './start-embedded-reference.ts';
 import { startPolicyTarget } from './start-policy-target.ts';
 import { startRemoteTarget } from './start-remote-target.ts';
+import { didYouMean } from './did-you-mean.ts';
 
 export interface TargetSpec {
   /** `reference` (default) or a gateway's http(s) URL. */
@@ -51,5 +52,5 @@ export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
     const profile = await loadTargetProfile(spec.profile);
     return startRemoteTarget({ url: name, profile, idpUrl: spec.idp, upstreamPort: spec.upstreamPort });
   }
-  throw new HarnessError('ERR_UNKNOWN_TARGET', `unknown target "${name}"; use one of ${TARGET_NAMES.join(', ')} or an http(s) URL with --profile`);
+  throw new HarnessError('ERR_UNKNOWN_TARGET', `unknown target "${name}"${didYouMean(name, TARGET_NAMES)}; use one of ${TARGET_NAMES.join(', ')} or an http(s) URL with --profile`);
 }

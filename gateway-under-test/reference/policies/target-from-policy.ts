@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileProblem } from '../../file-problem.ts';
 import type { TargetProfile } from '../../target.ts';
 import { parseGatewayConfig, type GatewayConfig } from '../config.ts';
 import { profileFromConfig } from '../profile-from-config.ts';
@@ -21,7 +22,7 @@ export async function targetFromPolicy(file: string, options: Omit<EmulateOption
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new PolicyError('ERR_POLICY_XML', file, 0, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new PolicyError('ERR_POLICY_XML', file, 0, `cannot read the policy: ${fileProblem(file, err)}; give the path of an APIM or Apigee policy XML file`);
   }
   const emulation = await emulatePolicy(text, { ...options, file });
   const config = parseGatewayConfig(emulation.config);
