@@ -188,8 +188,8 @@ describe('conformance cases (suites/cases)', () => {
     expect(catalogue.rows.filter((r) => !covered.has(r.id)).map((r) => `${r.id} (${r.source})`)).toEqual([]);
   });
 
-  it('the catalogue holds all 100 imported research rows (source "attacks.md", see its $comment)', () => {
-    expect(catalogue.rows.filter((r) => r.source === 'attacks.md').length).toBe(100);
+  it('the catalogue holds all 100 research rows (source "research", see its $comment)', () => {
+    expect(catalogue.rows.filter((r) => r.source === 'research').length).toBe(100);
   });
 
   it('each case sends something: an expectation or steps, never both', () => {
