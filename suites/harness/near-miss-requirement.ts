@@ -1,5 +1,6 @@
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { Skip, Step } from './define-case.ts';
+import { onlyHolding, refusalFor } from './contract/probed-requirement.ts';
 import { reachableRoutes } from './reachable-routes.ts';
 
 /**
@@ -7,7 +8,7 @@ import { reachableRoutes } from './reachable-routes.ts';
  * demanded value instead of the value itself — `mutate` builds it from the contract (append `All`,
  * drop the last character, change the case…), never from a hard-coded name — with everything else the
  * route demands. A gateway that matches by substring, prefix or case-insensitively lets it through; the
- * contract says 403 (401 with the target's failure status when a token-wide claim rule demands it).
+ * contract refuses it as `refusalFor` says (403 for a route's rule, the failure status for a token-wide one).
  * Routes whose near miss is itself an accepted value are left out; no route left is a skip.
  */
 export function nearMissRequirement(profile: TargetProfile, claim: 'roles' | 'scp', mutate: (value: string) => string): Step[] | Skip {
@@ -30,20 +31,11 @@ export function nearMissRequirement(profile: TargetProfile, claim: 'roles' | 'sc
       continue;
     }
     const held = rule.match === 'all' ? [miss, ...rest] : [miss];
-    const otherRoles = route.require && route.require !== rule && route.require.claims.includes('roles') ? route.require.values.slice(0, 1) : [];
-    const failure = rule === route.require ? 403 : (profile.token.failureStatus ?? 401);
+    // The near miss in the one claim probed, the rule's other claims left out; the route's baseline supplies the rest.
     steps.push({
-      token:
-        claim === 'roles'
-          ? { profile: 'entra-v2-app', claims: { roles: held }, omitClaims: ['scp'] }
-          : { profile: 'entra-v2-user', claims: { scp: held.join(rule.separator || ' '), ...(otherRoles.length ? { roles: otherRoles } : {}) }, ...(otherRoles.length ? {} : { omitClaims: ['roles'] }) },
+      token: { profile: claim === 'roles' ? 'entra-v2-app' : 'entra-v2-user', ...onlyHolding({ claims: [claim], requirement: rule }, held) },
       request: { method, path },
-      expect: {
-        outcome: 'reject',
-        status: failure === 403 ? 403 : [failure, 403],
-        wwwAuthenticate: failure === 403 ? { error: 'insufficient_scope', scope: true } : { error: 'invalid_token' },
-        upstream: 'untouched',
-      },
+      expect: refusalFor(profile, rule === route.require ? 'route' : 'token'),
     });
   }
   if (steps.length) return steps;

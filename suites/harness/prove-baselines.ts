@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { ProfileRoute } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
 import { allowsMethod } from './allows-method.ts';
-import { buildRequest, REQUEST_ID_HEADER, routePath } from './build-request.ts';
+import { REQUEST_ID_HEADER, routePath } from './build-request.ts';
 import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
 import type { RequestSpec } from './define-case.ts';
 import { HarnessError } from './harness-error.ts';
+import { observe } from './observe.ts';
 import type { CaseContext } from './run-case.ts';
 import type { CaseResult, Observation } from './run-report.ts';
-import { sendRequest } from './send-request.ts';
 
 /**
  * Before the cases, one token the contract accepts is sent to each protected route (DESIGN.md "The
@@ -107,17 +106,7 @@ async function attempt(ctx: CaseContext, recipe: TokenRecipe, spec: RequestSpec)
   } catch (e) {
     throw new HarnessError('ERR_IDP_CONTROL', `cannot mint a baseline token through the mock IdP at ${ctx.target.idp.url}: ${(e as Error).message}`);
   }
-  const id = `baseline-${randomUUID()}`;
-  const wire = buildRequest(spec, minted.token, ctx.target.profile, id);
-  const from = ctx.sources.resolve(spec.from);
-  const sent = await sendRequest(ctx.sources.dispatcher(from), ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
-  const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === id);
-  const observation: Observation = {
-    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(from ? { from } : {}) },
-    token: { value: minted.token, header: minted.header, claims: minted.claims },
-    ...sent,
-    upstream: seen ? { method: seen.method, path: seen.path, headers: {} } : null,
-  };
+  const observation = await observe(spec, minted, ctx);
   return { minted, observation };
 }
 

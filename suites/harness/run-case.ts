@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { TargetProfile } from '../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../mock-idp/index.ts';
-import { buildRequest, REQUEST_ID_HEADER, requestTarget } from './build-request.ts';
+import { requestTarget } from './build-request.ts';
 import type { BaselineBook } from './contract/baseline-book.ts';
 import { ownBudget, withOwnBudget } from './contract/own-budget.ts';
 import { isHarnessFeature } from './is-harness-feature.ts';
@@ -11,9 +10,9 @@ import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
 import { judge, type Judgement } from './judge.ts';
 import type { LoadedCase } from './load-cases.ts';
+import { observe } from './observe.ts';
 import type { CaseResult, Observation, StepResult, Verdict } from './run-report.ts';
 import type { RunTarget } from './run-target.ts';
-import { sendRequest } from './send-request.ts';
 import type { SourceAddresses } from './source-addresses.ts';
 import { VERDICT_RANK as RANK } from './verdict-rank.ts';
 
@@ -218,29 +217,9 @@ async function runStep(
 }
 
 async function exchange(spec: RequestSpec, expect: Expectation, minted: MintResult | undefined, ctx: CaseContext): Promise<Sample> {
-  const requestId = randomUUID();
-  const wire = buildRequest(spec, minted?.token, ctx.target.profile, requestId);
-  const from = ctx.sources.resolve(spec.from);
-  const sent = await sendRequest(ctx.sources.dispatcher(from), ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
-  const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === requestId);
-  const observation: Observation = {
-    request: { method: wire.method, url: ctx.target.baseUrl + wire.path, headers: wire.headers, ...(wire.body !== undefined ? { body: wire.body } : {}), ...(from ? { from } : {}) },
-    ...(minted ? { token: { value: minted.token, header: minted.header, claims: minted.claims } } : {}),
-    ...sent,
-    upstream: seen ? { method: seen.method, path: seen.path, headers: everyLine(seen.rawHeaders) } : null,
-  };
+  const observation = await observe(spec, minted, ctx);
   const expected = concreteExpectation(expect, ctx.target.profile, minted);
   return { judgement: judge(expected, observation), observation, expected };
-}
-
-/** Header lines by lower-case name, repeated lines joined with ", " in order: none hidden, not even a second Authorization. */
-function everyLine(raw: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    out[name] = name in out ? `${out[name]}, ${raw[i + 1]}` : raw[i + 1];
-  }
-  return out;
 }
 
 const CLAIM_HEADER_KEYS = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'] as const;

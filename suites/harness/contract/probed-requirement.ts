@@ -29,14 +29,21 @@ export function probedRequirement(profile: TargetProfile, { method = 'GET', clai
   if (!route) return { skip: `the contract has no protected route taking ${method}` };
   const path = routePath(route.path);
   if (route.require && reads(route.require).length) {
-    return { route, path, method, requirement: route.require, claims: reads(route.require), refusal: { outcome: 'reject', status: 403, wwwAuthenticate: { error: 'insufficient_scope', scope: true }, upstream: 'untouched' } };
+    return { route, path, method, requirement: route.require, claims: reads(route.require), refusal: refusalFor(profile, 'route') };
   }
   const tokenWide = (profile.token.claimValues ?? []).find((rule) => reads(rule).length);
-  if (tokenWide) {
-    const status = profile.token.failureStatus ?? 401;
-    return { route, path, method, requirement: tokenWide, claims: reads(tokenWide), refusal: { outcome: 'reject', status: [status, 403], upstream: 'untouched' } };
-  }
+  if (tokenWide) return { route, path, method, requirement: tokenWide, claims: reads(tokenWide), refusal: refusalFor(profile, 'token') };
   return { skip: `the contract requires no ${claims.join(' or ')} value on ${method} ${route.path} (any caller its token checks admit is accepted)` };
+}
+
+/**
+ * How the contract refuses a token that misses a claim rule: a route's rule with 403 insufficient_scope
+ * (RFC 6750 §3.1); a token-wide rule (APIM required-claims) as a token fault (invalid_token), with the
+ * target's failure status, 403 also taken.
+ */
+export function refusalFor(profile: TargetProfile, where: 'route' | 'token'): Expectation {
+  if (where === 'route') return { outcome: 'reject', status: 403, wwwAuthenticate: { error: 'insufficient_scope', scope: true }, upstream: 'untouched' };
+  return { outcome: 'reject', status: [profile.token.failureStatus ?? 401, 403], wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' };
 }
 
 /**
