@@ -1,7 +1,7 @@
 import { audienceRefusal } from '../../harness/audience-refusal.ts';
+import { isApplicationId } from '../../harness/contract/is-application-id.ts';
 import { defineCase } from '../../harness/define-case.ts';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default defineCase({
   id: 'entra/app-id-uri-audience-on-v2-token',
@@ -14,9 +14,9 @@ export default defineCase({
   covers: ['X04', 'E19'],
   features: [],
   // Entra v2 tokens always carry the application id; the App ID URI form is what a v1-minded policy expects.
-  token: (profile) => ({ claims: { aud: profile.audiences.find((a) => !GUID.test(a)) ?? '{{api.appIdUri}}' } }),
+  token: (profile) => ({ claims: { aud: profile.audiences.find((a) => !isApplicationId(a)) ?? '{{api.appIdUri}}' } }),
   expect: (profile) =>
-    profile.audiences.some((a) => !GUID.test(a))
+    profile.audiences.some((a) => !isApplicationId(a))
       ? { outcome: 'accept', upstream: 'reached' }
       : audienceRefusal(profile),
 });

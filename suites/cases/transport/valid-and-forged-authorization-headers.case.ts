@@ -25,7 +25,7 @@ export default defineCase({
       outcome: 'either',
       status: 400,
       wwwAuthenticate: { error: 'invalid_request' },
-      upstreamHeaders: { authorization: forwards ? new RegExp(`^(?!.*${FORGED.slice(0, 24)})`) : null },
+      upstreamHeaders: { authorization: forwards ? new RegExp(`^(?!.*${FORGED.slice(0, 24).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`) : null },
     };
   },
 });

@@ -1,5 +1,6 @@
 import { requirementHolds, type ProfileRequirement, type ProfileRoute, type TargetProfile } from '../../../gateway-under-test/index.ts';
 import type { MintResult, TokenRecipe } from '../../../mock-idp/index.ts';
+import { isApplicationId } from './is-application-id.ts';
 import { rulesFor } from './rules-for.ts';
 
 type TokenProfile = NonNullable<TokenRecipe['profile']>;
@@ -62,7 +63,7 @@ export async function baselineFor(
     if (!fitted) {
       problems.push(
         `audience form: the contract accepts aud ${audiences.map((a) => JSON.stringify(a)).join(', ')}, but ${tokenProfile} tokens from the IdP carry ${JSON.stringify(claims().aud)}` +
-          (tokenProfile !== 'entra-v1-app' && audiences.some((a) => !isGuid(a)) ? ' (Entra v2 access tokens always carry the application id GUID; an App ID URI audience only appears in v1 tokens)' : ''),
+          (tokenProfile !== 'entra-v1-app' && audiences.some((a) => !isApplicationId(a)) ? ' (Entra v2 access tokens always carry the application id GUID; an App ID URI audience only appears in v1 tokens)' : ''),
       );
     }
   }
@@ -132,8 +133,4 @@ function requiredClaimValue(name: string, claims: Record<string, unknown>): unkn
   if (name === 'jti') return FRESH_JTI;
   if (name === 'client_id') return claims.azp ?? claims.appid ?? 'gatecheck-client';
   return `gatecheck-${name}`;
-}
-
-function isGuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }
