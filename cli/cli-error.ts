@@ -1,8 +1,8 @@
+import { GatecheckError } from '../errors/index.ts';
+
 /** A usage or input error the command line reports as one line and exit code 2. */
-export class CliError extends Error {
-  readonly code = 'ERR_CLI_USAGE';
+export class CliError extends GatecheckError {
   constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
+    super('ERR_CLI_USAGE', message);
   }
 }

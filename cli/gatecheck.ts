@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { GatecheckError } from '../errors/index.ts';
 
 /**
  * Subcommands by name, loaded on demand: `gatecheck idp` should not pay for loading the suite, the
@@ -18,9 +19,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   load: async () => (await import('./load.ts')).loadCommand(),
 };
 
-/** Errors the user can fix (bad flags, bad files, a busy port) carry an ERR_* code: one line, exit 2, no stack. */
-function isUserError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && /^ERR_/.test(String((e as { code?: unknown }).code ?? ''));
+/**
+ * Errors the user can fix (bad flags, bad files, a busy port): one line, exit 2, no stack. Ours are
+ * GatecheckErrors; Node's own input errors (ERR_INVALID_URL from a mistyped URL flag) carry an ERR_* code.
+ */
+function isUserError(e: unknown): e is Error {
+  return e instanceof GatecheckError || (e instanceof Error && /^ERR_/.test(String((e as { code?: unknown }).code ?? '')));
 }
 
 /** The version package.json declares: one place to bump, and what `--version` prints. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TENANTS_DIR } from './tenants/load-tenants.ts';
+import { GatecheckError } from '../errors/index.ts';
 
 /** Every mock-idp setting and its default, in one place. The CLI maps flags onto this; nothing else has defaults. */
 export const MockIdpConfigSchema = z.strictObject({
@@ -32,13 +33,11 @@ export const MockIdpConfigSchema = z.strictObject({
 export type MockIdpConfig = z.input<typeof MockIdpConfigSchema>;
 export type ResolvedMockIdpConfig = z.output<typeof MockIdpConfigSchema>;
 
-export class MockIdpConfigError extends Error {
-  readonly code = 'ERR_MOCK_IDP_CONFIG';
+export class MockIdpConfigError extends GatecheckError {
   /** Set when the listen port is the problem (in use, privileged): each caller names its own way to pick another. */
   readonly port: number | undefined;
   constructor(message: string, options: { port?: number } = {}) {
-    super(message);
-    this.name = 'MockIdpConfigError';
+    super('ERR_MOCK_IDP_CONFIG', message);
     this.port = options.port;
   }
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findPeerBinary } from '../../gateway-under-test/process/find-peer-binary.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
 const SCRIPT = fileURLToPath(new URL('./token-pool.lua', import.meta.url));
 
@@ -32,12 +33,10 @@ export interface WrkResult {
   socketErrorDetail: string;
 }
 
-export class WrkError extends Error {
-  readonly code: 'ERR_WRK_MISSING' | 'ERR_WRK_FAILED';
+export class WrkError extends GatecheckError {
+  declare readonly code: 'ERR_WRK_MISSING' | 'ERR_WRK_FAILED';
   constructor(code: 'ERR_WRK_MISSING' | 'ERR_WRK_FAILED', message: string) {
-    super(message);
-    this.name = 'WrkError';
-    this.code = code;
+    super(code, message);
   }
 }
 

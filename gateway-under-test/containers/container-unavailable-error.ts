@@ -1,8 +1,8 @@
+import { GatecheckError } from '../../errors/index.ts';
+
 /** A container target cannot run here (no Docker engine, no APIM instance); `reason` says why. */
-export class ContainerUnavailableError extends Error {
-  readonly code = 'ERR_CONTAINER_UNAVAILABLE';
+export class ContainerUnavailableError extends GatecheckError {
   constructor(reason: string) {
-    super(reason);
-    this.name = 'ContainerUnavailableError';
+    super('ERR_CONTAINER_UNAVAILABLE', reason);
   }
 }

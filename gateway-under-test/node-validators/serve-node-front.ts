@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { routeMatch } from '../adapters/orders-profile.ts';
 import type { ProfileRoute } from '../target.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
 /** What a Node validator's launcher writes for its server process (`node SERVER.ts CONFIG.json`). */
 export interface NodeValidatorConfig {
@@ -26,8 +27,10 @@ export type TokenPayload = Record<string, unknown>;
 export type Validate = (req: IncomingMessage) => Promise<TokenPayload>;
 
 /** No credentials at all: answered with a bare challenge (RFC 6750 §3.1). */
-export class MissingTokenError extends Error {
-  readonly code = 'ERR_MISSING_TOKEN';
+export class MissingTokenError extends GatecheckError {
+  constructor(message: string) {
+    super('ERR_MISSING_TOKEN', message);
+  }
 }
 
 /** Reads the config file named by the process's first argument. */

@@ -1,11 +1,10 @@
 import { request } from 'undici';
 import type { GatewayConfig } from './config.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
-export class BackendCredentialsError extends Error {
-  readonly code = 'ERR_BACKEND_CREDENTIALS';
+export class BackendCredentialsError extends GatecheckError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BackendCredentialsError';
+    super('ERR_BACKEND_CREDENTIALS', message);
   }
 }
 

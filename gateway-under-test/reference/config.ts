@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fileProblem } from '../file-problem.ts';
 import { claimHeadersSchema } from '../target-profile-schema.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
 /**
  * The reference gateway's configuration: the one documented source of its settings and defaults.
@@ -285,12 +286,10 @@ export type IssuerConfig = GatewayConfig['issuers'][number];
 export type RouteConfig = GatewayConfig['routes'][number];
 export type RequirementConfig = NonNullable<RouteConfig['require']>;
 
-export class GatewayConfigError extends Error {
-  readonly code = 'ERR_GATEWAY_CONFIG';
+export class GatewayConfigError extends GatecheckError {
   readonly key: string;
   constructor(key: string, message: string) {
-    super(key ? `config ${key}: ${message}` : `config: ${message}`);
-    this.name = 'GatewayConfigError';
+    super('ERR_GATEWAY_CONFIG', key ? `config ${key}: ${message}` : `config: ${message}`);
     this.key = key;
   }
 }

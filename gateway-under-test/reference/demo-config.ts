@@ -1,4 +1,5 @@
 import type { GatewayConfigInput } from './config.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
 /** The mock IdP's tenant contoso and its orders-api app registration (fixtures/tenants). */
 export const DEMO_TENANT_ID = '7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c';
@@ -35,11 +36,9 @@ export async function demoConfig(options: DemoOptions): Promise<GatewayConfigInp
   };
 }
 
-export class DemoDiscoveryError extends Error {
-  readonly code = 'ERR_DEMO_DISCOVERY';
+export class DemoDiscoveryError extends GatecheckError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DemoDiscoveryError';
+    super('ERR_DEMO_DISCOVERY', message);
   }
 }
 

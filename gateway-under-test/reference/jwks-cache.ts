@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { importJwk, type KeyRecord } from './import-jwk.ts';
+import { GatecheckError } from '../../errors/index.ts';
 
 export interface JwksCacheOptions {
   refreshSeconds: number;
@@ -31,11 +32,9 @@ export interface JwksEvents {
   onKeyIgnored?(kid: unknown, why: string): void;
 }
 
-export class JwksFetchError extends Error {
-  readonly code = 'ERR_JWKS_FETCH';
+export class JwksFetchError extends GatecheckError {
   constructor(message: string) {
-    super(message);
-    this.name = 'JwksFetchError';
+    super('ERR_JWKS_FETCH', message);
   }
 }
 

@@ -1,11 +1,10 @@
 import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { GatecheckError } from '../../errors/index.ts';
 
-export class GatewayListenError extends Error {
-  readonly code = 'ERR_GATEWAY_LISTEN';
+export class GatewayListenError extends GatecheckError {
   constructor(message: string) {
-    super(message);
-    this.name = 'GatewayListenError';
+    super('ERR_GATEWAY_LISTEN', message);
   }
 }
 

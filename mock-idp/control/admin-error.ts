@@ -1,14 +1,14 @@
+import { GatecheckError } from '../../errors/index.ts';
+
 /** A control-API request the mock refuses; `status` and `field` go straight into the JSON answer. */
-export class AdminError extends Error {
-  readonly code = 'ERR_ADMIN_REQUEST';
+export class AdminError extends GatecheckError {
   readonly status: number;
   readonly error: string;
   readonly field?: string;
   readonly body?: Record<string, unknown>;
 
   constructor(status: number, error: string, message: string, options: { field?: string; body?: Record<string, unknown> } = {}) {
-    super(message);
-    this.name = 'AdminError';
+    super('ERR_ADMIN_REQUEST', message);
     this.status = status;
     this.error = error;
     this.field = options.field;

@@ -1,3 +1,5 @@
+import { GatecheckError } from '../../errors/index.ts';
+
 /**
  * A failure of the harness or of its input, never of the gateway: the run ends with exit code 2.
  * Codes are stable so the CLI and tests can tell them apart without parsing messages.
@@ -13,11 +15,9 @@ export type HarnessErrorCode =
   | 'ERR_TARGET_POLICY'
   | 'ERR_NO_CASES';
 
-export class HarnessError extends Error {
-  readonly code: HarnessErrorCode;
+export class HarnessError extends GatecheckError {
+  declare readonly code: HarnessErrorCode;
   constructor(code: HarnessErrorCode, message: string) {
-    super(message);
-    this.name = 'HarnessError';
-    this.code = code;
+    super(code, message);
   }
 }

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { FIELD_LINE, fieldValue } from './field-line.ts';
+import { GatecheckError } from '../../../errors/index.ts';
 
 export interface UpstreamClientOptions {
   host: string;
@@ -22,12 +23,9 @@ export interface UpstreamRequest {
 }
 
 /** An upstream failure, with undici's codes so callers map both clients' errors the same way. */
-export class UpstreamError extends Error {
-  readonly code: string;
+export class UpstreamError extends GatecheckError {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'UpstreamError';
-    this.code = code;
+    super(code, message);
   }
 }
 

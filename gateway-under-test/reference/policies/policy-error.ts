@@ -1,3 +1,5 @@
+import { GatecheckError } from '../../../errors/index.ts';
+
 /**
  * A policy file gatecheck can't take: malformed XML, an unknown policy name, an attribute the policy
  * doesn't have, a policy the platform itself would refuse to deploy. The CLI prints it as one line
@@ -5,14 +7,12 @@
  */
 export type PolicyErrorCode = 'ERR_POLICY_XML' | 'ERR_POLICY_UNKNOWN' | 'ERR_POLICY_ATTRIBUTE' | 'ERR_POLICY_INVALID' | 'ERR_POLICY_NOT_EMULABLE';
 
-export class PolicyError extends Error {
-  readonly code: PolicyErrorCode;
+export class PolicyError extends GatecheckError {
+  declare readonly code: PolicyErrorCode;
   readonly file: string;
   readonly line: number;
   constructor(code: PolicyErrorCode, file: string, line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
-    this.name = 'PolicyError';
-    this.code = code;
+    super(code, `${file}:${line}: ${message}`);
     this.file = file;
     this.line = line;
   }
