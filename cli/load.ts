@@ -128,7 +128,8 @@ function isLoopback(url: URL): boolean {
 function checkManifestInputs(opts: LoadOptions, scenario: Scenario): void {
   if (opts.report) throw new CliError('--report: with --k6-manifest nothing runs here, so there is no report; k6-operator keeps the results. Drop --report');
   if (!isUrl(opts.target)) {
-    throw new CliError(`--k6-manifest: --target ${opts.target} would start here and be gone when this command exits, as would the in-process mock IdP; pass --target URL of a gateway the k6 pods can reach and --idp URL of a running mock IdP (gatecheck idp) that gateway trusts`);
+    const idp = opts.idp ? '' : ', as would the in-process mock IdP';
+    throw new CliError(`--k6-manifest: --target ${opts.target} would start here and be gone when this command exits${idp}; pass --target URL of a gateway the k6 pods can reach and --idp URL of a running mock IdP (gatecheck idp) that gateway trusts`);
   }
   if (isLoopback(httpUrl('--target', opts.target))) {
     throw new CliError(`--k6-manifest: --target ${opts.target} is a loopback address, and in a k6-operator pod loopback is the pod itself; pass --target URL of the gateway as the pods reach it (e.g. http://gateway.my-namespace.svc:8080)`);

@@ -103,7 +103,7 @@ describe('gatecheck load --k6-manifest: a target or IdP the k6 pods cannot reach
       ['--scenario', 'mixed', '--engine', 'k6', '--k6-manifest', 'm.yaml'],
       /--target reference would start here and be gone when this command exits, as would the in-process mock IdP; pass --target URL of a gateway the k6 pods can reach and --idp URL of a running mock IdP/,
     ],
-    ['haproxy started here', ['--scenario', 'mixed', '--engine', 'k6', '--k6-manifest', 'm.yaml', '--target', 'haproxy', '--idp', 'http://mock-idp.test:9400'], /--target haproxy would start here/],
+    ['haproxy started here', ['--scenario', 'mixed', '--engine', 'k6', '--k6-manifest', 'm.yaml', '--target', 'haproxy', '--idp', 'http://mock-idp.test:9400'], /--target haproxy would start here and be gone when this command exits; pass --target URL/],
     ...['http://127.0.0.1:8080', 'http://localhost:8080', 'http://[::1]:8080', 'https://127.9.9.9'].map((url): [string, string[], RegExp] => [
       `the loopback target ${url}`,
       ['--scenario', 'mixed', '--engine', 'k6', '--k6-manifest', 'm.yaml', '--target', url, '--idp', 'http://mock-idp.test:9400'],
