@@ -13,8 +13,11 @@ export { runLoad, type RunLoadOptions, type LoadProgress } from './runner/run-lo
 export { runScenario } from './runner/run-scenario.ts';
 export { OUTCOMES, ERROR_OUTCOMES, type LoadResult, type Outcome } from './runner/load-result.ts';
 export { startLoadEnvironment, referenceLoadConfig, LOAD_TARGET_NAMES, type LoadEnvironment, type StartedLoadTarget } from './runner/start-load-targets.ts';
-export { k6OperatorManifest, K6_SCRIPT, type K6OperatorOptions } from './runner/k6-operator-manifest.ts';
+export { k6OperatorManifest, planExpiry, K6_SCRIPT, type K6OperatorOptions } from './runner/k6-operator-manifest.ts';
+export { K6_VERSION_NOTE, k6RunArguments } from './runner/k6-version.ts';
 export { formatLoadSummary } from './report/format-load-summary.ts';
 export { loadHtmlReport } from './report/load-html-report.ts';
 export { loadPng } from './report/load-png.ts';
 export { loadProgress } from './report/load-progress.ts';
+export { mintProgress, type MintProgress } from './report/mint-progress.ts';
+export { throughputCaption } from './report/load-charts.ts';

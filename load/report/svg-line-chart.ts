@@ -18,6 +18,8 @@ export interface LineChartOptions {
   xTicks?: Array<{ x: number; label: string }>;
   width?: number;
   height?: number;
+  /** A line under the chart saying how to read it; drawn inside the SVG so the PNG carries it too. */
+  caption?: string;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,6 +44,7 @@ export function svgLineChart(options: LineChartOptions): string {
   const m = { left: 64, right: 150, top: 36, bottom: 44 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
+  const captionHeight = options.caption ? 20 : 0;
   const all = options.series.flatMap((s) => s.points);
   const xs = [...all.map((p) => p[0]), ...(options.xTicks ?? []).map((t) => t.x)];
   const xMin = xs.length ? Math.min(...xs) : 0;
@@ -52,8 +55,10 @@ export function svgLineChart(options: LineChartOptions): string {
   const X = (x: number) => m.left + ((x - xMin) / (xMax - xMin)) * w;
   const Y = (y: number) => m.top + h - (y / yMax) * h;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`);
-  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  const total = height + captionHeight;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(`<rect width="${width}" height="${total}" fill="#ffffff"/>`);
+  if (options.caption) out.push(`<text x="${m.left}" y="${height + 12}" font-size="11" fill="#555" class="caption">${esc(options.caption)}</text>`);
   out.push(`<text x="${m.left}" y="22" font-size="14" font-weight="bold" fill="#222">${esc(options.title)}</text>`);
   for (const band of options.bands ?? []) {
     out.push(`<rect x="${X(band.from).toFixed(1)}" y="${m.top}" width="${Math.max(1, X(band.to) - X(band.from)).toFixed(1)}" height="${h}" fill="#f6c6c6" fill-opacity="0.5"/>`);

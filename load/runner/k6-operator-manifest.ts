@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { K6_VERSION_NOTE } from './k6-version.ts';
 import { LoadInputError } from './load-input-error.ts';
 import type { LoadPlan } from './load-plan.ts';
+import type { TokenPoolFile } from './mint-pool.ts';
 
 export const K6_SCRIPT = fileURLToPath(new URL('../k6/gatecheck-scenario.ts', import.meta.url));
 const SCRIPT_NAME = 'gatecheck-scenario.ts';
@@ -23,8 +25,23 @@ export interface K6OperatorOptions {
 }
 
 /**
+ * When the first token a gateway should accept expires: the plan's tokens are minted once, so a
+ * manifest applied later than this measures refusals, not the gateway.
+ */
+export function planExpiry(planFile: string): string | undefined {
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as LoadPlan;
+  const ends = plan.pools
+    .filter((p) => p.expect === 'accept')
+    .map((p) => (JSON.parse(readFileSync(join(dirname(planFile), p.file), 'utf8')) as TokenPoolFile).expiresAt)
+    .filter((e): e is string => typeof e === 'string')
+    .sort();
+  return ends[0];
+}
+
+/**
  * A k6-operator `TestRun` and the ConfigMap it runs from (the script, plan.json and the pools),
  * as one multi-document YAML for `kubectl apply -f`. The operator mounts the ConfigMap at /test.
+ * Its URLs are the ones given (or the plan's): the caller makes sure the pods can reach them.
  */
 export function k6OperatorManifest(options: K6OperatorOptions): string {
   const plan = JSON.parse(readFileSync(options.planFile, 'utf8')) as LoadPlan;
@@ -55,5 +72,11 @@ export function k6OperatorManifest(options: K6OperatorOptions): string {
       arguments: `-e GATECHECK_PLAN=/test/plan.json -e GATECHECK_SUMMARY=/tmp/k6-summary.json`,
     },
   };
-  return `${stringify(configMap, { lineWidth: 0 })}---\n${stringify(testRun)}`;
+  const expiry = planExpiry(options.planFile);
+  const header = [
+    `# gatecheck load ${plan.scenario.name} against ${inCluster.targetUrl}: kubectl apply -f this file where k6-operator runs.`,
+    `# ${K6_VERSION_NOTE}; the TestRun's runner image decides the k6 version.`,
+    ...(expiry ? [`# The tokens a gateway should accept expire at ${expiry}: apply before then, or generate the manifest again.`] : []),
+  ];
+  return `${header.join('\n')}\n${stringify(configMap, { lineWidth: 0 })}---\n${stringify(testRun)}`;
 }

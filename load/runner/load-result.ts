@@ -34,9 +34,16 @@ export interface PoolCounts {
   other: number;
 }
 
+/**
+ * One interval of the run. Intervals end on whole seconds, except the last, which ends when the run
+ * did (its answers in flight included) and so is usually shorter or longer than a second.
+ */
 export interface TimelinePoint {
-  /** Seconds since the run started (end of the one-second interval). */
+  /** Seconds since the run started, at the end of the interval. */
   second: number;
+  /** The interval's length in seconds: `requests / spanSeconds` is its rate per second. */
+  spanSeconds: number;
+  /** Responses in the interval (a count, not a rate). */
   requests: number;
   errors: number;
   p50Ms: number;

@@ -17,6 +17,8 @@ export interface PreparePlanOptions {
   dir: string;
   tenant?: string;
   log?: (line: string) => void;
+  /** While a pool is minted: which, how many so far, of how many (large pools take seconds). */
+  onMintProgress?: (progress: { pool: string; minted: number; total: number }) => void;
 }
 
 /**
@@ -37,7 +39,8 @@ export async function preparePlan(options: PreparePlanOptions): Promise<{ planFi
     seen.set(mix.variant, n);
     const name = n === 1 ? mix.variant : `${mix.variant}-${n}`;
     const started = performance.now();
-    const tokens = await options.source.mint(variant, mix.count, tenant);
+    options.onMintProgress?.({ pool: name, minted: 0, total: mix.count });
+    const tokens = await options.source.mint(variant, mix.count, tenant, (minted) => options.onMintProgress?.({ pool: name, minted, total: mix.count }));
     options.log?.(`minted ${tokens.length} ${name} token(s) in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     const file = `pool-${name}.json`;
     writeFileSync(join(dir, file), JSON.stringify(poolFile(tokens)));

@@ -52,6 +52,14 @@ function grade(expect: LoadPool['expect'], cls: ResponseClass): Outcome {
   return cls;
 }
 
+/**
+ * A percentile no higher than the largest value recorded: HDR reports the top of the value's
+ * bucket, which can exceed the true maximum and would print p99.9 above max.
+ */
+function percentileUs(h: Histogram, percentile: number): number {
+  return Math.min(h.getValueAtPercentile(percentile), h.maxValue);
+}
+
 function summarize(h: Histogram): LatencySummary {
   const ms = (us: number) => Math.round(us) / 1000;
   if (h.totalCount === 0) return { count: 0, minMs: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0 };
@@ -59,10 +67,10 @@ function summarize(h: Histogram): LatencySummary {
     count: h.totalCount,
     minMs: ms(h.minNonZeroValue),
     meanMs: ms(h.mean),
-    p50Ms: ms(h.getValueAtPercentile(50)),
-    p90Ms: ms(h.getValueAtPercentile(90)),
-    p99Ms: ms(h.getValueAtPercentile(99)),
-    p999Ms: ms(h.getValueAtPercentile(99.9)),
+    p50Ms: ms(percentileUs(h, 50)),
+    p90Ms: ms(percentileUs(h, 90)),
+    p99Ms: ms(percentileUs(h, 99)),
+    p999Ms: ms(percentileUs(h, 99.9)),
     maxMs: ms(h.maxValue),
   };
 }
@@ -134,25 +142,33 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  let second = 1;
-  const closeInterval = () => {
+  // The timeline's intervals end on whole seconds before the scheduled end; the last one runs from
+  // there to the real end (answers still in flight included), so it is rarely a whole second long
+  // and carries its length for the charts to turn its count into a rate.
+  let intervalStartMs = 0;
+  let nextBoundaryMs = 1000;
+  const closeInterval = (endMs: number) => {
     timeline.push({
-      second,
+      second: Math.round(endMs) / 1000,
+      spanSeconds: Math.round(endMs - intervalStartMs) / 1000,
       requests: intervalRequests,
       errors: intervalErrors,
-      p50Ms: interval.totalCount ? interval.getValueAtPercentile(50) / 1000 : 0,
-      p99Ms: interval.totalCount ? interval.getValueAtPercentile(99) / 1000 : 0,
+      p50Ms: interval.totalCount ? percentileUs(interval, 50) / 1000 : 0,
+      p99Ms: interval.totalCount ? percentileUs(interval, 99) / 1000 : 0,
       maxMs: interval.totalCount ? interval.maxValue / 1000 : 0,
     });
     interval.reset();
     intervalRequests = 0;
     intervalErrors = 0;
-    second++;
+    intervalStartMs = endMs;
+  };
+  const advanceTo = (elapsedMs: number) => {
+    for (; elapsedMs >= nextBoundaryMs && nextBoundaryMs < durationMs; nextBoundaryMs += 1000) closeInterval(nextBoundaryMs);
   };
 
   const record = (pool: number, intendedAt: number, sentAt: number, status: number, error?: Error) => {
     const now = performance.now();
-    while (now - started >= second * 1000 && second * 1000 <= durationMs + 60_000) closeInterval();
+    advanceTo(now - started);
     const us = Math.max(1, Math.min(HIGHEST_US, Math.round((now - intendedAt) * 1000)));
     corrected.recordValue(us);
     interval.recordValue(us);
@@ -298,6 +314,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
           const intendedAt = started + i * gapMs;
           if (inFlight >= maxInFlight) {
             // Not sent, so no latency to record; counted as an error so it cannot pass unseen.
+            advanceTo(now - started);
             outcomes.dropped++;
             errors++;
             intervalErrors++;
@@ -314,8 +331,11 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
   }
 
-  const elapsed = (performance.now() - started) / 1000;
-  if (intervalRequests > 0) closeInterval();
+  const elapsedMs = performance.now() - started;
+  const elapsed = elapsedMs / 1000;
+  advanceTo(elapsedMs);
+  // Kept even when empty: a target that stopped answering shows as a true zero.
+  if (elapsedMs > intervalStartMs) closeInterval(elapsedMs);
   if (!dispatcher.destroyed) await dispatcher.destroy();
   // A control call still running when the load ends is awaited (each has its own 5 s timeout).
   await Promise.all(eventCalls);
@@ -331,7 +351,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     requests: { sent, completed, perSecond: Math.round((completed / elapsed) * 10) / 10 },
     latency: summarize(corrected),
     ...(load.model === 'open' ? { serviceLatency: summarize(service) } : {}),
-    percentiles: corrected.totalCount ? PERCENTILE_TICKS.map((p) => ({ percentile: p, ms: corrected.getValueAtPercentile(p) / 1000 })) : [],
+    percentiles: corrected.totalCount ? PERCENTILE_TICKS.map((p) => ({ percentile: p, ms: percentileUs(corrected, p) / 1000 })) : [],
     statuses,
     outcomes,
     errors: outcomeErrors,

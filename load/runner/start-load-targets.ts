@@ -56,7 +56,7 @@ export async function referenceLoadConfig(idpUrl: string, upstreamUrl: string, o
 
 /**
  * Starts what a load run needs around the target: the mock IdP (in process, unless one is given),
- * the echo upstream, and on demand each gateway to measure, all on loopback.
+ * and on demand each gateway to measure with the echo upstream it forwards to, all on loopback.
  */
 export async function startLoadEnvironment(options: LoadEnvironmentOptions = {}): Promise<LoadEnvironment> {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -69,8 +69,16 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions = {})
       idp = await createMockIdp({ port: 0 });
       cleanups.push(() => idp!.close());
     }
-    const upstream: EchoUpstream = await startEchoUpstream({ record: false });
-    cleanups.push(() => upstream.close());
+    // Only gateways started here forward to it; a URL target has its own upstream.
+    let upstream: EchoUpstream | undefined;
+    const upstreamUrl = async () => {
+      if (!upstream) {
+        const started = await startEchoUpstream({ record: false });
+        cleanups.push(() => started.close());
+        upstream = started;
+      }
+      return upstream.url;
+    };
     const idpUrl = options.idpUrl ?? idp!.url;
     const control = { idpUrl, ...(options.adminToken ? { adminToken: options.adminToken } : {}) };
     const source = idp ? mockIdpPoolSource(idp) : controlApiPoolSource(idpUrl, options.adminToken);
@@ -81,7 +89,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions = {})
       }
       if (!idp && name !== 'reference') throw new LoadInputError('ERR_UNKNOWN_TARGET', `--target ${name} needs the in-process mock IdP; drop --idp`);
       if (name === 'reference') {
-        const config = await referenceLoadConfig(idpUrl, upstream.url, options);
+        const config = await referenceLoadConfig(idpUrl, await upstreamUrl(), options);
         const gateway = await startReferenceGateway(config);
         return {
           name,
@@ -95,7 +103,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions = {})
         const publicKeyFile = join(dir, 'public.pem');
         writeFileSync(publicKeyFile, idp!.keys('contoso').primary().publicKey.export({ format: 'pem', type: 'spki' }));
         const haproxy = await startHaproxy({
-          upstream: upstream.url,
+          upstream: await upstreamUrl(),
           issuer: idp!.tenant('contoso').issuer,
           audience: DEMO_AUDIENCE,
           requiredRole: 'Orders.Read',

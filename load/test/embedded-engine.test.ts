@@ -109,6 +109,31 @@ describe('embedded engine accounting', () => {
     }
   });
 
+  it('timeline: intervals end on whole seconds, the last one runs to the real end and carries its length, so count ÷ length stays the rate', async () => {
+    const scenario = parseScenario({ name: 'timeline', description: 'test', load: { model: 'open', rate: 100, connections: 4 }, durationSeconds: 1.5 });
+    const r = await runLoad({ url, scenario, pools: [pool('valid', 'accept', 1, ['good-1'])] });
+    expect(r.timeline).toHaveLength(2);
+    const [first, last] = r.timeline;
+    expect(first).toMatchObject({ second: 1, spanSeconds: 1 });
+    // The last send is due at 1.49 s; its answer closes the run a moment later.
+    expect(last.second).toBeCloseTo(r.durationSeconds, 2);
+    expect(last.spanSeconds).toBeCloseTo(r.durationSeconds - 1, 2);
+    expect(last.spanSeconds).toBeGreaterThan(0.45);
+    expect(last.spanSeconds).toBeLessThan(0.6);
+    expect(first.requests + last.requests).toBe(150);
+    // As a count the last interval would read ~50, half the real rate; as a rate it reads ~100.
+    expect(last.requests).toBeLessThan(70);
+    expect(last.requests / last.spanSeconds).toBeGreaterThan(80);
+    expect(last.requests / last.spanSeconds).toBeLessThan(120);
+
+    // A run of whole seconds ends in a whole-second interval: answers arriving just after the end
+    // join it instead of making a sliver of their own.
+    const whole = await runLoad({ url, scenario: { ...scenario, durationSeconds: 1 }, pools: [pool('valid', 'accept', 1, ['good-1'])] });
+    expect(whole.timeline).toHaveLength(1);
+    expect(whole.timeline[0].requests).toBe(100);
+    expect(whole.timeline[0].spanSeconds).toBeCloseTo(1, 1);
+  });
+
   it('passthrough (no pools): no Authorization header, 2xx is ok and a refusal counts as an error', async () => {
     seen.clear();
     const scenario = parseScenario({ name: 'pass', description: 'test', load: { model: 'open', rate: 100 }, durationSeconds: 0.2 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findPeerBinary } from '../../gateway-under-test/index.ts';
-import { K6_SCRIPT, k6OperatorManifest, parseScenario, preparePlan, type PoolSource, type ScenarioInput } from '../index.ts';
+import { K6_SCRIPT, K6_VERSION_NOTE, k6OperatorManifest, k6RunArguments, parseScenario, preparePlan, type PoolSource, type ScenarioInput } from '../index.ts';
 
 /**
  * The k6 script's logic against a stub of the k6 API: the options it derives from the plan, the
@@ -85,7 +85,7 @@ beforeEach(() => {
 // packages a k6 binary, so CI cannot install one. Only the real-k6 test needs it; without it that test
 // reports itself skipped with this reason instead of failing or vanishing.
 const k6Binary = findPeerBinary('k6');
-const K6_MISSING = 'k6 binary not on PATH (neither Debian nor npm packages one; put a grafana/k6 release binary on PATH to run this test)';
+const K6_MISSING = `k6 binary not on PATH (neither Debian nor npm packages one; ${K6_VERSION_NOTE})`;
 
 describe('k6 script (against a stub of the k6 API, then the real k6 where installed)', () => {
   it('open model with events: constant arrival rate, thresholds, a control scenario per event, and every answer graded', async () => {
@@ -98,14 +98,22 @@ describe('k6 script (against a stub of the k6 API, then the real k6 where instal
       thresholds: { p99Ms: 100 },
     });
     const script = await loadScript(planFile);
-    expect(script.options.scenarios!.load).toMatchObject({ executor: 'constant-arrival-rate', exec: 'request', rate: 50, timeUnit: '1s', duration: '2000ms', preAllocatedVUs: 7 });
-    expect(script.options.scenarios!.event_0).toMatchObject({ executor: 'shared-iterations', exec: 'controlEvent', iterations: 1, startTime: '1000ms' });
-    expect(script.options.scenarios!.event_1).toMatchObject({ startTime: '500ms' });
-    expect(script.options.thresholds).toEqual({
-      gatecheck_errors: ['rate<=0'],
-      gatecheck_valid_refused: ['count==0'],
-      gatecheck_bad_accepted: ['count==0'],
-      'http_req_duration{scenario:load}': ['p(99)<100'],
+    // Golden: every option k6 gets from this plan, so a change to what k6 runs shows here.
+    expect(script.options).toEqual({
+      scenarios: {
+        load: { executor: 'constant-arrival-rate', exec: 'request', rate: 50, timeUnit: '1s', duration: '2000ms', preAllocatedVUs: 7, maxVUs: 2000 },
+        event_0: { executor: 'shared-iterations', exec: 'controlEvent', vus: 1, iterations: 1, startTime: '1000ms', maxDuration: '10s' },
+        event_1: { executor: 'shared-iterations', exec: 'controlEvent', vus: 1, iterations: 1, startTime: '500ms', maxDuration: '10s' },
+      },
+      thresholds: {
+        gatecheck_errors: ['rate<=0'],
+        gatecheck_valid_refused: ['count==0'],
+        gatecheck_bad_accepted: ['count==0'],
+        'http_req_duration{scenario:load}': ['p(99)<100'],
+      },
+      noCookiesReset: true,
+      discardResponseBodies: true,
+      summaryTrendStats: ['min', 'med', 'p(90)', 'p(99)', 'p(99.9)', 'max'],
     });
 
     // A gateway that refuses valid-2 and lets expired-1 through: both must be counted, nothing else.
@@ -158,10 +166,30 @@ describe('k6 script (against a stub of the k6 API, then the real k6 where instal
       load: { model: 'open', rate: 100 },
       saturation: { startRate: 100, factor: 2, stepSeconds: 4, maxSteps: 3, p99Ms: 20 },
     })).planFile);
-    const load = saturation.options.scenarios!.load as { executor: string; stages: Array<{ target: number; duration: string }> };
-    expect(load.executor).toBe('ramping-arrival-rate');
-    expect(load.stages.map((s) => s.target)).toEqual([100, 100, 200, 200, 400, 400]);
-    expect(saturation.options.thresholds!['http_req_duration{scenario:load}']).toEqual([{ threshold: 'p(99)<20', abortOnFail: true, delayAbortEval: '4000ms' }]);
+    expect(saturation.options.scenarios).toEqual({
+      load: {
+        executor: 'ramping-arrival-rate',
+        exec: 'request',
+        startRate: 100,
+        timeUnit: '1s',
+        preAllocatedVUs: 64,
+        maxVUs: 2000,
+        stages: [
+          { target: 100, duration: '1s' },
+          { target: 100, duration: '3000ms' },
+          { target: 200, duration: '1s' },
+          { target: 200, duration: '3000ms' },
+          { target: 400, duration: '1s' },
+          { target: 400, duration: '3000ms' },
+        ],
+      },
+    });
+    expect(saturation.options.thresholds).toEqual({
+      gatecheck_errors: ['rate<=0'],
+      gatecheck_valid_refused: ['count==0'],
+      gatecheck_bad_accepted: ['count==0'],
+      'http_req_duration{scenario:load}': [{ threshold: 'p(99)<20', abortOnFail: true, delayAbortEval: '4000ms' }],
+    });
   });
 
   it('k6-operator manifest: a ConfigMap holding script, plan and pools, and a TestRun that runs the script from it', async () => {
@@ -174,6 +202,41 @@ describe('k6 script (against a stub of the k6 API, then the real k6 where instal
     expect(JSON.parse(configMap.data['plan.json']).targetUrl).toBe('http://gateway.test.svc:8080');
     expect(testRun).toMatchObject({ apiVersion: 'k6.io/v1alpha1', spec: { parallelism: 2, script: { configMap: { name: configMap.metadata.name, file: 'gatecheck-scenario.ts' } } } });
     expect(testRun.spec.arguments).toContain('GATECHECK_PLAN=/test/plan.json');
+  });
+
+  it('k6-operator manifest: its header names the k6 that runs the TypeScript script and when the valid tokens expire', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const token = (claims: object) => `${Buffer.from('{"alg":"RS256","kid":"k"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+    const source: PoolSource = { mint: async (variant, count) => Array.from({ length: count }, () => token({ exp: variant.expect === 'accept' ? exp : exp - 7200 })) };
+    const dir = mkdtempSync(join(tmpdir(), 'gatecheck-k6-test-'));
+    dirs.push(dir);
+    const { planFile } = await preparePlan({
+      scenario: parseScenario({ name: 'k6-expiry', description: 'expiry', tokens: [{ variant: 'valid', count: 2 }, { variant: 'expired', count: 1 }], load: { model: 'open', rate: 10 } }),
+      targetUrl: 'http://gateway.test:8080',
+      source,
+      dir,
+    });
+    const lines = k6OperatorManifest({ planFile }).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      '# gatecheck load k6-expiry against http://gateway.test:8080: kubectl apply -f this file where k6-operator runs.',
+      `# ${K6_VERSION_NOTE}; the TestRun's runner image decides the k6 version.`,
+      // The expired pool's own past exp is no deadline: only tokens meant to pass are.
+      `# The tokens a gateway should accept expire at ${new Date(exp * 1000).toISOString()}: apply before then, or generate the manifest again.`,
+    ]);
+  });
+
+  it('the k6 version decides the run arguments: none from v0.57, experimental_enhanced for v0.52 to v0.56, older refused', () => {
+    expect(k6RunArguments('k6 v1.0.0 (commit/41b4984b75, go1.24.2, linux/amd64)')).toEqual([]);
+    expect(k6RunArguments('k6 v0.57.0 (go1.23.6, linux/amd64)')).toEqual([]);
+    expect(k6RunArguments('k6 v0.56.0 (go1.23.4, linux/amd64)')).toEqual(['--compatibility-mode=experimental_enhanced']);
+    expect(k6RunArguments('k6 v0.52.0 (go1.22.4, linux/amd64)')).toEqual(['--compatibility-mode=experimental_enhanced']);
+    expect(() => k6RunArguments('k6 v0.51.0 (go1.22.3, linux/amd64)')).toThrow(`the installed k6 is v0.51.0; ${K6_VERSION_NOTE}`);
+    expect(k6RunArguments('something else')).toEqual([]);
+  });
+
+  it('the README names the k6 that runs the script in the same words as the CLI and this file', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme.includes(K6_VERSION_NOTE), `README.md states: ${K6_VERSION_NOTE}`).toBe(true);
   });
 
   // Where k6 exists, the same script also runs for real, briefly, against a loopback stub.
@@ -192,7 +255,8 @@ describe('k6 script (against a stub of the k6 API, then the real k6 where instal
       });
       let status = 0;
       try {
-        execFileSync(k6Binary, ['run', '--quiet', '-e', `GATECHECK_PLAN=${planFile}`, '-e', `GATECHECK_SUMMARY=${join(dir, 's.json')}`, K6_SCRIPT], { stdio: 'pipe', timeout: 60_000 });
+        const args = k6RunArguments(execFileSync(k6Binary, ['version'], { encoding: 'utf8', timeout: 10_000 }));
+        execFileSync(k6Binary, ['run', '--quiet', ...args, '-e', `GATECHECK_PLAN=${planFile}`, '-e', `GATECHECK_SUMMARY=${join(dir, 's.json')}`, K6_SCRIPT], { stdio: 'pipe', timeout: 60_000 });
       } catch (error) {
         status = (error as { status: number }).status;
       }
