@@ -270,6 +270,7 @@ describe('the README quick start, in a fresh clone', () => {
     expect(qs.setup).toContain('npm install');
     const install = await runToEnd('npm install', parseStep('npm install').argv, clone, 240_000);
     expectSuccess(install);
+    installed = true;
     const status = await gitStatus();
     expectSuccess(status);
     // A changed package-lock.json or file mode (cli/gatecheck.ts) would show here: a fresh clone must stay clean.
@@ -277,7 +278,6 @@ describe('the README quick start, in a fresh clone', () => {
     const node = await runToEnd('node_modules/.bin/node --version', [join(clone, 'node_modules', '.bin', 'node'), '--version'], clone, 15_000);
     expectSuccess(node);
     expect(node.output.trim()).toMatch(/^v22\.(1[89]|[2-9]\d)\./);
-    installed = true;
   }, 250_000);
 
   test('every other line of the setup block exits 0: npm start writes the reports, npx gatecheck --version prints the version', async () => {
