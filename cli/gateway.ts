@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { stringify } from 'yaml';
 import {
   demoConfig,
+  GatewayListenError,
   loadGatewayConfig,
   parseGatewayConfig,
   startReferenceGateway,
@@ -64,7 +65,10 @@ export function gatewayCommand(): Command {
         process.stdout.write(stringify(parseGatewayConfig(config)));
         return;
       }
-      const gateway = await startReferenceGateway(config);
+      const gateway = await startReferenceGateway(config).catch((e: unknown) => {
+        if (!(e instanceof GatewayListenError)) throw e;
+        throw new CliError(`${e.message} (${e.socket === 'admin' ? '--admin-port N moves the metrics port, 0 takes any free one' : '--port N moves it, 0 takes any free one'})`);
+      });
       const lines = [
         `gatecheck reference gateway listening on ${gateway.url}${config.workers > 1 ? ` (${config.workers} workers)` : ''}`,
         `  upstream  ${config.upstream.url}`,

@@ -2,6 +2,7 @@
  * gateway-under-test's public API: the reference gateway (library and config), and the target types.
  */
 export { startReferenceGateway, type ReferenceGateway, type StartOptions } from './reference/start-reference-gateway.ts';
+export { GatewayListenError } from './reference/listen.ts';
 export {
   gatewayConfigSchema,
   parseGatewayConfig,

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 
 const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -104,5 +105,52 @@ describe('a mistyped name suggests the closest known one, in the same one line',
     const r = await run(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`gatecheck run: ${profile}: token.requireExpp: unknown key (did you mean "requireExp"?)\n`);
+  });
+});
+
+/** A loopback port nothing listens on: held for a moment, then released. */
+async function closedPort(): Promise<number> {
+  const { port, server } = await holdPort();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a peer that is not there, or a port that is taken, names the command or flag that fixes it', () => {
+  test('run: a target that refuses the connection says to start the gateway or fix --target', async () => {
+    const port = await closedPort();
+    const r = await run(['run', '--target', `http://127.0.0.1:${port}`, '--profile', EXAMPLE_PROFILE], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`gatecheck run: the target at http://127.0.0.1:${port} refused the connection: nothing listens there; start the gateway first, or give --target the URL it listens on\n`);
+  });
+
+  test('gateway (demo mode): an IdP that is not running says how to start it on that port', async () => {
+    const port = await closedPort();
+    const r = await run(['gateway', '--idp', `http://127.0.0.1:${port}`, '--upstream', 'http://127.0.0.1:9480']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`gatecheck gateway: cannot reach the IdP at http://127.0.0.1:${port}: nothing listens there; start the mock first (npx gatecheck idp --port ${port}) or give --idp the URL of a running one\n`);
+  });
+
+  describe('with a mock IdP running', () => {
+    let idp: MockIdp;
+    beforeAll(async () => {
+      idp = await createMockIdp({ port: 0 });
+    });
+    afterAll(async () => {
+      await idp?.close();
+    });
+
+    test.each([
+      ['--port', (held: number) => ['--port', String(held), '--admin-port', '0'], (held: number) => `cannot listen on 127.0.0.1:${held}: the port is already in use; choose another or stop what holds it (--port N moves it, 0 takes any free one)`],
+      ['--admin-port', (held: number) => ['--port', '0', '--admin-port', String(held)], (held: number) => `cannot listen on 127.0.0.1:${held} (metrics and admin): the port is already in use; choose another or stop what holds it (--admin-port N moves the metrics port, 0 takes any free one)`],
+    ])('gateway: a taken %s port names that flag', async (_flag, flags, message) => {
+      const { port, server } = await holdPort();
+      try {
+        const r = await run(['gateway', '--idp', idp.url, '--upstream', 'http://127.0.0.1:9480', ...flags(port)]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`gatecheck gateway: ${message(port)}\n`);
+      } finally {
+        server.close();
+      }
+    });
   });
 });

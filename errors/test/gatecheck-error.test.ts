@@ -30,7 +30,7 @@ const ERROR_CLASSES: Record<string, () => GatecheckError> = {
   ContainerUnavailableError: () => new ContainerUnavailableError('no Docker engine'),
   DemoDiscoveryError: () => new DemoDiscoveryError('cannot reach the IdP'),
   GatewayConfigError: () => new GatewayConfigError('routes[0].path', 'expected a string'),
-  GatewayListenError: () => new GatewayListenError('127.0.0.1:8080: the port is already in use'),
+  GatewayListenError: () => new GatewayListenError('127.0.0.1:8080: the port is already in use', 'public'),
   GatewayStartError: () => new GatewayStartError('haproxy exited with code 1', 'log tail'),
   HarnessError: () => new HarnessError('ERR_TARGET_PROFILE', 'profile.yaml: audiences: expected an array'),
   JwksFetchError: () => new JwksFetchError('JWKS answered 500'),

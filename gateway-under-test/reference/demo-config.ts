@@ -47,7 +47,11 @@ async function discoverIssuer(url: string): Promise<string> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
   } catch (err) {
-    throw new DemoDiscoveryError(`cannot reach the IdP at ${url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+    const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+    const origin = new URL(url).origin;
+    // The demo's IdP is usually `gatecheck idp` started a moment before: say how, with its port.
+    const fix = cause?.code === 'ECONNREFUSED' ? `nothing listens there; start the mock first (npx gatecheck idp --port ${new URL(url).port || 80}) or give --idp the URL of a running one` : cause instanceof Error ? cause.message : (err as Error).message;
+    throw new DemoDiscoveryError(`cannot reach the IdP at ${origin}: ${fix}`);
   }
   const doc = (await res.json().catch(() => null)) as { issuer?: unknown } | null;
   if (!res.ok || typeof doc?.issuer !== 'string') throw new DemoDiscoveryError(`${url} answered ${res.status} without an issuer`);

@@ -2,9 +2,12 @@ import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { GatecheckError } from '../../errors/index.ts';
 
+/** `socket` says which of the gateway's two sockets could not bind, so a caller can name its own flag. */
 export class GatewayListenError extends GatecheckError {
-  constructor(message: string) {
+  readonly socket: 'public' | 'admin';
+  constructor(message: string, socket: 'public' | 'admin') {
     super('ERR_GATEWAY_LISTEN', message);
+    this.socket = socket;
   }
 }
 
@@ -16,9 +19,9 @@ const LISTEN_PROBLEMS: Record<string, string> = {
 };
 
 /** Binds and resolves the bound port, or rejects with one clear line (EADDRINUSE and friends). */
-export function listen(server: Server, host: string, port: number): Promise<number> {
+export function listen(server: Server, host: string, port: number, socket: 'public' | 'admin' = 'public'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(new GatewayListenError(`cannot listen on ${host}:${port}: ${LISTEN_PROBLEMS[err.code ?? ''] ?? err.message}`));
+    const onError = (err: NodeJS.ErrnoException) => reject(new GatewayListenError(`cannot listen on ${host}:${port}${socket === 'admin' ? ' (metrics and admin)' : ''}: ${LISTEN_PROBLEMS[err.code ?? ''] ?? err.message}`, socket));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -58,7 +58,7 @@ async function startSingle(config: GatewayConfig, options: StartOptions): Promis
         async () => ({ contentType: gateway.metrics.registry.contentType, body: await gateway.metrics.registry.metrics() }),
         () => health(gateway.runtime),
       );
-      adminUrl = urlFor(config.admin.host, await listen(admin, config.admin.host, config.admin.port));
+      adminUrl = urlFor(config.admin.host, await listen(admin, config.admin.host, config.admin.port, 'admin'));
     }
     const url = urlFor(config.listen.host, port);
     gateway.logger.info({ event: 'gateway_listening', url, adminUrl }, 'reference gateway listening');
@@ -121,7 +121,7 @@ async function startCluster(config: GatewayConfig): Promise<ReferenceGateway> {
       async () => ({ contentType: aggregator.contentType, body: await (await aggregator.clusterMetrics()).toString() }),
       () => ({ status: 'ok', workers: workers.filter((w) => !w.isDead()).length }),
     );
-    adminUrl = urlFor(config.admin.host, await listen(admin, config.admin.host, config.admin.port));
+    adminUrl = urlFor(config.admin.host, await listen(admin, config.admin.host, config.admin.port, 'admin'));
   }
   return {
     url: urlFor(config.listen.host, port),

@@ -39,7 +39,7 @@ export async function sendRequest(dispatcher: Dispatcher, origin: string, wire: 
     };
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
-    if (code === 'ECONNREFUSED') throw new HarnessError('ERR_TARGET_UNREACHABLE', `the target at ${origin} refused the connection`);
+    if (code === 'ECONNREFUSED') throw new HarnessError('ERR_TARGET_UNREACHABLE', `the target at ${origin} refused the connection: nothing listens there; start the gateway first, or give --target the URL it listens on`);
     if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_CHAR') throw e;
     return { transportError: `${code || 'error'}: ${(e as Error).message}` };
   }
