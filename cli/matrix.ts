@@ -48,6 +48,7 @@ async function matrix(opts: MatrixOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const dir = resolve(opts.report ?? join('reports', `matrix-${startedAt.replace(/[:.]/g, '-')}`));
   const runs: RunReport[] = [];
+  const reports: string[] = [];
   for (const [i, spec] of specs.entries()) {
     const target = await startTarget({ ...spec, idp: spec.profile ? opts.idp : undefined });
     const progress = progressReporter({ total: cases.length });
@@ -59,10 +60,11 @@ async function matrix(opts: MatrixOptions): Promise<number> {
     }
     const run = runs[runs.length - 1];
     const paths = await writeReports(run, join(dir, `${i + 1}-${run.target.name.replace(/[^\w.-]+/g, '_')}`));
+    reports.push(paths.html);
     process.stderr.write(`${run.target.name}: ${run.summary.pass} pass, ${run.summary['non-strict']} non-strict, ${run.summary.weaker} weaker, ${run.summary.fail} fail (${run.summary.blockingFailed} blocking), ${run.summary.skipped} skipped, ${run.summary.error} error; ${strictText(run.summary.strict)} → ${paths.html}\n`);
   }
   const report: MatrixReport = { startedAt, runs };
-  const written = await writeMatrix(report, dir);
+  const written = await writeMatrix(report, dir, { reports });
   process.stdout.write(`Matrix: ${written.html}\nMatrix: ${written.markdown}\n`);
   if (runs.some((r) => r.summary.error > 0)) return 2;
   return runs.some((r) => r.summary.blockingFailed > 0) ? 1 : 0;

@@ -7,6 +7,7 @@
  *   --targets a,b  default: reference and all adapters
  *   --report DIR   per-target reports and matrix.html (default reports/conformance-matrix)
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ const repeat = Math.max(1, Number(values.repeat));
 const cases = await loadCases({});
 const startedAt = new Date().toISOString();
 const runs: RunReport[] = [];
+const reports: string[] = [];
 const unstableByTarget = new Map<string, Record<string, string>>();
 const timings: string[] = [];
 
@@ -58,11 +60,11 @@ for (const [i, name] of targets.entries()) {
   }
   unstableByTarget.set(name, unstable);
   runs.push(attempts[0]);
-  await writeReports(attempts[0], join(values.report, `${i + 1}-${name}`));
+  reports.push((await writeReports(attempts[0], join(values.report, `${i + 1}-${name}`))).html);
 }
 
 const matrix: MatrixReport = { startedAt, runs };
-await writeMatrix(matrix, values.report);
+await writeMatrix(matrix, values.report, { reports });
 await mkdir(join(ROOT, 'docs'), { recursive: true });
 await writeFile(join(ROOT, 'docs', 'conformance-matrix.md'), document(matrix));
 process.stderr.write(`docs/conformance-matrix.md and ${values.report}/matrix.html written\n`);
@@ -110,6 +112,11 @@ function document(m: MatrixReport): string {
     }
     out.push('');
   }
-  out.push('## All cases', '', matrixMarkdown(m).replace(/^# gatecheck matrix\n+/, ''));
+  // The per-target reports are not committed; a target's name links to its recorded verdicts where it has some.
+  const targetReports = m.runs.map((run) => {
+    const file = `${run.target.name}.verdicts.json`;
+    return existsSync(join(ROOT, 'fixtures', 'targets', file)) ? `../fixtures/targets/${file}` : undefined;
+  });
+  out.push('## All cases', '', matrixMarkdown(m, { targetReports }).replace(/^# gatecheck matrix\n+/, ''));
   return out.join('\n');
 }

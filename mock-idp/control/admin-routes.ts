@@ -106,6 +106,15 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     only('GET');
     return { json: { variants: VARIANTS } };
   }
+  if (first === 'tenants' && parts.length === 2) {
+    // Also how a client tells a gatecheck mock from whatever else listens on a port (gatecheck mint probes it).
+    only('GET');
+    return {
+      json: {
+        tenants: ctx.tenants.map((rt) => ({ tenant: rt.tenant.name, tenantId: rt.tenant.id, domain: rt.tenant.domain, issuer: rt.issuers.v2, jwksUri: rt.urls.jwksV2 })),
+      },
+    };
+  }
   if (first !== 'tenants' || !ref) throw new AdminError(404, 'not_found', `no control route ${method} ${url.pathname}`);
 
   const rt = tenantOr404(ctx, ref);
@@ -155,8 +164,47 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     return { json: { ...minted, ...(variant ? { variant: { name: variant.name, expect: variant.expect, reason: variant.reason, level: variant.level } } : {}) } };
   }
   if (section === 'keys') return keyRoute(ctx, rt, method, item, extra, req, only, parts.length);
+  if (section === 'checkpoints') return checkpointRoute(ctx, rt, method, item, extra, req, only, parts.length);
 
   throw new AdminError(404, 'not_found', `no control route ${method} ${url.pathname}`);
+}
+
+/**
+ * `POST …/checkpoints` records the tenant's keys (which, in which order and states), clock offset and
+ * faults; `POST …/checkpoints/{id}/restore` puts them back; `DELETE …/checkpoints/{id}` forgets one.
+ * The keys stay in the mock: the answer names kids and states only.
+ */
+async function checkpointRoute(
+  ctx: AdminContext,
+  rt: TenantRuntime,
+  method: string,
+  item: string | undefined,
+  extra: string | undefined,
+  req: IncomingMessage,
+  only: (...m: string[]) => void,
+  depth: number,
+): Promise<Answer> {
+  const checkpoints = ctx.state.checkpoints;
+  const unknown = (id: string) =>
+    new AdminError(404, 'not_found', `tenant ${rt.tenant.name} has no checkpoint ${id} (taken on another tenant, forgotten, or more than the latest few)`, { field: 'checkpoint' });
+  if (depth === 4) {
+    only('POST');
+    parse(z.strictObject({}), await readJson(req, true));
+    return { status: 201, json: checkpoints.take(rt) };
+  }
+  if (item !== undefined && depth === 6 && extra === 'restore') {
+    only('POST');
+    parse(z.strictObject({}), await readJson(req, true));
+    const restored = checkpoints.restore(rt, item);
+    if (!restored) throw unknown(item);
+    return { json: { ...restored, keys: rt.keys.list().map(describeKey), offsetSeconds: rt.clockOffsetSeconds } };
+  }
+  if (item !== undefined && depth === 5) {
+    only('DELETE');
+    if (!checkpoints.release(rt, item)) throw unknown(item);
+    return { json: { released: item } };
+  }
+  throw new AdminError(404, 'not_found', `no control route ${method} under /checkpoints`);
 }
 
 async function keyRoute(
@@ -184,10 +232,11 @@ async function keyRoute(
     let retiresAt: string | undefined;
     if (previous && overlapSeconds !== undefined) {
       const kid = previous.kid;
+      const restores = keys.restores;
       retiresAt = new Date(Date.now() + overlapSeconds * 1000).toISOString();
-      // Only if nobody moved the key meanwhile: an explicit state change wins over the timer.
+      // Only if nobody moved the key meanwhile: an explicit state change or a restored checkpoint wins over the timer.
       ctx.state.schedule(overlapSeconds * 1000, () => {
-        if (keys.find(kid)?.state === 'previous') keys.setState(kid, 'retired');
+        if (keys.restores === restores && keys.find(kid)?.state === 'previous') keys.setState(kid, 'retired');
       });
     }
     return {

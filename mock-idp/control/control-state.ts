@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Endpoint, Fault, FaultRequest, LoggedEndpoint } from './fault-schema.ts';
+import { TenantCheckpoints } from './tenant-checkpoints.ts';
 
 export interface RecordedRequest {
   tenant: string;
@@ -85,6 +86,17 @@ export class FaultTable {
   list(): Fault[] {
     return [...this.#faults.values()].filter((f) => this.get(f.tenantId, f.endpoint));
   }
+
+  /** The tenant's faults as they stand; `replace` puts such a list back. */
+  ofTenant(tenantId: string): Fault[] {
+    return this.list().filter((f) => f.tenantId === tenantId);
+  }
+
+  /** The tenant's faults become exactly `faults` (each keeps its own `since` and `until`). */
+  replace(tenantId: string, faults: readonly Fault[]): void {
+    this.clear(tenantId);
+    for (const f of faults) if (f.tenantId === tenantId) this.#faults.set(`${f.tenantId} ${f.endpoint}`, f);
+  }
 }
 
 /**
@@ -95,6 +107,8 @@ export class FaultTable {
 export class ControlState {
   readonly faults = new FaultTable();
   readonly requests = new RequestLog();
+  /** What a test run changes on a tenant (keys, clock, faults), recorded to be put back afterwards. */
+  readonly checkpoints = new TenantCheckpoints(this.faults);
   #held = new Set<ServerResponse>();
   #timers = new Set<{ timer: NodeJS.Timeout; resolve?: () => void }>();
   #closed = false;

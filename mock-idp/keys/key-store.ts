@@ -7,6 +7,15 @@ export const PUBLISHED_STATES: readonly KeyState[] = ['next', 'primary', 'previo
 const JWKS_ORDER: readonly KeyState[] = ['primary', 'next', 'previous'];
 
 /**
+ * The store's keys and their states at one moment. It holds the keys themselves, so it must stay in
+ * the process that owns the store: the control API hands out an id for it, never its content.
+ */
+export interface KeyCheckpoint {
+  readonly version: number;
+  readonly keys: readonly { readonly key: SigningKey; readonly state: KeyState }[];
+}
+
+/**
  * One tenant's signing keys. Entra always publishes several keys; a new key is published (`next`)
  * before it signs, and the key it replaces stays published (`previous`) for an overlap before it
  * leaves (`retired`). `version` changes on every mutation so consumers (the provider) can rebuild.
@@ -14,6 +23,7 @@ const JWKS_ORDER: readonly KeyState[] = ['primary', 'next', 'previous'];
 export class KeyStore {
   #keys: SigningKey[] = [];
   #version = 0;
+  #restores = 0;
   #listeners = new Set<() => void>();
 
   static async create({ primary }: { primary?: KeyObject } = {}): Promise<KeyStore> {
@@ -25,6 +35,11 @@ export class KeyStore {
 
   get version(): number {
     return this.#version;
+  }
+
+  /** How many times `restore` changed the keys: work scheduled before a restore (a rotation's overlap) checks it and stands down. */
+  get restores(): number {
+    return this.#restores;
   }
 
   onChange(listener: () => void): () => void {
@@ -106,6 +121,24 @@ export class KeyStore {
     else this.#keys.push(await createSigningKey('next'));
     this.#changed();
     return { primary: this.primary(), previous, next: this.byState('next')! };
+  }
+
+  /** The keys in order with their states, to put back with `restore`. */
+  checkpoint(): KeyCheckpoint {
+    return { version: this.#version, keys: this.#keys.map((key) => ({ key, state: key.state })) };
+  }
+
+  /**
+   * Puts the keys back as `checkpoint` found them: the same keys (kids, certificates, private halves) in
+   * the same order and states; keys added since are dropped, keys removed since return. Nothing changes,
+   * and no listener runs, when nothing changed since the checkpoint.
+   */
+  restore(checkpoint: KeyCheckpoint): void {
+    if (checkpoint.version === this.#version) return;
+    for (const { key, state } of checkpoint.keys) this.#setState(key, state);
+    this.#keys = checkpoint.keys.map(({ key }) => key);
+    this.#restores++;
+    this.#changed();
   }
 
   #setState(key: SigningKey | undefined, state: KeyState): void {

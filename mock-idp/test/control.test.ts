@@ -248,6 +248,98 @@ describe('key lifecycle', () => {
   });
 });
 
+describe('checkpoints: a run leaves the tenant as it found it', () => {
+  type Listed = { kid: string; state: string };
+  const jwks = async () => (await (await idpGet(paths.jwks)).json()) as JSONWebKeySet;
+  const keyStates = async () => ((await call('GET', '/_admin/tenants/contoso/keys')).json.keys as Listed[]).map(({ kid, state }) => ({ kid, state }));
+  afterEach(async () => {
+    await call('PUT', '/_admin/tenants/contoso/clock', { offsetSeconds: 0 });
+  });
+
+  test('GET /_admin/tenants lists every tenant with its issuer and JWKS URL (how a client recognises a gatecheck mock)', async () => {
+    const { status, json } = await call('GET', '/_admin/tenants');
+    expect(status).toBe(200);
+    expect(json.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['contoso', 'fabrikam']);
+    expect(json.tenants[0]).toEqual({ tenant: 'contoso', tenantId: contoso.tenant.id, domain: 'contoso.example', issuer: contoso.issuers.v2, jwksUri: contoso.urls.jwksV2 });
+    expect((await call('POST', '/_admin/tenants', {})).status).toBe(405);
+  });
+
+  test('restore puts back the keys (same kids, order, states), the clock offset and the faults after rotations, added keys and new faults', async () => {
+    await call('PUT', '/_admin/tenants/contoso/clock', { offsetSeconds: 120 });
+    await call('PUT', '/_admin/tenants/contoso/faults/token', { kind: 'slow', delayMs: 1 });
+    const jwksBefore = await jwks();
+    const keysBefore = await keyStates();
+    const primaryBefore = contoso.keys.primary().kid;
+
+    const taken = await fetch(`${idp.url}/_admin/tenants/contoso/checkpoints`, { method: 'POST' });
+    expect(taken.status).toBe(201);
+    const text = await taken.text();
+    expect(text).not.toMatch(/PRIVATE|"d":|"n":|"p":/);
+    const checkpoint = JSON.parse(text);
+    expect(checkpoint).toMatchObject({ tenant: 'contoso', tenantId: contoso.tenant.id, keys: keysBefore, offsetSeconds: 120, faults: ['token'] });
+
+    await call('POST', '/_admin/tenants/contoso/keys/rotate', {});
+    await call('POST', '/_admin/tenants/contoso/keys/rotate', {});
+    expect((await call('POST', '/_admin/tenants/contoso/keys', { state: 'next', kid: 'added-during-run', modulusLength: 1024 })).status).toBe(201);
+    await call('PUT', '/_admin/tenants/contoso/clock', { offsetSeconds: -3600 });
+    await call('PUT', '/_admin/tenants/contoso/faults/jwks', { kind: 'empty-keys' });
+    await call('DELETE', '/_admin/tenants/contoso/faults/token');
+    await call('DELETE', '/_admin/tenants/contoso/faults/jwks');
+    expect((await jwks()).keys.map((k) => k.kid)).not.toEqual(jwksBefore.keys.map((k) => k.kid));
+    await call('PUT', '/_admin/tenants/contoso/faults/jwks', { kind: 'empty-keys' });
+
+    const restored = await call('POST', `/_admin/tenants/contoso/checkpoints/${checkpoint.checkpoint}/restore`);
+    expect(restored.status).toBe(200);
+    expect(JSON.stringify(restored.json)).not.toMatch(/PRIVATE|"d":|"n":/);
+    expect(restored.json.keys.map(({ kid, state }: Listed) => ({ kid, state }))).toEqual(keysBefore);
+    expect(await jwks()).toEqual(jwksBefore);
+    expect(await keyStates()).toEqual(keysBefore);
+    expect((await call('GET', '/_admin/tenants/contoso/clock')).json.offsetSeconds).toBe(120);
+    expect((await call('GET', '/_admin/faults')).json.faults.map((f: { tenant: string; endpoint: string; kind: string }) => `${f.tenant} ${f.endpoint} ${f.kind}`)).toEqual(['contoso token slow']);
+
+    // The restored primary signs again, and the JWKS verifies what it signs (its times carry the restored +120 s offset).
+    const minted = (await call('POST', '/_admin/tenants/contoso/tokens', {})).json;
+    expect(minted.header.kid).toBe(primaryBefore);
+    await expect(jwtVerify(minted.token, createLocalJWKSet(jwksBefore), { clockTolerance: 600 })).resolves.toBeTruthy();
+
+    // A checkpoint can be restored again until it is released.
+    await call('POST', '/_admin/tenants/contoso/keys/rotate', {});
+    expect((await call('POST', `/_admin/tenants/contoso/checkpoints/${checkpoint.checkpoint}/restore`, {})).status).toBe(200);
+    expect(await jwks()).toEqual(jwksBefore);
+    expect((await call('DELETE', `/_admin/tenants/contoso/checkpoints/${checkpoint.checkpoint}`)).json).toEqual({ released: checkpoint.checkpoint });
+    expect((await call('POST', `/_admin/tenants/contoso/checkpoints/${checkpoint.checkpoint}/restore`)).status).toBe(404);
+    expect((await call('DELETE', `/_admin/tenants/contoso/checkpoints/${checkpoint.checkpoint}`)).status).toBe(404);
+  });
+
+  test("one tenant's checkpoint is not another's, an unknown id answers 404, and a body with fields is refused", async () => {
+    const { json } = await call('POST', '/_admin/tenants/contoso/checkpoints', {});
+    const other = await call('POST', `/_admin/tenants/fabrikam/checkpoints/${json.checkpoint}/restore`, {});
+    expect(other.status).toBe(404);
+    expect(other.json).toMatchObject({ error: 'not_found', field: 'checkpoint' });
+    expect(other.json.error_description).toMatch(/^tenant fabrikam has no checkpoint /);
+    expect((await call('POST', '/_admin/tenants/contoso/checkpoints/nope/restore', {})).status).toBe(404);
+    expect((await call('POST', '/_admin/tenants/contoso/checkpoints', { keys: 'all' })).json).toMatchObject({ error: 'invalid_request', field: 'keys' });
+    expect((await call('GET', '/_admin/tenants/contoso/checkpoints')).status).toBe(405);
+    await call('DELETE', `/_admin/tenants/contoso/checkpoints/${json.checkpoint}`);
+  });
+
+  test('a rotation overlap timer set before a restore does not retire the key the restore put back as previous', async () => {
+    await call('POST', '/_admin/tenants/contoso/keys/rotate', {});
+    const [a, b] = [contoso.keys.byState('previous')!.kid, contoso.keys.primary().kid];
+    const { json } = await call('POST', '/_admin/tenants/contoso/checkpoints', {});
+    // Make a (previous at the checkpoint) the primary again, then rotate it out with a short overlap.
+    await call('PUT', `/_admin/tenants/contoso/keys/${b}`, { state: 'retired' });
+    await call('PUT', `/_admin/tenants/contoso/keys/${a}`, { state: 'primary' });
+    const rotated = await call('POST', '/_admin/tenants/contoso/keys/rotate', { overlapSeconds: 0.2 });
+    expect(rotated.json.previous).toMatchObject({ kid: a, retiresAt: expect.any(String) });
+    await call('POST', `/_admin/tenants/contoso/checkpoints/${json.checkpoint}/restore`, {});
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(contoso.keys.find(a)?.state).toBe('previous');
+    expect((await jwks()).keys.map((k) => k.kid)).toContain(a);
+    await call('DELETE', `/_admin/tenants/contoso/checkpoints/${json.checkpoint}`);
+  });
+});
+
 test('closing the mock ends responses held by the timeout fault instead of hanging', async () => {
   const own = await createMockIdp({ port: 0 });
   const jwks = `${own.url}/${own.runtime('contoso').tenant.id}/discovery/v2.0/keys`;

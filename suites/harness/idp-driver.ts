@@ -20,15 +20,82 @@ export interface IdpDriver {
   requestCount(endpoint: Endpoint): Promise<number>;
   /** Clears faults and the clock offset of the tenant: what a case may have left behind. */
   reset(): Promise<void>;
+  /**
+   * Records on the mock what the cases may change on the tenant (its keys in order with their states,
+   * the clock offset, the faults; the keys stay in the mock) and returns how to put it back. Restoring
+   * waits for the changes already under way and refuses new ones while it runs.
+   */
+  checkpoint(): Promise<IdpCheckpoint>;
+}
+
+export interface IdpCheckpoint {
+  /** Puts the tenant back and forgets the checkpoint on the mock; a second call does nothing. */
+  restore(): Promise<void>;
+}
+
+/** The raw checkpoint calls each face makes; `guarded` adds the ordering around them. */
+interface CheckpointCalls {
+  take(): Promise<string>;
+  restore(id: string): Promise<void>;
+  release(id: string): Promise<void>;
 }
 
 export function idpDriver(idp: MockIdp | string, tenant = 'contoso'): IdpDriver {
   return typeof idp === 'string' ? overHttp(idp.replace(/\/$/, ''), tenant) : inProcess(idp, tenant);
 }
 
+/**
+ * The driver with its state-changing calls (apply, reset) tracked, so a restore runs after the ones
+ * already sent and none slips in behind it: on an interrupted run the restore races cases still going.
+ */
+function guarded(driver: Omit<IdpDriver, 'checkpoint'>, calls: CheckpointCalls): IdpDriver {
+  const pending = new Set<Promise<unknown>>();
+  let restoring = false;
+  const track = <T>(work: () => Promise<T>): Promise<T> => {
+    if (restoring) return Promise.reject(new HarnessError('ERR_IDP_CONTROL', `the mock IdP at ${driver.url} is being put back as the run found it; no further changes`));
+    const p = work();
+    pending.add(p);
+    const done = () => pending.delete(p);
+    p.then(done, done);
+    return p;
+  };
+  return {
+    ...driver,
+    apply: (action) => (action.action === 'wait' ? driver.apply(action) : track(() => driver.apply(action))),
+    reset: () => track(() => driver.reset()),
+    async checkpoint() {
+      const id = await calls.take();
+      let restored: Promise<void> | undefined;
+      return {
+        restore() {
+          restored ??= (async () => {
+            restoring = true;
+            try {
+              await Promise.allSettled([...pending]);
+              await calls.restore(id);
+              await calls.release(id);
+            } finally {
+              restoring = false;
+            }
+          })();
+          return restored;
+        },
+      };
+    },
+  };
+}
+
 function inProcess(idp: MockIdp, tenant: string): IdpDriver {
   const info = () => idp.tenant(tenant);
-  return {
+  const checkpoints = idp.control.checkpoints;
+  const calls: CheckpointCalls = {
+    take: async () => checkpoints.take(idp.runtime(tenant)).checkpoint,
+    async restore(id) {
+      if (!checkpoints.restore(idp.runtime(tenant), id)) throw new HarnessError('ERR_IDP_CONTROL', `the mock IdP lost checkpoint ${id} of tenant ${tenant}`);
+    },
+    release: async (id) => void checkpoints.release(idp.runtime(tenant), id),
+  };
+  return guarded({
     url: idp.url,
     tenant,
     mint: (recipe) => idp.mint({ ...recipe, tenant: recipe.tenant ?? tenant }),
@@ -65,7 +132,7 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
       idp.control.faults.clear(info().id);
       idp.runtime(tenant).clockOffsetSeconds = 0;
     },
-  };
+  }, calls);
 }
 
 function overHttp(base: string, tenant: string): IdpDriver {
@@ -90,7 +157,23 @@ function overHttp(base: string, tenant: string): IdpDriver {
     }
     return json;
   };
-  return {
+  const checkpoints = `/tenants/${t}/checkpoints`;
+  const calls: CheckpointCalls = {
+    async take() {
+      try {
+        return ((await call('POST', checkpoints, {})) as { checkpoint: string }).checkpoint;
+      } catch (e) {
+        // A mock from before checkpoints existed: say what to do rather than run and leave it changed.
+        if (e instanceof HarnessError && / answered 404: no control route/.test(e.message)) {
+          throw new HarnessError('ERR_IDP_CONTROL', `the mock IdP at ${base} cannot checkpoint tenant ${tenant} (it is older than this gatecheck); restart it with this version's \`gatecheck idp\` so the run can leave it as it found it`);
+        }
+        throw e;
+      }
+    },
+    restore: async (id) => void (await call('POST', `${checkpoints}/${encodeURIComponent(id)}/restore`, {})),
+    release: async (id) => void (await call('DELETE', `${checkpoints}/${encodeURIComponent(id)}`)),
+  };
+  return guarded({
     url: base,
     tenant,
     async mint(recipe) {
@@ -140,7 +223,7 @@ function overHttp(base: string, tenant: string): IdpDriver {
       await call('DELETE', `/tenants/${t}/faults`);
       await call('PUT', `/tenants/${t}/clock`, { offsetSeconds: 0 });
     },
-  };
+  }, calls);
 }
 
 function sleep(ms: number): Promise<void> {

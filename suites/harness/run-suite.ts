@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { BaselineBook } from './contract/baseline-book.ts';
 import type { LoadedCase } from './load-cases.ts';
+import { beginIdpSession } from './idp-session.ts';
 import { proveBaselines } from './prove-baselines.ts';
 import { SourceAddresses } from './source-addresses.ts';
 import { isStateful, planSteps, runCase, type CaseContext } from './run-case.ts';
@@ -30,6 +31,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
   const startedAt = new Date();
   const t0 = performance.now();
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  // Cases rotate keys, add keys, set faults and shift the clock on the IdP; a mock someone else started gets it all back.
+  const session = options.target.unavailable ? undefined : await beginIdpSession(options.target.idp);
   const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000 });
   const runId = randomUUID().slice(0, 8);
   const sources = new SourceAddresses(runId, dispatcher);
@@ -72,8 +75,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunReport> {
       for (const c of exclusive) record(await start(c));
     }
   } finally {
-    await sources.close();
-    await dispatcher.close();
+    try {
+      await session?.end();
+    } finally {
+      await sources.close();
+      await dispatcher.close();
+    }
   }
 
   const cases = [...baselineFailures, ...options.cases.map((c) => results.get(c.id)!)];

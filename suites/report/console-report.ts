@@ -14,7 +14,11 @@ export interface ConsoleReportOptions {
   color?: boolean;
   /** Files written for this run (writeReports' result), printed last so the reader knows where to look. */
   reportPaths?: string[];
-  /** Default true, as h2spec does; false prints only cases that need attention. */
+  /**
+   * Default true, as h2spec does. false prints only the cases that need attention (fail, non-strict,
+   * weaker, error): passed and skipped cases are left to the table, and skipped MUST cases to the
+   * summary of reasons at the end.
+   */
   showPassing?: boolean;
   /** A multi-step case shows at most this many failing steps (floods can have hundreds). Default 3. */
   maxStepsPerCase?: number;
@@ -40,10 +44,9 @@ export function consoleReport(report: RunReport, options: ConsoleReportOptions =
   );
 
   for (const [category, cases] of groupByCategory(report.cases)) {
-    const shown = showPassing ? cases : cases.filter((r) => r.verdict !== 'pass');
-    if (shown.length === 0) continue;
-    out.push('', c('bold', printable(category)));
-    for (const result of shown) out.push(...caseLines(result, c, maxSteps));
+    const lines = cases.filter((r) => showPassing || needsAttention(r)).flatMap((r) => caseLines(r, c, maxSteps));
+    // A category whose cases are all left out gets no header: an empty heading reads as a missing result.
+    if (lines.length > 0) out.push('', c('bold', printable(category)), ...lines);
   }
 
   out.push('', ...summaryTable(report, c), '');
@@ -51,6 +54,10 @@ export function consoleReport(report: RunReport, options: ConsoleReportOptions =
   out.push(...outcomeLines(report, c));
   for (const path of options.reportPaths ?? []) out.push(`Report: ${path}`);
   return out.join('\n') + '\n';
+}
+
+function needsAttention(result: CaseResult): boolean {
+  return result.verdict !== 'pass' && result.verdict !== 'skipped';
 }
 
 function caseLines(result: CaseResult, c: Paint, maxSteps: number): string[] {

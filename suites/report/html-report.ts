@@ -1,4 +1,3 @@
-import type { Reference } from '../harness/define-case.ts';
 import type { CaseResult, Observation, RunReport, StepResult, Verdict } from '../harness/run-report.ts';
 import { describeExpectation } from './describe-expectation.ts';
 import { curlCommand } from './curl-command.ts';
@@ -8,6 +7,8 @@ import { html, type SafeHtml } from './html.ts';
 import { htmlPage } from './html-page.ts';
 import { htmlReportScript } from './html-report-script.ts';
 import { redactSecrets } from './redact-secrets.ts';
+import { referenceLink } from './reference-link.ts';
+import { referenceName } from './reference-text.ts';
 import { reportCss } from './report-css.ts';
 import { isMustFailure, LEVELS, levelLabel, strictText, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
@@ -131,7 +132,7 @@ function targetDetails(report: RunReport): SafeHtml {
 function caseDetails(result: CaseResult, index: number, startedAt: string): SafeHtml {
   const style = verdictStyle[result.verdict];
   const findings = result.steps.flatMap((s) => s.findings);
-  const search = [result.id, result.title, result.category, result.skipReason, result.errorMessage, result.weakerClause, ...findings, ...result.references.map(refText), ...result.covers]
+  const search = [result.id, result.title, result.category, result.skipReason, result.errorMessage, result.weakerClause, ...findings, ...result.references.map(referenceName), ...result.covers]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
@@ -258,19 +259,6 @@ function upstreamText(o: Observation): string {
 
 function headerLines(headers: Record<string, string | string[]>): string[] {
   return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`));
-}
-
-function referenceLink(reference: Reference): SafeHtml {
-  const text = refText(reference);
-  // Only web links become anchors: a `javascript:` or `data:` URL in a reference must stay inert text.
-  if (reference.url && /^https?:\/\//i.test(reference.url)) {
-    return html`<a href="${reference.url}" rel="noopener noreferrer" target="_blank">${text}</a>`;
-  }
-  return reference.url ? html`${text} (<code>${reference.url}</code>)` : html`${text}`;
-}
-
-function refText(reference: Reference): string {
-  return reference.section ? `${reference.doc} §${reference.section}` : reference.doc;
 }
 
 function joinHtml(parts: SafeHtml[], separator: string): SafeHtml {

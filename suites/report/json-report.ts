@@ -1,6 +1,8 @@
 import type { RunReport } from '../harness/run-report.ts';
 import { curlCommand } from './curl-command.ts';
+import type { Reference } from '../harness/define-case.ts';
 import { redactSecrets } from './redact-secrets.ts';
+import { referenceUrl } from './reference-url.ts';
 
 /**
  * report.json: the RunReport as it is, so consumers can type it with the same model. The one value
@@ -8,18 +10,32 @@ import { redactSecrets } from './redact-secrets.ts';
  * and lose the expectation, so it becomes `{ "regexp": source, "flags": flags }` (see report.schema.json).
  */
 export function jsonReport(report: RunReport): string {
-  return JSON.stringify(redactSecrets(withCurl(report)), jsonReplacer, 2) + '\n';
+  return JSON.stringify(redactSecrets(withExtras(report)), jsonReplacer, 2) + '\n';
 }
 
-/** Failing steps carry the request as a `curl` command, so a vendor can reproduce it by hand. */
-function withCurl(report: RunReport): RunReport {
+/**
+ * Failing steps carry the request as a `curl` command, so a vendor can reproduce it by hand; every
+ * reference carries the `url` of its public page where one is known (as report.html links it).
+ */
+function withExtras(report: RunReport): RunReport {
   return {
     ...report,
     cases: report.cases.map((c) => ({
       ...c,
-      steps: c.steps.map((s) => (s.verdict === 'fail' ? { ...s, curl: curlCommand(s.observation.request) } : s)),
+      references: c.references.map(withUrl),
+      ...(c.weakerReference ? { weakerReference: withUrl(c.weakerReference) } : {}),
+      steps: c.steps.map((s) => {
+        const expected = s.expected.weaker ? { ...s.expected, weaker: { ...s.expected.weaker, reference: withUrl(s.expected.weaker.reference) } } : s.expected;
+        return s.verdict === 'fail' ? { ...s, expected, curl: curlCommand(s.observation.request) } : { ...s, expected };
+      }),
     })),
   };
+}
+
+function withUrl(reference: Reference): Reference {
+  const url = referenceUrl(reference);
+  // A case's own URL is kept as written, even one that is not a web link: the JSON reports data, it renders nothing.
+  return reference.url !== undefined ? reference : url ? { ...reference, url } : reference;
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -1,7 +1,10 @@
 import type { MatrixReport, Verdict } from '../harness/run-report.ts';
 import { html, type SafeHtml } from './html.ts';
 import { htmlPage } from './html-page.ts';
-import { matrixRows, type MatrixRow } from './matrix-rows.ts';
+import { matrixRows, type MatrixOptions, type MatrixRow } from './matrix-rows.ts';
+import { referenceLink } from './reference-link.ts';
+import { referenceName } from './reference-text.ts';
+import { relativeHref } from './relative-href.ts';
 import { reportCss } from './report-css.ts';
 import { isBlockingFailure, isMustFailure, levelLabel, strictTally, VERDICTS, verdictSeverity, verdictStyle } from './verdict-style.ts';
 
@@ -39,10 +42,11 @@ const matrixScript = `
  * matrix.html: rows are cases, columns are targets, cells are verdict marks (hover for the findings),
  * summary rows per target on top (a count per verdict, MUST and blocking failures, the RFC 9068 /
  * RFC 8725 strict tally), and the first finding of every blocking failure beside its row. A weaker
- * cell names its clause in the tooltip and in the row's details.
+ * cell names its clause in the tooltip and in the row's details. Each case names its references as
+ * links, and each target's column header links to that target's own report when `options` gives it.
  * Self-contained and escaped like report.html.
  */
-export function matrixHtml(matrix: MatrixReport): string {
+export function matrixHtml(matrix: MatrixReport, options: MatrixOptions = {}): string {
   const { targets, rows } = matrixRows(matrix);
   const summaries = VERDICTS.map(
     (v) => html`<tr class="summary"><th colspan="2" class="v-${v}">${verdictStyle[v].mark} ${v}</th>${matrix.runs.map(
@@ -69,7 +73,7 @@ export function matrixHtml(matrix: MatrixReport): string {
   · <input type="search" id="m-text" placeholder="search id, title, findings…" aria-label="search"></p>
 <table class="matrix">
   <thead><tr><th>case</th><th>level</th>${matrix.runs.map(
-    (run, i) => html`<th title="${run.target.baseUrl}">${targets[i]}</th>`,
+    (run, i) => html`<th title="${run.target.baseUrl}">${targetHeader(targets[i], options.targetReports?.[i])}</th>`,
   )}<th>finding (blocking failure)</th></tr></thead>
   <tbody>
     ${summaries}
@@ -78,7 +82,7 @@ export function matrixHtml(matrix: MatrixReport): string {
     ${strictRow}
     ${rows.map(
       (row, index) => html`<tr data-all-pass="${String(row.cells.every((c) => c?.verdict === 'pass'))}">
-      <td data-index="${index}" data-id="${row.id}" data-worst="${Math.min(...row.cells.map((c) => (c ? verdictSeverity[c.verdict] : 9)))}" data-search="${searchText(row, targets)}"><span class="mono">${row.id}</span><div class="muted">${row.title}</div>${cellDetails(row, targets)}</td>
+      <td data-index="${index}" data-id="${row.id}" data-worst="${Math.min(...row.cells.map((c) => (c ? verdictSeverity[c.verdict] : 9)))}" data-search="${searchText(row, targets)}"><span class="mono">${row.id}</span><div class="muted">${row.title}</div>${references(row)}${cellDetails(row, targets)}</td>
       <td><span class="badge lvl-${row.level}">${levelLabel(row.level)}</span></td>
       ${row.cells.map((c) =>
         c
@@ -93,6 +97,16 @@ export function matrixHtml(matrix: MatrixReport): string {
   return htmlPage({ title: 'gatecheck matrix', css: reportCss, script: matrixScript, body });
 }
 
+/** The target's name, linked to its own report.html beside the matrix when there is one. */
+function targetHeader(name: string, report: string | undefined): SafeHtml {
+  return report ? html`<a href="${relativeHref(report)}" title="this target's report">${name}</a>` : html`${name}`;
+}
+
+function references(row: MatrixRow): SafeHtml | string {
+  if (row.references.length === 0) return '';
+  return html`<div class="muted refs">${row.references.map((r, i) => html`${i > 0 ? ', ' : ''}${referenceLink(r)}`)}</div>`;
+}
+
 /** Per-target evidence in the page itself: a hover title is unreachable by keyboard, touch and print. */
 function cellDetails(row: MatrixRow, targets: string[]): SafeHtml | string {
   if (row.cells.every((c) => !c || c.verdict === 'pass')) return '';
@@ -102,7 +116,7 @@ function cellDetails(row: MatrixRow, targets: string[]): SafeHtml | string {
 }
 
 function searchText(row: MatrixRow, targets: string[]): string {
-  return [row.id, row.title, ...row.cells.flatMap((c, i) => (c ? [targets[i], c.verdict, c.skipReason, c.errorMessage, ...c.steps.flatMap((s) => s.findings)] : []))]
+  return [row.id, row.title, ...row.references.map(referenceName), ...row.cells.flatMap((c, i) => (c ? [targets[i], c.verdict, c.skipReason, c.errorMessage, ...c.steps.flatMap((s) => s.findings)] : []))]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

@@ -1,4 +1,4 @@
-import type { Level } from '../harness/define-case.ts';
+import type { Level, Reference } from '../harness/define-case.ts';
 import type { CaseResult, MatrixReport } from '../harness/run-report.ts';
 import { isBlockingFailure, verdictSeverity } from './verdict-style.ts';
 
@@ -7,6 +7,7 @@ export interface MatrixRow {
   category: string;
   title: string;
   level: Level;
+  references: Reference[];
   /** One per target, in column order; undefined when that run did not have the case (e.g. --only). */
   cells: (CaseResult | undefined)[];
   /** `target: first finding` for every target where this case failed at a blocking level (MUST, PROFILE, EITHER). */
@@ -29,7 +30,7 @@ export function matrixRows(matrix: MatrixReport): { targets: string[]; rows: Mat
     for (const result of run.cases) {
       let row = byId.get(result.id);
       if (!row) {
-        row = { id: result.id, category: result.category, title: result.title, level: result.level, cells: matrix.runs.map(() => undefined), mustFindings: [] };
+        row = { id: result.id, category: result.category, title: result.title, level: result.level, references: result.references, cells: matrix.runs.map(() => undefined), mustFindings: [] };
         byId.set(result.id, row);
       }
       row.cells[column] = result;
@@ -48,4 +49,12 @@ export function matrixRows(matrix: MatrixReport): { targets: string[]; rows: Mat
 function firstFinding(result: CaseResult): string {
   const step = [...result.steps].sort((a, b) => verdictSeverity[a.verdict] - verdictSeverity[b.verdict])[0];
   return (step?.findings[0] ?? 'failed').replace(/\s+/g, ' ');
+}
+
+export interface MatrixOptions {
+  /**
+   * Per run, in column order: the path of that target's own report relative to the matrix file
+   * (`/`-separated), linked from the target's column header; undefined leaves that header plain.
+   */
+  targetReports?: (string | undefined)[];
 }

@@ -112,6 +112,38 @@ describe('console report', () => {
     expect(short).toContain('algorithm/hs256-with-public-key');
   });
 
+  /** Every line that is a bare category name (a tree header) must be followed by one of its cases. */
+  function headersWithoutCases(out: string, categories: string[]): string[] {
+    const tree = out.split('\n');
+    return tree.flatMap((line, i) => (categories.includes(line) && !/^ {2}\S+ +[A-Z]+ +\S+\//.test(tree[i + 1] ?? '') ? [line] : []));
+  }
+
+  it('prints no category header when nothing of that category is printed under it (passes and skips left out)', () => {
+    const categories = [...new Set(fixtureCases().map((c) => c.category))];
+    const short = consoleReport(fixtureReport(), { color: false, showPassing: false });
+    const tree = short.split('\n');
+    // forwarding only passed and transport was only skipped: nothing of theirs is printed, so no heading either.
+    expect(tree).not.toContain('forwarding');
+    expect(tree).not.toContain('transport');
+    expect(short).not.toContain('transport/query-token');
+    for (const shown of ['algorithm', 'claims', 'keys', 'idp-faults']) expect(tree).toContain(shown);
+    expect(headersWithoutCases(short, categories)).toEqual([]);
+    // The table still counts every category, the quiet ones included.
+    expect(short).toMatch(/^ {2}forwarding +1 +0 +0 +0 +0 +0 +1$/m);
+    expect(short).toMatch(/^ {2}transport +0 +0 +0 +0 +1 +0 +1$/m);
+    expect(headersWithoutCases(text, categories)).toEqual([]);
+  });
+
+  it('prints no tree at all when every case passed or was skipped and passes are left out', () => {
+    const quiet = fixtureCases().filter((c) => c.verdict === 'pass' || c.verdict === 'skipped');
+    const out = consoleReport(fixtureReport(quiet), { color: false, showPassing: false });
+    const [title, blank, header] = out.split('\n');
+    expect(title).toMatch(/^gatecheck .* cases in /);
+    expect(blank).toBe('');
+    expect(header).toMatch(/^ {2}category +pass/);
+    expect(out).toContain('MUST failures: 0');
+  });
+
   it('uses no escape sequences without colour, and never lets a hostile string drive the terminal', () => {
     const cases = fixtureCases();
     cases[1].steps[0].findings.push(`header was ${ESC}[2J${ESC}]0;pwned\u0007\rforged line`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../report/html.ts';
 import { htmlReport } from '../report/html-report.ts';
 import { htmlReportScript } from '../report/html-report-script.ts';
-import { fixtureReport, HOSTILE, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
+import { fixtureCases, fixtureReport, HOSTILE, WEAKER_CLAUSE } from './fixtures/run-report-fixture.ts';
 
 /** Real tags only: escaped text (`&lt;img …`) never matches, because `<` in data is always an entity. */
 function tags(page: string): { name: string; attributes: Map<string, string> }[] {
@@ -106,6 +106,30 @@ describe('report.html', () => {
     expect(page).toContain('<b>5 of 8</b>RFC 9068 / RFC 8725 strict');
     expect(page).toContain('RFC 9068 / RFC 8725 strict: 5 of 8 (1 weaker than the RFCs, as the contract allows)');
     expect(htmlReportScript).toContain('"weaker":2');
+  });
+
+  it('makes every reference with a public page a link, as cases write them (no url of their own), and leaves the rest plain', () => {
+    const cases = fixtureCases();
+    cases[0].references = [
+      { doc: 'RFC 7519', section: '4.1.4' },
+      { doc: 'OpenID Connect Discovery 1.0', section: '4.3' },
+      { doc: 'CVE-2022-21449' },
+      { doc: 'APIM validate-jwt', section: 'clock-skew' },
+      { doc: 'OIDF oidcc-client-test-missing-aud' },
+      { doc: 'gatecheck attack catalogue', section: 'G06: limit before or after auth' },
+    ];
+    const withRefs = htmlReport(fixtureReport(cases));
+    const detail = withRefs.slice(withRefs.indexOf('id="case-algorithm/alg-none"'));
+    const refs = detail.slice(detail.indexOf('<b>References:</b>'), detail.indexOf('</p>', detail.indexOf('<b>References:</b>')));
+    const links = tags(refs).filter((t) => t.name === 'a').map((t) => t.attributes.get('href'));
+    expect(links).toEqual([
+      'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4',
+      'https://openid.net/specs/openid-connect-discovery-1_0.html#rfc.section.4.3',
+      'https://www.cve.org/CVERecord?id=CVE-2022-21449',
+      'https://learn.microsoft.com/en-us/azure/api-management/validate-jwt-policy',
+    ]);
+    expect(refs).toContain('>RFC 7519 §4.1.4</a>');
+    expect(refs).toContain(', OIDF oidcc-client-test-missing-aud, gatecheck attack catalogue §G06: limit before or after auth');
   });
 
   it('summarises a flood instead of printing every request', () => {

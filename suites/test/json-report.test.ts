@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { jsonReport } from '../report/json-report.ts';
-import { fixtureReport } from './fixtures/run-report-fixture.ts';
+import { fixtureCases, fixtureReport } from './fixtures/run-report-fixture.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../report/report.schema.json', import.meta.url), 'utf8'));
 
@@ -79,5 +79,24 @@ describe('report.json', () => {
     const parsed = JSON.parse(text);
     expect(parsed.target.profile.staticKeys[0]).toMatchObject({ kty: 'RSA', kid: 'k1', n: 'modulus', e: 'AQAB', d: '[redacted]' });
     expect(validate(parsed)).toBe(true);
+  });
+
+  it('puts the public url beside every reference that has one, keeps a case\'s own url as written, and still validates', () => {
+    const cases = fixtureCases();
+    cases[0].references = [{ doc: 'RFC 7519', section: '4.1.4' }, { doc: 'OIDF oidcc-client-test-missing-aud' }, { doc: 'CVE-2016-10555', url: 'javascript:alert(3)' }];
+    const weaker = cases.find((c) => c.verdict === 'weaker')!;
+    weaker.weakerReference = { doc: 'RFC 9068', section: '2.2' };
+    const parsed = JSON.parse(jsonReport(fixtureReport(cases)));
+    expect(parsed.cases[0].references).toEqual([
+      { doc: 'RFC 7519', section: '4.1.4', url: 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4' },
+      { doc: 'OIDF oidcc-client-test-missing-aud' },
+      { doc: 'CVE-2016-10555', url: 'javascript:alert(3)' },
+    ]);
+    const json = parsed.cases.find((c: { id: string }) => c.id === weaker.id);
+    expect(json.weakerReference).toEqual({ doc: 'RFC 9068', section: '2.2', url: 'https://www.rfc-editor.org/rfc/rfc9068#section-2.2' });
+    expect(validate(parsed)).toBe(true);
+    const badUrl = structuredClone(parsed);
+    badUrl.cases[0].references[0].url = 42;
+    expect(validate(badUrl)).toBe(false);
   });
 });
