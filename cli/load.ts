@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { findPeerBinary } from '../gateway-under-test/index.ts';
 import {
+  checkpointTenants,
   formatLoadSummary,
   k6OperatorManifest,
   K6_SCRIPT,
@@ -22,6 +23,7 @@ import {
   startLoadEnvironment,
   type LoadResult,
   type Scenario,
+  type TenantCheckpoints,
 } from '../load/index.ts';
 import { didYouMean } from '../suites/harness/did-you-mean.ts';
 import { CliError } from './cli-error.ts';
@@ -237,7 +239,13 @@ async function load(opts: LoadOptions): Promise<number> {
   const env = await startLoadEnvironment({ idpUrl: opts.idp, adminToken: opts.adminToken, gatewayWorkers: workers });
   const results: Array<{ target: string; result: LoadResult }> = [];
   let exit = 0;
+  // The user's own mock gets its keys, clock and faults back when the run ends (not a manifest's: its events run later, in the cluster).
+  let checkpoints: TenantCheckpoints | undefined;
   try {
+    if (opts.idp && env.control && !opts.k6Manifest && scenario.events.length > 0) {
+      checkpoints = await checkpointTenants(env.control, scenario.events.map((e) => e.tenant));
+      log(`checkpointed ${[...new Set(scenario.events.map((e) => e.tenant))].join(', ')} on ${opts.idp}; restored when the run ends`);
+    }
     for (const [i, name] of targets.entries()) {
       const label = targets.length > 1 ? labels[i] : undefined;
       if (!isUrl(name)) log(`starting ${name === 'reference' ? `the reference gateway (${workers} worker(s))` : name}`);
@@ -275,7 +283,11 @@ async function load(opts: LoadOptions): Promise<number> {
       }
     }
   } finally {
-    await env.stop();
+    try {
+      await checkpoints?.restore();
+    } finally {
+      await env.stop();
+    }
   }
   if (results.length > 1) process.stdout.write(compareTable(results));
   return exit;

@@ -257,3 +257,31 @@ describe('gatecheck load --k6-manifest', () => {
   });
 });
 
+
+describe('gatecheck load --idp URL: the user\'s own mock is left as the run found it', () => {
+  let idp: MockIdp;
+  beforeAll(async () => {
+    idp = await createMockIdp({ port: 0 });
+  });
+  afterAll(async () => {
+    await idp?.close();
+  });
+
+  it('a scenario that rotates keys and faults the JWKS restores keys and faults when it ends', async () => {
+    const jwks = async () => (await (await fetch(`${idp.url}/${idp.tenant('contoso').id}/discovery/v2.0/keys`)).json()) as { keys: Array<{ kid: string }> };
+    const before = await jwks();
+    const box = sandbox();
+    const scenario = join(box.cwd, '..', 'events.json');
+    writeFileSync(scenario, JSON.stringify({ ...TINY, name: 'events', events: [{ action: 'rotate-keys', at: 0.2 }, { action: 'jwks-fault', at: 0.5, for: 0.5, kind: 'down' }] }));
+    const r = await gatecheck(['--scenario', scenario, '--idp', idp.url], box);
+    expect(r.err).not.toMatch(/unexpected error/);
+    expect(r.err).toContain(`load: checkpointed contoso on ${idp.url}; restored when the run ends`);
+    const report = JSON.parse(readFileSync(r.out.match(/^Report: (.+report\.json)$/m)![1], 'utf8')) as LoadResult;
+    // The events did happen: the run rotated and faulted the mock…
+    expect(report.events.map((e) => [e.action, e.ok])).toEqual([['rotate-keys', true], ['jwks-fault', true]]);
+    // …and the mock publishes the same keys afterwards, in the same order, with no fault left.
+    const after = await fetch(`${idp.url}/${idp.tenant('contoso').id}/discovery/v2.0/keys`);
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid)).toEqual(before.keys.map((k) => k.kid));
+  });
+});
