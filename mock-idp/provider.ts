@@ -1,4 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 // The in-memory adapter is right for a mock; passing it explicitly keeps oidc-provider from warning about it on stderr.
@@ -13,6 +14,7 @@ import { JWT_BEARER, ON_BEHALF_OF_PARAMETERS, onBehalfOfGrant } from './flows/on
 import { PASSWORD_PARAMETERS, passwordGrant } from './flows/password-grant.ts';
 import { requestContext } from './flows/request-context.ts';
 import { apiForResource, resourceAsRequested, resourceOfScope, unknownResource } from './flows/resources.ts';
+import { pairwiseIdToken } from './flows/id-tokens.ts';
 import { v1TokenResponse } from './flows/v1-endpoints.ts';
 import type { TenantRuntime } from './tenant-runtime.ts';
 import type { Client, Tenant, User } from './tenants/tenant-schema.ts';
@@ -31,6 +33,9 @@ function clientMetadata(c: Client) {
       ],
       response_types: interactive ? ['code'] : [],
       redirect_uris: c.redirectUris,
+      // oidc-provider refuses pairwise subjects for public device-code clients; their ID tokens get
+      // Entra's pairwise `sub` from the response middleware instead (pairwiseIdToken).
+      subject_type: c.allowPublicClient ? 'public' : 'pairwise',
     };
   }
   return {
@@ -45,6 +50,7 @@ function clientMetadata(c: Client) {
     grant_types: ['client_credentials', JWT_BEARER, 'password', 'refresh_token', ...(interactive ? ['authorization_code'] : [])],
     response_types: interactive ? ['code'] : [],
     redirect_uris: c.redirectUris,
+    subject_type: 'pairwise',
   };
 }
 
@@ -54,13 +60,12 @@ export interface ProviderOptions {
 }
 
 /**
- * A user's OpenID claims, as ID tokens and the userinfo endpoint carry them (Entra id-token-claims-reference.md).
- * `sub` is pairwise per application, as Entra's is; the mock derives it here rather than through
- * oidc-provider's pairwise subjects, which demand a `jwks_uri` from every device-code client.
+ * A user's OpenID claims, as ID tokens and the userinfo endpoint carry them (Entra id-token-claims-reference.md);
+ * oidc-provider turns `sub` into the pairwise subject of the client that asks.
  */
-function accountClaims(tenant: Tenant, user: User, clientId: string | undefined): { sub: string; [claim: string]: unknown } {
+function accountClaims(tenant: Tenant, user: User): { sub: string; [claim: string]: unknown } {
   return {
-    sub: clientId ? pairwiseSubject(user.oid, clientId) : user.oid,
+    sub: user.oid,
     oid: user.oid,
     tid: tenant.id,
     ver: '2.0',
@@ -131,9 +136,15 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
       email: ['email'],
     },
     conformIdTokenClaims: false,
-    subjectTypes: ['public'],
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => pairwiseSubject(accountId, client.clientId),
     // Entra demands PKCE from public clients only; confidential web apps may redeem a code without it.
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    // Entra returns a refresh token with every authorization code a client may refresh with (v1 always, v2
+    // for offline_access, which MSAL always asks for); oidc-provider would also want prompt=consent
+    // before it keeps offline_access (OpenID Connect Core 1.0 §11).
+    issueRefreshToken: async (ctx, client, source) =>
+      client.grantTypeAllowed('refresh_token') && (source.scopes.has('offline_access') || ctx.oidc.params?.grant_type === 'authorization_code'),
     ttl: {
       IdToken: options.idTokenLifetimeSeconds,
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
@@ -179,10 +190,10 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
       },
       rpInitiatedLogout: { enabled: true },
     },
-    findAccount: async (ctx, sub) => {
+    findAccount: async (_ctx, sub) => {
       const user = userByOid.get(sub);
       if (!user) return undefined;
-      return { accountId: user.oid, claims: async () => accountClaims(tenant, user, ctx.oidc.client?.clientId) };
+      return { accountId: user.oid, claims: async () => accountClaims(tenant, user) };
     },
     formats: {
       customizers: {
@@ -228,11 +239,18 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
 
   const provider = new Provider(runtime.issuers.v2, config);
   provider.proxy = true;
-  const userTokens = { resourceServer: resourceServerInfo, accountClaims: (user: User, clientId: string) => accountClaims(tenant, user, clientId) };
+  const userTokens = { resourceServer: resourceServerInfo, accountClaims: (user: User) => accountClaims(tenant, user) };
   provider.registerGrantType(JWT_BEARER, onBehalfOfGrant(runtime, userTokens), ON_BEHALF_OF_PARAMETERS);
   provider.registerGrantType('password', passwordGrant(runtime, userTokens), PASSWORD_PARAMETERS);
   // oidc-provider hides why client authentication failed behind a generic description; keep the detail
   // so the reshaped Entra error can name the right AADSTS code.
+  // Entra's authorization responses carry code and state but not RFC 9207's iss (its discovery documents do
+  // not advertise authorization_response_iss_parameter_supported); a v1 client would also find the v2
+  // issuer there. oidc-provider emits the response parameters before it sends them.
+  // (The typings list this event without the parameters; the device flow emits it without them.)
+  (provider as unknown as EventEmitter).on('authorization.success', (_ctx: unknown, out?: Record<string, unknown>) => {
+    if (out) delete out.iss;
+  });
   provider.on('grant.error', (ctx, err: Error & { error_detail?: string }) => {
     ctx.state.oidcErrorDetail = err.error_detail ?? err.message;
   });
@@ -273,6 +291,7 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
     const accountId = ctx.oidc.entities.AccessToken?.accountId;
     // MSAL asks for client_info (its account key): the user's object id and tenant, base64url JSON.
     if (context?.clientInfo && accountId) body.client_info = Buffer.from(JSON.stringify({ uid: accountId, utid: tenant.id })).toString('base64url');
+    if (typeof body.id_token === 'string' && ctx.oidc.client?.subjectType === 'public') body.id_token = await pairwiseIdToken(runtime, body.id_token);
     if (context?.endpointVersion === 1) {
       ctx.body = await v1TokenResponse(runtime, body, context.resource ?? ctx.oidc.entities.AccessToken?.resourceServer?.identifier());
     }

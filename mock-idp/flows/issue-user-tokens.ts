@@ -19,7 +19,7 @@ export interface UserTokenDeps {
   /** The resource server oidc-provider's own grants would resolve for `resource` (Entra's claim shaping keys on it). */
   resourceServer(ctx: KoaContextWithOIDC, resource: string): Promise<ResourceServer>;
   /** The user's OpenID claims, as `findAccount` gives them to ID tokens. */
-  accountClaims(user: User, clientId: string): Record<string, unknown>;
+  accountClaims(user: User): Record<string, unknown>;
 }
 
 /**
@@ -71,7 +71,7 @@ export async function issueUserTokens(ctx: KoaContextWithOIDC, deps: UserTokenDe
 
   let idToken: string | undefined;
   if (request.oidc.includes('openid')) {
-    const token = new provider.IdToken({ ...deps.accountClaims(user, client!.clientId), auth_time: authTime, amr: request.amr, acr: '1' }, { ctx });
+    const token = new provider.IdToken({ ...deps.accountClaims(user), auth_time: authTime, amr: request.amr, acr: '1' }, { ctx });
     // Which OpenID claims the ID token carries follows the scopes, as for oidc-provider's own grants.
     (token as unknown as { scope: string }).scope = request.oidc.join(' ');
     idToken = await token.issue({ use: 'idtoken' });

@@ -100,6 +100,8 @@ export async function frontTokenRequest(options: TokenFrontOptions, req: Incomin
     if ('failure' in mapped) return send(res, mapped.failure);
     ({ form, resource } = mapped);
   }
+  // MSAL polls with `grant_type=device_code`, which Entra takes as RFC 8628's URN.
+  if (form.get('grant_type') === 'device_code') form.set('grant_type', DEVICE_CODE_GRANT);
   if (form.get('grant_type') === DEVICE_CODE_GRANT) {
     const refusal = deviceCodeBook(runtime).poll(form.get('device_code') ?? '');
     if (refusal) return send(res, refusal);

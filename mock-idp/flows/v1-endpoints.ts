@@ -1,6 +1,6 @@
-import { decodeJwt, SignJWT } from 'jose';
 import type { EntraFailure } from '../entra/entra-error.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
+import { v1IdToken } from './id-tokens.ts';
 import { OIDC_SCOPES, resourceAsRequested, resourceIndicator, resourceScope, apiForResource } from './resources.ts';
 
 /** Grants whose v1 request must name the resource; code and refresh requests may rely on the one granted before. */
@@ -80,37 +80,4 @@ export async function v1TokenResponse(
     id_token: typeof body.id_token === 'string' ? await v1IdToken(runtime, body.id_token) : undefined,
     client_info: body.client_info,
   }).filter(([, v]) => v !== undefined));
-}
-
-/**
- * oidc-provider writes ID tokens for its one (v2) issuer; a v1 client validates them against the v1
- * document's issuer. This re-issues the same sign-in as Entra's v1 ID token (id-token-claims-reference.md:
- * sts-style issuer, `upn`/`unique_name`, `ver` 1.0, `x5t` in the header), signed by the same key.
- */
-async function v1IdToken(runtime: TenantRuntime, idToken: string): Promise<string> {
-  const claims = decodeJwt(idToken);
-  const user = runtime.tenant.users.find((u) => u.oid === claims.oid);
-  const key = runtime.keys.primary();
-  const payload: Record<string, unknown> = {
-    aud: claims.aud,
-    iss: runtime.issuers.v1,
-    iat: claims.iat,
-    nbf: claims.iat,
-    exp: claims.exp,
-    amr: ['pwd'],
-    ...(user?.familyName ? { family_name: user.familyName } : {}),
-    ...(user?.givenName ? { given_name: user.givenName } : {}),
-    ipaddr: '127.0.0.1',
-    name: claims.name ?? user?.name,
-    ...(claims.nonce ? { nonce: claims.nonce } : {}),
-    oid: claims.oid,
-    rh: claims.rh,
-    sub: claims.sub,
-    tid: claims.tid,
-    unique_name: user?.upn ?? claims.preferred_username,
-    upn: user?.upn ?? claims.preferred_username,
-    uti: claims.uti,
-    ver: '1.0',
-  };
-  return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid }).sign(key.privateKey);
 }
