@@ -242,8 +242,6 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
   const userTokens = { resourceServer: resourceServerInfo, accountClaims: (user: User) => accountClaims(tenant, user) };
   provider.registerGrantType(JWT_BEARER, onBehalfOfGrant(runtime, userTokens), ON_BEHALF_OF_PARAMETERS);
   provider.registerGrantType('password', passwordGrant(runtime, userTokens), PASSWORD_PARAMETERS);
-  // oidc-provider hides why client authentication failed behind a generic description; keep the detail
-  // so the reshaped Entra error can name the right AADSTS code.
   // Entra's authorization responses carry code and state but not RFC 9207's iss (its discovery documents do
   // not advertise authorization_response_iss_parameter_supported); a v1 client would also find the v2
   // issuer there. oidc-provider emits the response parameters before it sends them.
@@ -251,6 +249,8 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
   (provider as unknown as EventEmitter).on('authorization.success', (_ctx: unknown, out?: Record<string, unknown>) => {
     if (out) delete out.iss;
   });
+  // oidc-provider hides why client authentication failed behind a generic description; keep the detail
+  // so the reshaped Entra error can name the right AADSTS code.
   provider.on('grant.error', (ctx, err: Error & { error_detail?: string }) => {
     ctx.state.oidcErrorDetail = err.error_detail ?? err.message;
   });

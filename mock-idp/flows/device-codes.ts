@@ -24,6 +24,8 @@ interface Entry {
   lastPollAt?: number;
   status: Exclude<DeviceCodeStatus, 'expired'>;
   user?: string;
+  /** Why the sign-in failed (e.g. no consent): the device hears it on its next poll. */
+  refusal?: EntraFailure;
 }
 
 /** What the control API shows of a device code: never the device code itself, which is the client's credential. */
@@ -88,6 +90,7 @@ export class DeviceCodeBook {
         description: "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
       };
     }
+    if (entry.refusal) return entry.refusal;
     const last = entry.lastPollAt;
     entry.lastPollAt = now;
     // A little slack: a client that waits the interval after the previous answer arrives a few ms early at worst.
@@ -120,10 +123,11 @@ export class DeviceCodeBook {
     const params = code.params as { scope?: string; resource?: string };
     const asked = delegatedRequest(runtime.tenant, client, params.scope ?? entry.scope);
     if ('failure' in asked) {
-      // The user cannot consent for the organisation: the device sees the refusal when it next polls.
+      // The user cannot consent for the organisation: the device hears the same refusal when it next polls.
       Object.assign(code, { error: 'access_denied', errorDescription: asked.failure.description });
       await code.save();
       entry.status = 'denied';
+      entry.refusal = asked.failure;
       return { status: 400, failure: asked.failure };
     }
     const { oidc, resource, permissions } = asked.request;

@@ -117,6 +117,5 @@ export function frontV1Authorize(options: Omit<TokenFrontOptions, 'endpointVersi
   const url = new URL(req.url ?? '/', 'http://front.invalid');
   const query = v1AuthorizeQuery(options.runtime, url.searchParams);
   req.url = `/${options.segment}/oauth2/v2.0/authorize?${query}`;
-  setRequestContext(req, { endpointVersion: 1, resource: url.searchParams.get('resource') ?? undefined, clientInfo: false });
   return forward(req, res);
 }

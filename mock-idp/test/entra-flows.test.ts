@@ -247,6 +247,14 @@ describe('device code', () => {
     expectEntraError(await admin('POST', `/${dc.user_code}/approve`, { user: CONTOSO.alice.upn }), 409, 'invalid_request', 90120);
   });
 
+  test('approving a permission the client was not consented to: the control API and the device both get AADSTS65001', async () => {
+    const { body: dc } = await start('api://legacy-api/user_impersonation');
+    expectEntraError(await admin('POST', `/${dc.user_code}/approve`, { user: CONTOSO.alice.upn }), 400, 'invalid_grant', 65001);
+    const res = await poll(dc.device_code);
+    expectEntraError(res, 400, 'invalid_grant', 65001);
+    expect(res.body.suberror).toBe('consent_required');
+  });
+
   test('an unknown device code is a bad_verification_code (AADSTS70018)', async () => {
     expectEntraError(await poll('no-such-device-code'), 400, 'bad_verification_code', 70018);
   });

@@ -41,9 +41,10 @@ const alice = { clientId: CONTOSO.cli, op: 'usernamePassword', username: CONTOSO
 
 describe('MSAL Node', () => {
   test('ConfidentialClientApplication.acquireTokenByCode: a web app signs alice in (auth code), and both tokens verify', async () => {
-    const out = await msal({ ...storefront, op: 'byCode', scopes: ['api://orders-api/Orders.Read'], redirectUri: CONTOSO.storefront.redirect, loginHint: CONTOSO.alice.upn });
+    // clientCapabilities: MSAL sends the claims parameter to the authorize and token endpoints.
+    const out = await msal({ ...storefront, op: 'byCode', scopes: ['api://orders-api/Orders.Read'], redirectUri: CONTOSO.storefront.redirect, loginHint: CONTOSO.alice.upn, capabilities: ['cp1'] });
     expect(out.error).toBeUndefined();
-    expect(await verifyOverTls(idp, out.accessToken!, CONTOSO.ordersApi)).toMatchObject({ oid: CONTOSO.alice.oid, scp: 'Orders.Read', azp: CONTOSO.storefront.id, azpacr: '1' });
+    expect(await verifyOverTls(idp, out.accessToken!, CONTOSO.ordersApi)).toMatchObject({ oid: CONTOSO.alice.oid, scp: 'Orders.Read', azp: CONTOSO.storefront.id, azpacr: '1', xms_cc: ['cp1'] });
     expect(await verifyOverTls(idp, out.idToken!, CONTOSO.storefront.id)).toMatchObject({ sub: pairwiseSubject(CONTOSO.alice.oid, CONTOSO.storefront.id), preferred_username: CONTOSO.alice.upn });
     // MSAL keys its cache by the client_info the mock returns: object id and tenant.
     expect(out.account).toMatchObject({ homeAccountId: `${CONTOSO.alice.oid}.${CONTOSO.id}`, username: CONTOSO.alice.upn, tenantId: CONTOSO.id });
