@@ -12,16 +12,17 @@ const MAX_FORM_BYTES = 56 * 1024;
 
 type Forward = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-function send(res: ServerResponse, failure: EntraFailure): void {
+function send(res: ServerResponse, failure: EntraFailure, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(failureBody(failure));
-  res.writeHead(failureStatus(failure), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store, no-cache', pragma: 'no-cache' });
+  res.writeHead(failureStatus(failure), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store, no-cache', pragma: 'no-cache', ...headers });
   res.end(text);
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Stopping early must not destroy the request: the answer still goes out on its socket.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_FORM_BYTES) return undefined;
     chunks.push(chunk);
@@ -81,8 +82,10 @@ export async function frontTokenRequest(options: TokenFrontOptions, req: Incomin
   }
   let form = await readForm(req);
   if (!form) {
+    // The rest of the body stays unread: close the connection after the answer, or its bytes would be
+    // read as the next request on it.
     req.resume();
-    return send(res, { code: 9002313, error: 'invalid_request', description: `Invalid request. Request is malformed or invalid: the body exceeds ${MAX_FORM_BYTES} bytes.` });
+    return send(res, { code: 9002313, error: 'invalid_request', description: `Invalid request. Request is malformed or invalid: the body exceeds ${MAX_FORM_BYTES} bytes.` }, { connection: 'close' });
   }
   let claims: ClaimsRequest | undefined;
   const rawClaims = form.get('claims');
