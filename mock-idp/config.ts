@@ -26,6 +26,13 @@ export const MockIdpConfigSchema = z.strictObject({
     .refine((l) => l.min <= l.max, 'min must not exceed max')
     .default({ min: 3600, max: 5400 }),
   idTokenLifetimeSeconds: z.number().int().positive().default(3600),
+  /** The device code flow: how often clients may poll, and how long a code lives (Entra: 5 s and 15 minutes). */
+  deviceCode: z
+    .strictObject({
+      intervalSeconds: z.number().int().min(1).max(60).default(5),
+      lifetimeSeconds: z.number().int().min(1).max(3600).default(900),
+    })
+    .default({ intervalSeconds: 5, lifetimeSeconds: 900 }),
   /** Required as a bearer token on /_admin when set; without it /_admin answers loopback callers only. */
   adminToken: z.string().min(16).optional(),
 });

@@ -177,6 +177,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       tenants: runtimes,
       state: control,
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
+      deviceCode: config.deviceCode,
       adminToken: config.adminToken,
       tlsFaults,
       admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint }, req, res),

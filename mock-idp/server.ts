@@ -8,6 +8,7 @@ import type { TlsFaultListeners } from './control/tls-fault-listeners.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
 import { instanceDiscoveryDocument, v1DiscoveryDocument, v2DiscoveryDocument } from './entra/discovery-documents.ts';
 import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
+import { deviceCodeBook, type DeviceCodeSettings } from './flows/device-codes.ts';
 import type { mountedCallback } from './provider.ts';
 import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
 
@@ -18,6 +19,7 @@ import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
  */
 const lazy = {
   provider: () => import('./provider.ts'),
+  front: () => import('./flows/token-front.ts'),
   interaction: () => import('./interaction.ts'),
   ui: () => import('./ui/ui-routes.ts'),
 };
@@ -32,6 +34,7 @@ export interface RouterDeps {
   tenants: TenantRuntime[];
   state: ControlState;
   idTokenLifetimeSeconds: number;
+  deviceCode: DeviceCodeSettings;
   adminToken?: string;
   /** The control API; called only after the caller passed the loopback / admin-token check. */
   admin: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -93,12 +96,13 @@ export function createRouter(deps: RouterDeps) {
     let entry = providers.get(rt.tenant.id);
     if (!entry || entry.version !== rt.keys.version) {
       const { buildProvider, mountedCallback } = await lazy.provider();
-      const provider = buildProvider(rt, deps.idTokenLifetimeSeconds);
+      const provider = buildProvider(rt, { idTokenLifetimeSeconds: deps.idTokenLifetimeSeconds, deviceCode: deps.deviceCode });
       entry = { version: rt.keys.version, provider, handle: mountedCallback(provider) };
       providers.set(rt.tenant.id, entry);
     }
     return entry;
   };
+  for (const rt of deps.tenants) deviceCodeBook(rt, deps.deviceCode).attach(async () => (await providerFor(rt)).provider);
   const templates = templateIssuers(deps.baseUrl, deps.issuerStyle);
   const commonUrls = { tenantBase: `${deps.baseUrl}/common`, commonBase: `${deps.baseUrl}/common` };
 
@@ -261,9 +265,20 @@ export function createRouter(deps: RouterDeps) {
       if (await endpoint(rt, 'jwks', req, res)) return;
       return sendJson(res, 200, rt.keys.jwks(sub.includes('v2.0') ? rt.issuers.v2 : undefined), DOCUMENT_HEADERS);
     }
-    if (sub === '/oauth2/v2.0/token' && (await endpoint(rt, 'token', req, res))) return;
+    const isToken = sub === '/oauth2/v2.0/token' || sub === '/oauth2/token';
+    if (isToken && (await endpoint(rt, 'token', req, res))) return;
 
     const { provider, handle } = await providerFor(rt);
+    const forward = (r: IncomingMessage, s: ServerResponse) => handle(r, s, `/${segment}`);
+    if (isToken) {
+      return (await lazy.front()).frontTokenRequest({ runtime: rt, endpointVersion: sub === '/oauth2/token' ? 1 : 2, segment }, req, res, forward);
+    }
+    // Entra's v1 endpoints that the v1 discovery document advertises, served by their v2 counterparts.
+    if (sub === '/oauth2/authorize' && method === 'GET') return (await lazy.front()).frontV1Authorize({ runtime: rt, segment }, req, res, forward);
+    if (sub === '/oauth2/logout') {
+      req.url = `/${segment}/oauth2/v2.0/logout${url.search}`;
+      return forward(req, res);
+    }
     if (method === 'GET' && rest[0] === 'interaction' && rest.length === 2) {
       req.url = req.url!.slice(`/${segment}`.length);
       return (await lazy.interaction()).handleInteraction(provider, rt, req, res);

@@ -7,6 +7,7 @@ import { MintError } from '../mint/mint-error.ts';
 import { mintWithTenants } from '../mint/mint-with-tenants.ts';
 import type { MintResult, TokenRecipe } from '../mint/token-recipe.ts';
 import { findVariant, VARIANTS } from '../mint/variants.ts';
+import { deviceCodeRoute } from '../flows/device-code-admin.ts';
 import { findTenant, type TenantRuntime } from '../tenant-runtime.ts';
 import { AdminError } from './admin-error.ts';
 import type { ControlState } from './control-state.ts';
@@ -165,6 +166,7 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
   }
   if (section === 'keys') return keyRoute(ctx, rt, method, item, extra, req, only, parts.length);
   if (section === 'checkpoints') return checkpointRoute(ctx, rt, method, item, extra, req, only, parts.length);
+  if (section === 'device-codes') return deviceCodeRoute(rt, method, parts.slice(4), req);
 
   throw new AdminError(404, 'not_found', `no control route ${method} ${url.pathname}`);
 }

@@ -18,6 +18,11 @@ export interface AccessTokenInput {
   /** Seconds since the epoch. */
   now: number;
   lifetimeSeconds: number;
+  /**
+   * Client capabilities the token request declared in its `claims` parameter (`xms_cc`, e.g. `cp1`).
+   * They reach the token only when the API lists `xms_cc` among its optional claims (claims-challenge.md).
+   */
+  capabilities?: string[];
 }
 
 export interface EntraClaims {
@@ -67,6 +72,7 @@ export function accessTokenClaims(input: AccessTokenInput): EntraClaims {
   } else {
     common.idtyp = 'app';
   }
+  if (input.capabilities?.length && api.optionalClaims.includes('xms_cc')) common.xms_cc = input.capabilities;
 
   if (version === 2) {
     const payload: Record<string, unknown> = {

@@ -14,6 +14,11 @@ export const ApiSchema = z.strictObject({
   accessTokenAcceptedVersion: z.union([z.literal(1), z.literal(2)]).default(2),
   scopes: z.array(permission).default([]),
   appRoles: z.array(permission).default([]),
+  /**
+   * Optional claims the API asked for in its manifest. `xms_cc` reaches the API's tokens only when it is
+   * listed here and the client asks for it in the `claims` parameter (Entra claims-challenge.md).
+   */
+  optionalClaims: z.array(z.enum(['xms_cc'])).default([]),
 });
 
 export const ClientSchema = z
@@ -26,6 +31,11 @@ export const ClientSchema = z
     /** Path to a PEM certificate (relative to the tenant file) whose key signs `private_key_jwt` assertions. */
     certificate: z.string().optional(),
     public: z.boolean().default(false),
+    /**
+     * Entra's "Allow public client flows" (manifest `allowPublicClient`): a public client may use the
+     * device code and username/password (ROPC) grants, and needs no redirect URI for them.
+     */
+    allowPublicClient: z.boolean().default(false),
     redirectUris: z.array(z.url()).default([]),
     /** Application permissions granted (admin consented) per API: they become `roles` in app-only tokens. */
     appRoles: perApi.default({}),
@@ -37,8 +47,11 @@ export const ClientSchema = z
     if (credentials.length !== 1) {
       ctx.addIssue({ code: 'custom', message: 'a client needs exactly one of secret, certificate or public: true' });
     }
-    if (c.public && c.redirectUris.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'a public client needs at least one redirect URI' });
+    if (c.public && c.redirectUris.length === 0 && !c.allowPublicClient) {
+      ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'a public client needs at least one redirect URI, or allowPublicClient: true for device code and ROPC only' });
+    }
+    if (c.allowPublicClient && !c.public) {
+      ctx.addIssue({ code: 'custom', path: ['allowPublicClient'], message: 'allowPublicClient needs public: true' });
     }
   });
 
@@ -51,6 +64,8 @@ export const UserSchema = z.strictObject({
   groups: z.array(guid).default([]),
   /** Directory role template ids (`wids`). */
   wids: z.array(guid).default([]),
+  /** The user's password for the username/password (ROPC) grant: a public demo value; without one the user cannot use ROPC. */
+  password: z.string().min(8).optional(),
   /** App roles assigned to the user per API: they become `roles` in the user's tokens for that API. */
   appRoles: perApi.default({}),
 });

@@ -42,6 +42,9 @@ describe('tenant files are validated strictly, naming file, path and reason', ()
     ['a malformed GUID', base.replace('11111111-2222-4333-8444-555555555555', 'not-a-guid'), /tenant\.id: must be a lower-case GUID/],
     ['a duplicate client id', `${base}clients:\n  - { name: a, clientId: 31111111-2222-4333-8444-555555555555, secret: a-long-secret }\n  - { name: b, clientId: 31111111-2222-4333-8444-555555555555, secret: a-long-secret }\n`, /clients\[1\]: duplicate "31111111/],
     ['broken YAML', 'tenant: [unclosed', /not valid YAML at line 1/],
+    ['allowPublicClient on a confidential client', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    secret: a-long-secret\n    allowPublicClient: true\n`, /clients\[0\]\.allowPublicClient: allowPublicClient needs public: true/],
+    ['a public client with neither redirect URIs nor public client flows', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    public: true\n`, /clients\[0\]\.redirectUris: a public client needs at least one redirect URI, or allowPublicClient: true/],
+    ['an optional claim Entra does not have', base.replace('appRoles: [Data.Read]', 'appRoles: [Data.Read]\n    optionalClaims: [xms_nope]'), /apis\[0\]\.optionalClaims\[0\]/],
     ['a missing certificate file', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    certificate: missing.pem\n`, /clients\[0\]\.certificate: cannot read a PEM certificate/],
   ])('rejects %s', (_what, text, message) => {
     const run = load(text);
