@@ -36,6 +36,8 @@ export {
   trustSnippets,
   LINT_RULES,
   PolicyError,
+  loadPolicyValues,
+  type PolicyValues,
   type Emulation,
   type EmulateOptions,
   type PolicyTarget,
