@@ -4,6 +4,7 @@ import {
   demoConfig,
   GatewayListenError,
   loadGatewayConfig,
+  loadPolicyValues,
   parseGatewayConfig,
   startReferenceGateway,
   targetFromPolicy,
@@ -21,21 +22,24 @@ export function gatewayCommand(): Command {
     .option('--upstream <url>', 'demo mode: where allowed requests go')
     .option('--apim-policy <file>', 'emulate an Azure APIM policy (needs --upstream; --idp stands in for login.microsoftonline.com)')
     .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy (needs --upstream; --idp stands in for login.microsoftonline.com)')
+    .option('--policy-values <file>', 'YAML or JSON name: value lines for the policy\'s {{named values}} and Apigee ref/uriRef/{variable} references')
     .option('--port <port>', 'public port (overrides the config)')
     .option('--admin-port <port>', 'admin port for /metrics (overrides the config)')
     .option('--workers <n>', 'processes serving the public port (overrides the config)')
     .option('--print-config', 'print the effective config as YAML and exit')
-    .action(async (opts: { config?: string; idp?: string; upstream?: string; apimPolicy?: string; apigeePolicy?: string; port?: string; adminPort?: string; workers?: string; printConfig?: boolean }) => {
+    .action(async (opts: { config?: string; idp?: string; upstream?: string; apimPolicy?: string; apigeePolicy?: string; policyValues?: string; port?: string; adminPort?: string; workers?: string; printConfig?: boolean }) => {
       const policyFile = opts.apimPolicy ?? opts.apigeePolicy;
       if ([opts.config, opts.apimPolicy, opts.apigeePolicy].filter(Boolean).length > 1) throw new CliError('give one of --config, --apim-policy, --apigee-policy');
       if (opts.config && (opts.idp || opts.upstream)) throw new CliError('give either --config or --idp with --upstream, not both');
+      if (opts.policyValues !== undefined && !policyFile) throw new CliError('--policy-values applies to a policy: give --apim-policy FILE or --apigee-policy FILE too');
       let config: GatewayConfig;
       if (policyFile) {
         if (!opts.upstream) throw new CliError(`${opts.apimPolicy ? '--apim-policy' : '--apigee-policy'} needs --upstream URL`);
         for (const [flag, value] of [['--idp', opts.idp], ['--upstream', opts.upstream]] as const) {
           if (value !== undefined && (!/^https?:\/\//i.test(value) || !URL.canParse(value))) throw new CliError(`${flag}: expected an http(s) URL, got "${value}"`);
         }
-        const target = await targetFromPolicy(policyFile, { upstreamUrl: opts.upstream, authority: opts.idp });
+        const values = opts.policyValues === undefined ? undefined : await loadPolicyValues(opts.policyValues);
+        const target = await targetFromPolicy(policyFile, { upstreamUrl: opts.upstream, authority: opts.idp, values });
         const want = opts.apimPolicy ? 'apim' : 'apigee';
         if (target.emulation.kind !== want) throw new CliError(`${policyFile} is an ${target.emulation.kind === 'apim' ? 'APIM' : 'Apigee'} policy; use --${target.emulation.kind}-policy`);
         for (const d of target.emulation.diagnostics) {

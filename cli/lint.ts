@@ -1,19 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { fileProblem, LINT_RULES, lintPolicy, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
+import { fileProblem, LINT_RULES, lintPolicy, loadPolicyValues, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
 import { CliError } from './cli-error.ts';
 
 /**
  * `gatecheck lint POLICY.xml…`: APIM and Apigee policies against the rules in LINT_RULES. Exit 1 when
  * any finding is an error; a file that can't be read as a policy is a PolicyError (exit 2, with line).
+ * Without `--policy-values`, references stay unresolved and are findings themselves.
  */
 export function lintCommand(): Command {
   return new Command('lint')
     .description('lint APIM / Apigee token-validation policies; exit 1 on errors')
     .argument('<files...>', 'policy XML files')
     .option('--format <format>', 'text or sarif', 'text')
-    .action(async (files: string[], opts: { format: string }) => {
+    .option('--policy-values <file>', 'YAML or JSON name: value lines for {{named values}} and Apigee ref/uriRef/{variable} references')
+    .action(async (files: string[], opts: { format: string; policyValues?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'sarif') throw new CliError(`--format: expected text or sarif, got "${opts.format}"`);
+      const values = opts.policyValues === undefined ? undefined : await loadPolicyValues(opts.policyValues);
       const findings: PolicyDiagnostic[] = [];
       for (const file of files) {
         let text: string;
@@ -22,7 +25,7 @@ export function lintCommand(): Command {
         } catch (err) {
           throw new CliError(`cannot read policy ${file}: ${fileProblem(file, err)}; give the path of an APIM or Apigee policy XML file`);
         }
-        findings.push(...lintPolicy(text, file));
+        findings.push(...lintPolicy(text, file, { values }));
       }
       if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(findings), null, 2)}\n`);
       else {

@@ -16,6 +16,7 @@ interface RunOptions {
   upstreamPort?: string;
   apimPolicy?: string;
   apigeePolicy?: string;
+  policyValues?: string;
   only?: string;
   report?: string;
   concurrency: string;
@@ -34,6 +35,7 @@ export function runCommand(): Command {
     .option('--upstream-port <port>', 'port of the echo upstream your gateway forwards to (URL targets)', '9480')
     .option('--apim-policy <file>', 'emulate an Azure APIM policy and run the suite against it')
     .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy and run the suite against it')
+    .option('--policy-values <file>', 'YAML or JSON name: value lines for the policy\'s {{named values}} and Apigee ref/uriRef/{variable} references')
     .option('--only <glob>', 'case ids to run, e.g. "claims/*" or "algorithm,keys/unknown-*"')
     .option('--report <dir>', 'where report.json, junit.xml and report.html go (default reports/<timestamp>)')
     .option('--concurrency <n>', 'cases in flight at once (exclusive cases always run alone)', '8')
@@ -55,6 +57,7 @@ async function run(opts: RunOptions): Promise<number> {
     upstreamPort: opts.upstreamPort === undefined ? undefined : parsePort(opts.upstreamPort, '--upstream-port'),
     apimPolicy: opts.apimPolicy,
     apigeePolicy: opts.apigeePolicy,
+    policyValues: opts.policyValues,
   });
   for (const d of target.notEmulated ?? []) {
     process.stderr.write(`not emulated: ${d.file}:${d.line}: ${d.message} (cases on ${d.checks.join(', ')} are skipped)\n`);

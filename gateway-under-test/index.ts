@@ -37,6 +37,8 @@ export {
   trustSnippets,
   LINT_RULES,
   PolicyError,
+  loadPolicyValues,
+  type PolicyValues,
   type Emulation,
   type EmulateOptions,
   type PolicyTarget,

@@ -17,7 +17,9 @@ const BY_ROW: [RegExp, PolicyCheck[]][] = [
   [/^F/, ['claim-headers']],
   [/^G/, ['rate-limit']],
   [/^H/, ['signature']],
-  [/^X0[16]$|^X09$/, ['claims']],
+  // X01: a duplicated aud, iss, exp or roles member, decided by the check of that claim.
+  [/^X01$/, ['claims', 'issuer', 'audience', 'lifetime']],
+  [/^X06$|^X09$/, ['claims']],
   [/^X0[2]$|^X08$/, ['request-checks']],
   [/^X03$/, ['claim-headers']],
   [/^X04$/, ['issuer', 'audience']],

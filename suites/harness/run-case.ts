@@ -73,6 +73,14 @@ export async function runCase(loaded: LoadedCase, ctx: CaseContext): Promise<Cas
   }
   if ('skip' in plan) return done({ verdict: 'skipped', skipReason: plan.skip, skipCause: plan.cause ?? 'target' });
   const request = plan[0]?.request;
+  // A token version the contract trusts no issuer of (a v1-only API and a v2 token) cannot be expected accepted.
+  for (const step of plan) {
+    if (!step.token?.profile || step.expect.outcome !== 'accept') continue;
+    const { method, path } = requestTarget(step.request ?? {}, profile);
+    const { problems } = await ctx.baselines.baseline(routeFor(profile, method, path), step.token.profile);
+    const issuer = problems.find((p) => p.startsWith('issuer:'));
+    if (issuer) return done({ verdict: 'skipped', skipCause: 'target', skipReason: `the contract accepts no ${step.token.profile} token: ${issuer}` });
+  }
 
   const steps: StepResult[] = [];
   const sentTokens: (MintResult | undefined)[] = [];

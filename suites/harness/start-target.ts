@@ -1,7 +1,7 @@
 import { HarnessError } from './harness-error.ts';
 import { loadTargetProfile } from './load-target-profile.ts';
 import type { RunTarget } from './run-target.ts';
-import { ADAPTERS, CONTAINER_ADAPTERS } from '../../gateway-under-test/index.ts';
+import { ADAPTERS, CONTAINER_ADAPTERS, loadPolicyValues } from '../../gateway-under-test/index.ts';
 import { startAdapterTarget } from './start-adapter-target.ts';
 import { startEmbeddedReference } from './start-embedded-reference.ts';
 import { startPolicyTarget } from './start-policy-target.ts';
@@ -21,6 +21,8 @@ export interface TargetSpec {
   /** An APIM or Apigee policy file to emulate instead of a target. */
   apimPolicy?: string;
   apigeePolicy?: string;
+  /** YAML or JSON file with the values of the policy's named values and references. */
+  policyValues?: string;
 }
 
 /** Names `--target` understands besides a URL: the embedded reference and every real-gateway adapter. */
@@ -35,8 +37,10 @@ export async function startTarget(spec: TargetSpec): Promise<RunTarget> {
     if (name !== 'reference' || spec.profile || spec.idp) {
       throw new HarnessError('ERR_TARGET_POLICY', 'a policy is emulated by the embedded reference gateway; --target, --profile and --idp do not apply');
     }
-    return startPolicyTarget({ file: policy, kind: spec.apimPolicy ? 'apim' : 'apigee' });
+    const values = spec.policyValues === undefined ? undefined : await loadPolicyValues(spec.policyValues);
+    return startPolicyTarget({ file: policy, kind: spec.apimPolicy ? 'apim' : 'apigee', values });
   }
+  if (spec.policyValues !== undefined) throw new HarnessError('ERR_TARGET_POLICY', '--policy-values applies to a policy: give --apim-policy FILE or --apigee-policy FILE too');
   if (name === 'reference') {
     if (spec.profile) throw new HarnessError('ERR_TARGET_PROFILE', '--profile applies to a URL target; the reference gateway generates its own profile from its config');
     if (spec.idp) throw new HarnessError('ERR_UNKNOWN_TARGET', '--idp applies to a URL target; the embedded reference gateway starts its own mock IdP');

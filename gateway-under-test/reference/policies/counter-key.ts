@@ -6,6 +6,8 @@
  *   @(context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Subject) → parsed, NOT validated
  *   @(context.Request.IpAddress)                                       → caller address
  *   @(context.Request.Headers.GetValueOrDefault("X-Client",""))        → a client-chosen header
+ *   @(context.Request.Headers["Authorization"].Split(' ')[1])          → derived from a client-chosen header
+ * (`.AsJwt()` may follow a transformation of the header, as in `.Split(' ').Last().AsJwt()`.)
  */
 export type KeySource =
   | { kind: 'validated-claim'; variable: string; claim: string }
@@ -32,13 +34,16 @@ export function parseKeyExpression(raw: string): KeySource {
     const claim = claimOf(m[2]);
     return claim ? { kind: 'validated-claim', variable: m[1], claim } : { kind: 'expression' };
   }
-  m = /^context\.Request\.Headers\.GetValueOrDefault\("([^"]+)"(?:,"[^"]*")?\)\.AsJwt\(\)(.*)$/.exec(body);
+  // `request.Headers` (no `context.`) is how one of Microsoft's throttling examples writes it.
+  const header = String.raw`(?:context\.Request|request)\.Headers(?:\.GetValueOrDefault\("([^"]+)"(?:,"[^"]*")?\)|\["([^"]+)"\])`;
+  m = new RegExp(`^${header}(.*?)\\.AsJwt\\(\\)(.*)$`).exec(body);
   if (m) {
-    const claim = claimOf(m[2]);
-    return claim ? { kind: 'parsed-claim', header: m[1], claim } : { kind: 'expression' };
+    const claim = claimOf(m[4]);
+    return claim ? { kind: 'parsed-claim', header: m[1] ?? m[2], claim } : { kind: 'expression' };
   }
   if (/^context\.Request\.IpAddress$/.test(body)) return { kind: 'ip' };
-  m = /^context\.Request\.Headers\.GetValueOrDefault\("([^"]+)"(?:,"[^"]*")?\)$/.exec(body);
-  if (m) return { kind: 'header', header: m[1] };
+  // A header's value, as is or transformed (split, trimmed, hashed): the client chooses it.
+  m = new RegExp(`^${header}`).exec(body);
+  if (m) return { kind: 'header', header: m[1] ?? m[2] };
   return { kind: 'expression' };
 }

@@ -6,6 +6,7 @@ import { note, notEmulated, type PolicyCheck, type PolicyDiagnostic } from './po
 import { PolicyError } from './policy-error.ts';
 import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
 import type { ApimAzureAdToken, ApimPolicy, ApimRequiredClaim, ApimValidateJwt } from './read-apim-policy.ts';
+import type { PolicyValues } from './policy-values.ts';
 import { readPolicy, type Policy } from './read-policy.ts';
 
 export interface EmulateOptions {
@@ -19,6 +20,8 @@ export interface EmulateOptions {
   authority?: string;
   port?: number;
   fetch?: typeof fetch;
+  /** `--policy-values`: what the policy's named values and references stand for. */
+  values?: PolicyValues;
 }
 
 export interface Emulation {
@@ -49,7 +52,7 @@ const CLAIM_HEADER_FIELD: Record<string, 'userId' | 'tenantId' | 'clientId' | 'r
  */
 export async function emulatePolicy(text: string, options: EmulateOptions): Promise<Emulation> {
   const file = options.file ?? 'policy.xml';
-  const policy = readPolicy(text, file);
+  const policy = readPolicy(text, file, { values: options.values });
   const diagnostics = [...policy.diagnostics];
   const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
   const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);
@@ -75,15 +78,20 @@ function rewrite(url: string, ctx: Ctx): string {
   return url;
 }
 
-async function discoveredIssuer(url: string, line: number, ctx: Ctx): Promise<string> {
+/** The `issuer` and `jwks_uri` of an OpenID configuration document (OpenID Connect Discovery §3). */
+async function discover(url: string, line: number, ctx: Ctx): Promise<{ issuer: string; jwksUri?: string }> {
   try {
     const res = await ctx.fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-    const doc = (await res.json()) as { issuer?: unknown };
-    if (res.ok && typeof doc.issuer === 'string') return doc.issuer;
+    const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    if (res.ok && typeof doc.issuer === 'string') return { issuer: doc.issuer, jwksUri: typeof doc.jwks_uri === 'string' ? doc.jwks_uri : undefined };
     throw new Error(`answered ${res.status} without an issuer`);
   } catch (err) {
     throw new PolicyError('ERR_POLICY_NOT_EMULABLE', ctx.file, line, `cannot read the OpenID configuration ${url}: ${(err as Error).message}`);
   }
+}
+
+async function discoveredIssuer(url: string, line: number, ctx: Ctx): Promise<string> {
+  return (await discover(url, line, ctx)).issuer;
 }
 
 type Token = NonNullable<GatewayConfigInput['token']>;
@@ -92,6 +100,10 @@ type Issuer = GatewayConfigInput['issuers'][number];
 async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigInput> {
   const { file, diagnostics: d } = ctx;
   const [v, ...more] = policy.validations;
+  const conditional = policy.chooses.find((c) => c.validates);
+  if (!v && conditional) {
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, conditional.line, '<choose> is not emulated: which token validation runs depends on its policy-expression conditions');
+  }
   if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
   for (const m of more) d.push(notEmulated(file, m.line, `only the first token validation is emulated; this <${m.kind}> is not`, ['claims']));
 
@@ -113,30 +125,50 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
     token.clockSkewSeconds = Math.min(v.clockSkew, 600);
     if (!v.requireSignedTokens) d.push(notEmulated(file, v.line, 'require-signed-tokens="false": the emulation still requires a signature, real APIM accepts unsigned tokens', ['signature', 'algorithm']));
     if (v.decryptionKeys.length > 0) d.push(notEmulated(file, v.decryptionKeys[0].line, 'decryption-keys (encrypted tokens) are not emulated', ['signature']));
-    const listed = (v.issuers ?? []).map((i) => rewrite(i, ctx));
+    // <issuers> lists "acceptable principals" (validate-jwt reference): when present, only those are
+    // accepted. Keys come from every openid-config and issuer-signing-key; an openid-config's keys serve
+    // every listed issuer, as in Microsoft's example of a v2 openid-config with the v1 issuer
+    // https://sts.windows.net/{tenant}/ (Entra signs v1 and v2 tokens with the same keys).
+    const listed = (v.issuers ?? []).filter((i) => !isExpression(i)).map((i) => rewrite(i, ctx));
+    for (const i of v.issuers ?? []) if (isExpression(i)) d.push(notEmulated(file, v.issuersLine ?? v.line, `<issuer> ${i} is a policy expression; not emulated`, ['issuer']));
     const covered = new Set<string>();
+    const configKeys: { jwksUri: string; line: number }[] = [];
     for (const oc of v.openidConfigs) {
       if (isExpression(oc.url)) {
         d.push(notEmulated(file, oc.line, 'openid-config url is a policy expression', ['signature', 'issuer']));
         continue;
       }
       const url = rewrite(oc.url, ctx);
-      const issuer = await discoveredIssuer(url, oc.line, ctx);
+      const { issuer, jwksUri } = await discover(url, oc.line, ctx);
+      if (jwksUri && !jwksUri.includes(TENANT_PLACEHOLDER)) configKeys.push({ jwksUri, line: oc.line });
       if (issuer.includes(TENANT_PLACEHOLDER)) {
         // common/organizations: the metadata names a template; without <issuers> every tenant's token is accepted.
         const [prefix, suffix] = issuer.split(TENANT_PLACEHOLDER);
         const tenants = listed.filter((i) => i.startsWith(prefix) && i.endsWith(suffix)).map((i) => i.slice(prefix.length, i.length - suffix.length));
         for (const i of listed) if (i.startsWith(prefix) && i.endsWith(suffix)) covered.add(i);
-        issuers.push({ issuer, discoveryUrl: url, algorithms: [...APIM_ALGORITHMS], tenants: v.issuers ? tenants : [ANY_TENANT] });
-        if (v.issuers && tenants.length === 0) d.push(notEmulated(file, oc.line, 'no <issuer> matches this multi-tenant configuration; no tenant is accepted through it', ['issuer']));
+        if (!v.issuers || tenants.length > 0) issuers.push({ issuer, discoveryUrl: url, algorithms: [...APIM_ALGORITHMS], tenants: v.issuers ? tenants : [ANY_TENANT] });
       } else {
         if (!v.issuers || listed.includes(issuer)) issuers.push({ issuer, discoveryUrl: url, algorithms: [...APIM_ALGORITHMS] });
         covered.add(issuer);
       }
     }
+    if (configKeys.length > 0) {
+      if (configKeys.length > 1) d.push(note(file, configKeys[1].line, 'issuers listed in <issuers> but named by no openid-config are emulated with the keys of the first openid-config only'));
+      for (const i of listed) {
+        if (covered.has(i)) continue;
+        // Entra's v2 key set names the v2 issuer on every key, and the reference gateway holds a token to
+        // its key's issuer. The tenant's v1 key set is the same keys without that member: Microsoft's
+        // example only works if APIM does not hold a v1 token to it.
+        const v1Keys = !/\/v2\.0\/?$/.test(i) && /\/discovery\/v2\.0\/keys$/.test(configKeys[0].jwksUri);
+        const jwksUri = v1Keys ? configKeys[0].jwksUri.replace(/\/discovery\/v2\.0\/keys$/, '/discovery/keys') : configKeys[0].jwksUri;
+        if (v1Keys) d.push(note(file, configKeys[0].line, `issuer ${i} is verified with the tenant's keys at ${jwksUri} (Entra's v2 key set, the same keys, names the v2 issuer on each)`));
+        issuers.push({ issuer: i, jwksUri, algorithms: [...APIM_ALGORITHMS] });
+        covered.add(i);
+      }
+    }
     const jwks = v.signingKeys.flatMap((k) => {
       if (k.n && k.e) return [{ kty: 'RSA', n: k.n, e: k.e, ...(k.id ? { kid: k.id } : {}) }];
-      d.push(notEmulated(file, k.line, k.certificateId ? `certificate-id="${k.certificateId}" names a certificate in the APIM instance; not emulated` : 'a symmetric (HMAC) issuer signing key is not emulated: the reference gateway refuses HMAC', ['signature', 'algorithm']));
+      d.push(notEmulated(file, k.line, unemulatedKey(k), ['signature', 'algorithm']));
       return [];
     });
     if (jwks.length > 0) {
@@ -144,10 +176,20 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
       else issuers.push({ issuer: ANY_ISSUER, keys: jwks, algorithms: [...APIM_ALGORITHMS] });
       for (const i of listed) covered.add(i);
     }
-    for (const i of listed) if (!covered.has(i)) d.push(notEmulated(file, v.line, `issuer ${i} has no key source in this policy; not emulated`, ['issuer']));
-    if (v.audiences) audiences = v.audiences;
-    else token.checkAudience = false;
-    applyRequiredClaims(v.requiredClaims, token);
+    for (const i of listed) if (!covered.has(i)) d.push(notEmulated(file, v.issuersLine ?? v.line, `issuer ${i} has no key source in this policy; not emulated`, ['issuer']));
+    if (issuers.length === 0) {
+      const why = v.signingKeys.map((k) => `line ${k.line}: ${unemulatedKey(k)}`);
+      throw new PolicyError(
+        'ERR_POLICY_NOT_EMULABLE',
+        file,
+        v.signingKeys[0]?.line ?? v.line,
+        why.length > 0 ? `no key gatecheck can verify tokens with (${why.join('; ')})` : '<validate-jwt> has neither <openid-config> nor <issuer-signing-keys>: no token can be verified',
+      );
+    }
+    const folded = foldAudienceClaims(literalAudiences(v.audiences ?? [], v.audiencesLine ?? v.line, ctx), v.requiredClaims);
+    audiences = folded.audiences;
+    if (audiences.length === 0) token.checkAudience = false;
+    applyRequiredClaims(folded.claims, token, ctx);
   } else {
     emulateAzureAdClaims(v, token, ctx);
     const base = rewrite(v.authenticationEndpoint?.replace(/\/$/, '') ?? ENTRA, ctx);
@@ -155,11 +197,9 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
     for (const url of [`${base}/${v.tenantId}/v2.0/.well-known/openid-configuration`, `${base}/${v.tenantId}/.well-known/openid-configuration`]) {
       issuers.push({ issuer: await discoveredIssuer(url, v.line, ctx), discoveryUrl: url, algorithms: ['RS256'] });
     }
-    const auds = [...(v.audiences ?? []), ...v.backendApplicationIds];
-    if (auds.length > 0) audiences = auds;
-    else token.checkAudience = false;
+    audiences = literalAudiences([...(v.audiences ?? []), ...v.backendApplicationIds], v.line, ctx);
+    if (audiences.length === 0) token.checkAudience = false;
   }
-  if (issuers.length === 0) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, v.line, 'no key source gatecheck can emulate (openid-config, or issuer-signing-keys with n and e)');
 
   const forwardAuthorization = !policy.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete');
   const config: GatewayConfigInput = {
@@ -180,6 +220,13 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
   return config;
 }
 
+/** Why an issuer-signing-key is not emulated. */
+function unemulatedKey(k: ApimValidateJwt['signingKeys'][number]): string {
+  if (k.certificateId) return `<key certificate-id="${k.certificateId}"> names a certificate uploaded to the APIM instance, which this file does not contain; give the key as n and e (gatecheck export prints them)`;
+  const from = k.namedValue ? ` from named value ${k.namedValue}` : '';
+  return `<key>${from} is a symmetric (HMAC) key; not emulated: the reference gateway verifies only asymmetric signatures (RFC 8725 §3.1)`;
+}
+
 function tokenLocation(v: ApimValidateJwt | ApimAzureAdToken, ctx: Ctx): NonNullable<Token['locations']> {
   if (v.queryParameterName !== undefined && !isExpression(v.queryParameterName)) return { header: false, query: true, queryParameter: v.queryParameterName };
   if (v.headerName !== undefined && !isExpression(v.headerName)) {
@@ -195,8 +242,45 @@ function tokenLocation(v: ApimValidateJwt | ApimAzureAdToken, ctx: Ctx): NonNull
   return {};
 }
 
-function applyRequiredClaims(claims: ApimRequiredClaim[], token: Token): void {
+/**
+ * The audiences gatecheck can compare. One computed by a policy expression (the documented
+ * `@(context.Request.OriginalUrl.Host)`) is known only to APIM at run time: the audience cases are then
+ * reported as not emulated instead of being judged against a literal no token carries.
+ */
+function literalAudiences(values: string[], line: number, ctx: Ctx): string[] {
+  const expressions = values.filter(isExpression);
+  if (expressions.length > 0) ctx.diagnostics.push(notEmulated(ctx.file, line, `audience ${expressions.join(', ')} is a policy expression; not emulated`, ['audience']));
+  return values.filter((a) => !isExpression(a));
+}
+
+/**
+ * A required `aud` claim is an audience check: the accepted audiences become those both it and
+ * <audiences> allow, so the contract says what is checked (and audience cases are judged) rather than
+ * a claim rule every case token would be fitted to. One whose values <audiences> never allows, or that
+ * splits or needs several values at once, stays a claim rule: no Entra token passes both, as in APIM.
+ */
+function foldAudienceClaims(audiences: string[], claims: ApimRequiredClaim[]): { audiences: string[]; claims: ApimRequiredClaim[] } {
+  let accepted = audiences;
+  const rest: ApimRequiredClaim[] = [];
   for (const c of claims) {
+    const single = c.match === 'any' || new Set(c.values).size === 1;
+    if (c.name !== 'aud' || c.values.length === 0 || c.separator || !single || c.values.some(isExpression)) {
+      rest.push(c);
+      continue;
+    }
+    const both = accepted.length > 0 ? accepted.filter((a) => c.values.includes(a)) : [...new Set(c.values)];
+    if (both.length === 0) rest.push(c);
+    else accepted = both;
+  }
+  return { audiences: accepted, claims: rest };
+}
+
+function applyRequiredClaims(claims: ApimRequiredClaim[], token: Token, ctx: Ctx): void {
+  for (const c of claims) {
+    if (isExpression(c.name) || c.values.some(isExpression)) {
+      ctx.diagnostics.push(notEmulated(ctx.file, c.line, `<claim name="${c.name}"> is computed by a policy expression; not emulated`, ['claims']));
+      continue;
+    }
     if (c.values.length === 0) (token.requiredClaims ??= []).push(c.name);
     else (token.claimValues ??= []).push({ claims: [c.name], values: c.values, match: c.match, separator: c.separator || NO_SPLIT });
   }
@@ -205,7 +289,7 @@ function applyRequiredClaims(claims: ApimRequiredClaim[], token: Token): void {
 function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void {
   // Entra app tokens name the caller in azp (v2) or appid (v1).
   (token.claimValues ??= []).push({ claims: ['azp', 'appid'], values: v.clientApplicationIds, match: 'any', separator: NO_SPLIT });
-  applyRequiredClaims(v.requiredClaims, token);
+  applyRequiredClaims(v.requiredClaims, token, ctx);
   ctx.diagnostics.push(note(ctx.file, v.line, 'validate-azure-ad-token: exp required and no clock skew assumed (not documented by Microsoft)'));
 }
 
@@ -263,6 +347,7 @@ function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][numb
 
 function emulateApigee(p: ApigeeVerifyJwt, ctx: Ctx): GatewayConfigInput {
   const { file, diagnostics: d } = ctx;
+  if (p.encryptedLine !== undefined) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, p.encryptedLine, '<Algorithms>: encrypted JWTs (JWE) are not emulated; gatecheck emulates signed JWTs (<Algorithm>)');
   if (!p.enabled) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, p.line, 'enabled="false": the policy never runs, nothing is validated');
   if (p.continueOnError) d.push(notEmulated(file, p.line, 'continueOnError="true": real Apigee lets failed tokens continue; the emulation rejects them', ['signature', 'issuer', 'audience', 'lifetime', 'claims']));
   const asym = p.algorithms.filter((a) => !a.startsWith('HS'));
@@ -292,7 +377,7 @@ function emulateApigee(p: ApigeeVerifyJwt, ctx: Ctx): GatewayConfigInput {
 
   const pk = p.publicKey!;
   const issuer = p.issuer?.value ? rewrite(p.issuer.value, ctx) : ANY_ISSUER;
-  if (p.issuer?.ref) d.push(notEmulated(file, p.issuer.line, 'Issuer ref (a flow variable) is not emulated: any issuer accepted', ['issuer']));
+  if (p.issuer?.ref && !p.issuer.value) d.push(notEmulated(file, p.issuer.line, 'Issuer ref (a flow variable) without a value: any issuer accepted', ['issuer']));
   let keySource: Pick<Issuer, 'jwksUri' | 'keys'>;
   try {
     if (pk.jwksUri && !isExpression(pk.jwksUri) && !pk.jwksUri.includes('{')) keySource = { jwksUri: rewrite(pk.jwksUri, ctx) };
@@ -306,12 +391,12 @@ function emulateApigee(p: ApigeeVerifyJwt, ctx: Ctx): GatewayConfigInput {
   }
   const audiences = p.audience?.value ? p.audience.value.split(',').map((a) => a.trim()).filter(Boolean) : [];
   if (audiences.length === 0) token.checkAudience = false;
-  if (p.audience?.ref) d.push(notEmulated(file, p.audience.line, 'Audience ref (a flow variable) is not emulated: aud unchecked', ['audience']));
+  if (p.audience?.ref && !p.audience.value) d.push(notEmulated(file, p.audience.line, 'Audience ref (a flow variable) without a value: aud unchecked', ['audience']));
   const claimValues: NonNullable<Token['claimValues']> = [];
   if (p.subject?.value) claimValues.push({ claims: ['sub'], values: [p.subject.value], match: 'any', separator: NO_SPLIT });
   if (p.id?.value) claimValues.push({ claims: ['jti'], values: [p.id.value], match: 'any', separator: NO_SPLIT });
   for (const c of p.additionalClaims) {
-    if (c.ref || c.value === undefined) d.push(notEmulated(file, c.line, `<Claim name="${c.name}"> without a literal value is not emulated`, ['claims']));
+    if (c.value === undefined) d.push(notEmulated(file, c.line, `<Claim name="${c.name}"> without a literal value is not emulated`, ['claims']));
     else if (c.array) claimValues.push({ claims: [c.name], values: c.value.split(',').map((x) => x.trim()), match: 'all', separator: NO_SPLIT });
     else if (c.type === 'string') claimValues.push({ claims: [c.name], values: [c.value], match: 'any', separator: NO_SPLIT });
     else d.push(notEmulated(file, c.line, `<Claim name="${c.name}" type="${c.type}"> is not emulated (string claims only)`, ['claims']));

@@ -2,8 +2,9 @@ import { parseKeyExpression } from './counter-key.ts';
 import { isExpression } from './element-reader.ts';
 import { lintRule, type LintRuleId } from './lint-rules.ts';
 import type { PolicyDiagnostic } from './policy-diagnostic.ts';
+import type { PolicyValues } from './policy-values.ts';
 import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
-import type { ApimPolicy } from './read-apim-policy.ts';
+import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
 import { readPolicy } from './read-policy.ts';
 
 const MULTI_TENANT = /\/(common|organizations|consumers)(\/|$)/i;
@@ -11,14 +12,20 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const V2_OPENID_CONFIG = /\/v2\.0\/\.well-known\/openid-configuration/i;
 const CLAIM_HEADER_CLAIMS = new Set(['oid', 'sub', 'tid', 'azp', 'appid', 'client_id', 'roles', 'scp', 'upn', 'email', 'preferred_username', 'groups', 'name']);
 
-/** Lints one policy file; throws PolicyError (exit 2) when it can't be read at all. */
-export function lintPolicy(text: string, file: string): PolicyDiagnostic[] {
-  const policy = readPolicy(text, file);
+const NAMED_VALUE = /\{\{.*\}\}/;
+
+/**
+ * Lints one policy file; throws PolicyError (exit 2) when it can't be read at all. References without
+ * a value (no values file, or one that lacks them) are findings, and the checks that need them skip.
+ */
+export function lintPolicy(text: string, file: string, options: { values?: PolicyValues } = {}): PolicyDiagnostic[] {
+  const policy = readPolicy(text, file, { values: options.values, unresolved: 'keep' });
   const out: PolicyDiagnostic[] = [];
   const hit = (id: LintRuleId, line: number, detail?: string) => {
     const r = lintRule(id);
     out.push({ severity: r.severity, rule: id, message: detail ? `${r.summary} (${detail})` : r.summary, file, line });
   };
+  for (const u of policy.unresolved) hit('unresolved-reference', u.line, u.written);
   if (policy.kind === 'apim') lintApim(policy, hit);
   else lintApigee(policy, hit);
   return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
@@ -26,40 +33,53 @@ export function lintPolicy(text: string, file: string): PolicyDiagnostic[] {
 
 type Hit = (id: LintRuleId, line: number, detail?: string) => void;
 
+/** Values to compare: neither a policy expression nor a named value without a value. */
+const literal = (values: readonly string[]) => values.filter((a) => !isExpression(a) && !NAMED_VALUE.test(a));
+
 function lintApim(p: ApimPolicy, hit: Hit): void {
-  for (const v of p.validations) {
+  for (const v of [...p.validations, ...p.conditionalValidations]) {
+    // A required aud claim with values checks the audience as surely as <audiences> does.
+    const audClaims = v.requiredClaims.filter((c) => c.name === 'aud' && c.values.length > 0);
     if (v.kind === 'validate-jwt') {
-      if (!v.audiences) hit('apim-no-audiences', v.line);
-      // Entra v2 tokens carry aud = application id; an App ID URI only appears in v1 tokens (sts.windows.net issuer).
-      const v2Only = v.openidConfigs.length > 0 && v.openidConfigs.every((oc) => V2_OPENID_CONFIG.test(oc.url)) && !(v.issuers ?? []).some((i) => /sts\.windows\.net/i.test(i));
-      const literal = (v.audiences ?? []).filter((a) => !isExpression(a) && !/\{\{.*\}\}/.test(a));
-      if (v2Only && literal.length > 0 && literal.length === (v.audiences ?? []).length && !literal.some((a) => GUID.test(a))) {
-        hit('apim-app-id-uri-audience-v2', v.audiencesLine ?? v.line, literal.join(', '));
-      }
+      if (!v.audiences && audClaims.length === 0) hit('apim-no-audiences', v.line);
+      lintAudienceForms(v, audClaims, hit);
       for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line);
       if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line);
       if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line);
       if (v.clockSkew > 300) hit('apim-clock-skew-large', v.line, `${v.clockSkew} s`);
       for (const k of v.signingKeys) {
-        if (!k.base64 || isExpression(k.base64) || /\{\{.*\}\}/.test(k.base64)) continue;
+        if (!k.base64) continue;
+        if (k.namedValue || NAMED_VALUE.test(k.base64)) hit('apim-hmac-key-named-value', k.line, k.namedValue ?? k.base64);
+        if (isExpression(k.base64) || NAMED_VALUE.test(k.base64)) continue;
         const bytes = Buffer.from(k.base64, 'base64').length;
         if (bytes < 32) hit('apim-short-symmetric-key', k.line, `${bytes} bytes`);
       }
-    } else if (!v.audiences && v.backendApplicationIds.length === 0) {
+    } else if (!v.audiences && v.backendApplicationIds.length === 0 && audClaims.length === 0) {
       hit('apim-azure-ad-no-audiences', v.line);
     }
+    const audiences = literal(v.audiences ?? []);
+    for (const c of audClaims) {
+      const values = literal(c.values);
+      if (audiences.length === 0 || values.length !== c.values.length || (v.audiences ?? []).length !== audiences.length) continue;
+      if (!values.some((x) => audiences.includes(x))) hit('apim-audience-required-claim-conflict', c.line, `<audiences> ${audiences.join(', ')}; aud claim ${values.join(', ')}`);
+    }
   }
-  for (const rl of p.rateLimits) {
+  for (const rl of [...p.rateLimits, ...p.quotas]) {
     const src = parseKeyExpression(rl.counterKey);
-    const validatedBefore = p.validations.some((v) => v.index < rl.index);
+    const before = p.validations.filter((v) => v.index < rl.index);
     const unvalidated =
       src.kind === 'header' ||
-      (src.kind === 'parsed-claim' && !validatedBefore) ||
-      (src.kind === 'validated-claim' && !p.validations.some((v) => v.index < rl.index && v.outputVariable === src.variable));
+      (src.kind === 'parsed-claim' && before.length === 0) ||
+      (src.kind === 'validated-claim' && !before.some((v) => v.outputVariable === src.variable));
     if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey);
+    else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey);
   }
-  if (p.validations.length > 0 && !p.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete')) {
-    hit('apim-authorization-forwarded', p.validations[0].line);
+  for (const ch of p.checkHeaders) {
+    if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line);
+  }
+  const validations = [...p.validations, ...p.conditionalValidations];
+  if (validations.length > 0 && !p.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete')) {
+    hit('apim-authorization-forwarded', validations[0].line);
   }
   for (const h of p.setHeaders) {
     if (h.existsAction !== 'skip' && h.existsAction !== 'append') continue;
@@ -68,6 +88,21 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       return (s.kind === 'validated-claim' || s.kind === 'parsed-claim') && CLAIM_HEADER_CLAIMS.has(s.claim);
     }) || h.values.some((v) => /AsJwt\(\)|\(Jwt\)|context\.Variables/.test(v));
     if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`);
+  }
+}
+
+/**
+ * Entra v2 access tokens carry the application id (a GUID) as aud; an App ID URI only appears in v1
+ * tokens (sts.windows.net issuer). Behind v2 keys and issuer alone, audiences that are all App ID URIs
+ * refuse every genuine token.
+ */
+function lintAudienceForms(v: ApimValidateJwt, audClaims: ApimValidateJwt['requiredClaims'], hit: Hit): void {
+  const v2Only = v.openidConfigs.length > 0 && v.openidConfigs.every((oc) => V2_OPENID_CONFIG.test(oc.url)) && !(v.issuers ?? []).some((i) => !/\/v2\.0\/?$/.test(i));
+  if (!v2Only) return;
+  const forms = [{ values: v.audiences ?? [], line: v.audiencesLine ?? v.line }, ...audClaims.map((c) => ({ values: c.values, line: c.line }))];
+  for (const { values, line } of forms) {
+    const known = literal(values);
+    if (known.length > 0 && known.length === values.length && !known.some((a) => GUID.test(a))) hit('apim-app-id-uri-audience-v2', line, known.join(', '));
   }
 }
 

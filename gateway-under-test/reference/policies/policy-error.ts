@@ -5,7 +5,7 @@ import { GatecheckError } from '../../../errors/index.ts';
  * doesn't have, a policy the platform itself would refuse to deploy. The CLI prints it as one line
  * with file and line and exits 2.
  */
-export type PolicyErrorCode = 'ERR_POLICY_XML' | 'ERR_POLICY_UNKNOWN' | 'ERR_POLICY_ATTRIBUTE' | 'ERR_POLICY_INVALID' | 'ERR_POLICY_NOT_EMULABLE';
+export type PolicyErrorCode = 'ERR_POLICY_XML' | 'ERR_POLICY_UNKNOWN' | 'ERR_POLICY_ATTRIBUTE' | 'ERR_POLICY_INVALID' | 'ERR_POLICY_NOT_EMULABLE' | 'ERR_POLICY_VALUES' | 'ERR_POLICY_UNRESOLVED';
 
 export class PolicyError extends GatecheckError {
   declare readonly code: PolicyErrorCode;

@@ -23,7 +23,8 @@ export interface ApigeeVerifyJwt {
   source?: string;
   sourceLine?: number;
   publicKey?: { jwksUri?: string; jwksRef?: string; jwksInline?: string; valuePem?: string; valueRef?: string; certificatePem?: string; certificateRef?: string; line: number };
-  secretKey?: { encoding: string; valueRef?: string; line: number };
+  /** `value`: the key as resolved from the values (`ref` names a private. variable). */
+  secretKey?: { encoding: string; valueRef?: string; value?: string; line: number };
   issuer?: { value?: string; ref?: string; line: number };
   audience?: { value?: string; ref?: string; line: number };
   subject?: { value?: string; ref?: string; line: number };
@@ -39,6 +40,8 @@ export interface ApigeeVerifyJwt {
   timeAllowance: number;
   timeAllowanceLine?: number;
   maxLifespan?: { seconds: number; useIssueTime: boolean; line: number };
+  /** Line of `<Algorithms>`: the policy verifies encrypted JWTs (JWE). */
+  encryptedLine?: number;
   diagnostics: PolicyDiagnostic[];
 }
 
@@ -71,6 +74,7 @@ export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerif
     diagnostics: [],
   };
   const d = p.diagnostics;
+  let encryptedLine: number | undefined;
   const bool = (c: PolicyElement) => {
     new ElementReader(c, file, []);
     if (/^true$/i.test(c.text)) return true;
@@ -98,7 +102,7 @@ export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerif
         break;
       }
       case 'Algorithms':
-        d.push(notEmulated(file, c.line, '<Algorithms> (encrypted JWT) is not emulated', ['signature']));
+        encryptedLine = c.line;
         break;
       case 'Source':
         new ElementReader(c, file, []);
@@ -109,7 +113,7 @@ export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerif
         new ElementReader(c, file, []);
         const pk: NonNullable<ApigeeVerifyJwt['publicKey']> = { line: c.line };
         for (const k of c.children) {
-          const kr = new ElementReader(k, file, k.name === 'JWKS' ? ['uri', 'ref'] : ['ref']);
+          const kr = new ElementReader(k, file, k.name === 'JWKS' ? ['uri', 'ref', 'uriRef'] : ['ref']);
           if (k.name === 'JWKS') {
             pk.jwksUri = kr.attr('uri');
             pk.jwksRef = kr.attr('ref');
@@ -132,7 +136,7 @@ export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerif
         if (ref !== undefined && !ref.startsWith('private.')) {
           throw new PolicyError('ERR_POLICY_INVALID', file, value!.line, `<SecretKey><Value ref="${ref}">: the variable must start with private. (Apigee InvalidVariableNameForSecret)`);
         }
-        p.secretKey = { encoding: kr.attr('encoding') ?? 'utf8', valueRef: ref, line: c.line };
+        p.secretKey = { encoding: kr.attr('encoding') ?? 'utf8', valueRef: ref, value: value?.text || undefined, line: c.line };
         break;
       }
       case 'Issuer':
@@ -189,6 +193,8 @@ export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerif
         d.push(notEmulated(file, c.line, `unknown element <${c.name}> in <VerifyJWT>`, ['claims']));
     }
   }
+  // An encrypted JWT names its algorithms in <Algorithms> and decrypts with a private key: no <Algorithm> to check.
+  if (encryptedLine !== undefined) return Object.assign(p, { encryptedLine });
   if (p.algorithms.length === 0) throw new PolicyError('ERR_POLICY_INVALID', file, root.line, '<VerifyJWT> needs <Algorithm> (Apigee MissingConfigurationElement)');
   const hmac = p.algorithms.some((a) => a.startsWith('HS'));
   if (hmac && !p.secretKey) throw new PolicyError('ERR_POLICY_INVALID', file, p.algorithmsLine, 'HS algorithms need <SecretKey> (Apigee InvalidKeyConfiguration)');

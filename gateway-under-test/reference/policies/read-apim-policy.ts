@@ -1,6 +1,6 @@
 import { ElementReader, isExpression } from './element-reader.ts';
 import { APIM_KNOWN_POLICIES, APIM_SECTIONS } from './apim-known-policies.ts';
-import type { PolicyElement } from './parse-policy-xml.ts';
+import { FRAGMENT_ROOT, type PolicyElement } from './parse-policy-xml.ts';
 import { note, notEmulated, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
 
@@ -24,6 +24,8 @@ export interface ApimKey {
   id?: string;
   /** Inline Base64 key material: a symmetric (HMAC) key. */
   base64?: string;
+  /** The `{{named value}}` the key material came from, as written. */
+  namedValue?: string;
   n?: string;
   e?: string;
   certificateId?: string;
@@ -57,6 +59,7 @@ export interface ApimValidateJwt extends TokenSource {
   audiences: string[] | null;
   audiencesLine?: number;
   issuers: string[] | null;
+  issuersLine?: number;
   requiredClaims: ApimRequiredClaim[];
 }
 
@@ -103,21 +106,41 @@ export interface ApimPolicy {
   rateLimits: ApimRateLimitByKey[];
   setHeaders: ApimSetHeader[];
   checkHeaders: ApimCheckHeader[];
+  /** quota-by-key: read for its counter key (linted like a rate limit's), not emulated. */
+  quotas: ApimRateLimitByKey[];
+  /** `<choose>` elements and whether a token validation sits inside one (it runs only under a condition). */
+  chooses: { line: number; validates: boolean }[];
+  /** Token validations inside `<choose>`: linted, never emulated (which one runs is decided at run time). */
+  conditionalValidations: (ApimValidateJwt | ApimAzureAdToken)[];
   diagnostics: PolicyDiagnostic[];
 }
 
 const TOKEN_SOURCE_ATTRS = ['header-name', 'query-parameter-name', 'token-value', 'failed-validation-httpcode', 'failed-validation-error-message', 'output-token-variable-name'];
 const VALIDATE_JWT_ATTRS = [...TOKEN_SOURCE_ATTRS, 'require-expiration-time', 'require-scheme', 'require-signed-tokens', 'clock-skew'];
 const AZURE_AD_ATTRS = [...TOKEN_SOURCE_ATTRS, 'tenant-id', 'authentication-endpoint'];
+const QUOTA_ATTRS = ['calls', 'bandwidth', 'renewal-period', 'counter-key', 'increment-condition', 'increment-count', 'first-period-start'];
 const RATE_LIMIT_ATTRS = ['calls', 'renewal-period', 'counter-key', 'increment-condition', 'increment-count', 'retry-after-header-name', 'retry-after-variable-name', 'remaining-calls-header-name', 'remaining-calls-variable-name', 'total-calls-header-name'];
 
-/** Reads a `<policies>` document; throws PolicyError for what APIM itself would refuse. */
+/**
+ * Reads a `<policies>` document; throws PolicyError for what APIM itself would refuse. A policy fragment
+ * (`<fragment>`) or a snippet of bare policies (as Microsoft Learn publishes them) is read as the inbound
+ * section it is meant to be pasted into, and says so in a note.
+ */
 export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
-  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], diagnostics: [] };
+  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], chooses: [], conditionalValidations: [], diagnostics: [] };
   const d = policy.diagnostics;
-  new ElementReader(root, file, []);
+  let sections: PolicyElement[];
+  if (root.name === 'policies') {
+    new ElementReader(root, file, []);
+    sections = root.children;
+  } else {
+    const children = root.name === 'fragment' || root.name === FRAGMENT_ROOT ? root.children : [root];
+    if (root.name === 'fragment') new ElementReader(root, file, []);
+    sections = [{ name: 'inbound', attributes: {}, children, text: '', line: root.line }];
+    d.push(note(file, root.line, `${root.name === 'fragment' ? 'a policy fragment' : 'policies without <policies>'}: read as the inbound section they would be placed in`));
+  }
   let index = 0;
-  for (const section of root.children) {
+  for (const section of sections) {
     if (!(APIM_SECTIONS as readonly string[]).includes(section.name)) {
       throw new PolicyError('ERR_POLICY_UNKNOWN', file, section.line, `<${section.name}> is not a policy section (inbound, backend, outbound, on-error)`);
     }
@@ -160,12 +183,36 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
           policy.checkHeaders.push({ line: el.line, name: r.attr('name')!, values: el.children.filter((c) => c.name === 'value').map((c) => c.text) });
           break;
         }
+        case 'quota-by-key': {
+          const r = new ElementReader(el, file, QUOTA_ATTRS);
+          if (!r.attr('counter-key')) r.fail('<quota-by-key> needs counter-key');
+          policy.quotas.push({ line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period') ?? '', counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
+          d.push(notEmulated(file, el.line, '<quota-by-key> is not emulated', ['request-checks']));
+          break;
+        }
+        case 'choose': {
+          const validates = containsValidation(el);
+          for (const inner of validationsIn(el)) {
+            policy.conditionalValidations.push(inner.name === 'validate-jwt' ? readValidateJwt(inner, file, index, []) : readAzureAd(inner, file, index));
+          }
+          policy.chooses.push({ line: el.line, validates });
+          d.push(notEmulated(file, el.line, `<choose> is not emulated: its conditions are policy expressions${validates ? ', and the token validation inside it runs only when they hold' : ''}`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
+          break;
+        }
         default:
           d.push(notEmulated(file, el.line, `<${el.name}> is not emulated`, ['request-checks']));
       }
     }
   }
   return policy;
+}
+
+function validationsIn(el: PolicyElement): PolicyElement[] {
+  return el.children.flatMap((c) => (c.name === 'validate-jwt' || c.name === 'validate-azure-ad-token' ? [c] : validationsIn(c)));
+}
+
+function containsValidation(el: PolicyElement): boolean {
+  return validationsIn(el).length > 0;
 }
 
 function readTokenSource(r: ElementReader): TokenSource {
@@ -226,6 +273,7 @@ function readValidateJwt(el: PolicyElement, file: string, index: number, d: Poli
       case 'issuers':
         new ElementReader(c, file, []);
         v.issuers = listOf(c, 'issuer', file);
+        v.issuersLine = c.line;
         break;
       case 'required-claims':
         v.requiredClaims.push(...readRequiredClaims(c, file));
@@ -272,6 +320,8 @@ function readKey(k: PolicyElement, file: string): ApimKey {
   const r = new ElementReader(k, file, ['id', 'certificate-id', 'n', 'e']);
   const key: ApimKey = { line: k.line, id: r.attr('id'), certificateId: r.attr('certificate-id'), n: r.attr('n'), e: r.attr('e') };
   if (k.text) key.base64 = k.text;
+  const named = k.resolved?.find((r) => r.startsWith('{{'));
+  if (named) key.namedValue = named;
   if ((key.n === undefined) !== (key.e === undefined)) r.fail('<key> needs both n and e');
   if (!key.base64 && !key.certificateId && !key.n) r.fail('<key> needs Base64 text, certificate-id, or n and e');
   return key;

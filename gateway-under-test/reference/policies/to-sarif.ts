@@ -7,7 +7,7 @@ const LEVEL = { error: 'error', warning: 'warning', note: 'note' } as const;
 export function toSarif(findings: readonly PolicyDiagnostic[], toolVersion = '0.1.0'): object {
   const index = new Map<string, number>(LINT_RULES.map((r, i) => [r.id, i]));
   return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
@@ -15,7 +15,6 @@ export function toSarif(findings: readonly PolicyDiagnostic[], toolVersion = '0.
           driver: {
             name: 'gatecheck',
             version: toolVersion,
-            informationUri: 'https://github.com/gatecheck/gatecheck',
             rules: LINT_RULES.map((r) => ({
               id: r.id,
               shortDescription: { text: r.summary },
@@ -31,7 +30,8 @@ export function toSarif(findings: readonly PolicyDiagnostic[], toolVersion = '0.
             ruleIndex: index.get(f.rule)!,
             level: LEVEL[f.severity],
             message: { text: f.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: f.file.replaceAll('\\', '/') }, region: { startLine: f.line } } }],
+            // A URI reference: exported file names carry spaces (APIM snippet names do).
+            locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.file.replaceAll('\\', '/')) }, region: { startLine: Math.max(1, f.line) } } }],
           })),
       },
     ],

@@ -107,13 +107,17 @@ function acceptedAudiences(profile: TargetProfile, iss: string): string[] {
   return issuer?.audiences.length ? issuer.audiences : profile.audiences;
 }
 
-/** Exact, or Entra's multi-tenant `{tenantid}` template with the tenant on the allow-list (when there is one). */
+/**
+ * Exact, or Entra's multi-tenant `{tenantid}` template with the tenant on the allow-list (when there is
+ * one, where `*` is any tenant), or `*`: a contract that checks no issuer (an emulated policy without one).
+ */
 export function issuerMatches(pattern: string, iss: string, tenants?: string[]): boolean {
+  if (pattern === '*') return true;
   if (!pattern.includes('{tenantid}')) return pattern === iss;
   const [prefix, suffix] = pattern.split('{tenantid}');
   if (!iss.startsWith(prefix) || !iss.endsWith(suffix) || iss.length <= prefix.length + suffix.length) return false;
   const tenant = iss.slice(prefix.length, iss.length - suffix.length);
-  return !tenants?.length || tenants.includes(tenant);
+  return !tenants?.length || tenants.includes(tenant) || tenants.includes('*');
 }
 
 /** Which claim to set to meet a requirement, and to what: arrays for roles and groups, separated strings otherwise. */

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { loadPolicyValues } from '../../../gateway-under-test/index.ts';
 import { join } from 'node:path';
 import { loadCases, type LoadedCase } from '../../harness/load-cases.ts';
 import { runSuite } from '../../harness/run-suite.ts';
@@ -12,25 +14,34 @@ export const POLICY_RESULTS_FILE = join(POLICY_FIXTURES, 'expected-results.json'
 export interface PolicyFindings {
   failures?: string[];
   weaker?: string[];
-  /** The one-line error a policy gatecheck refuses to emulate gets (a stable part of it). */
+  /** The one-line error a policy gatecheck refuses to emulate gets: its line and message, without the path. */
   refused?: string;
 }
 
-/** Every policy fixture under apim/ and apigee/, as `kind/file.xml`. */
+/** Every policy fixture under apim/ and apigee/ and the published ones under public/, as `dir/file.xml`. */
 export async function policyFixtures(): Promise<string[]> {
   const out: string[] = [];
-  for (const kind of ['apim', 'apigee']) for (const f of (await readdir(join(POLICY_FIXTURES, kind))).filter((n) => n.endsWith('.xml')).sort()) out.push(`${kind}/${f}`);
+  for (const dir of ['apim', 'apigee', 'public/apim', 'public/apigee']) for (const f of (await readdir(join(POLICY_FIXTURES, dir))).filter((n) => n.endsWith('.xml')).sort()) out.push(`${dir}/${f}`);
   return out;
+}
+
+/** A fixture's values file (`name.values.yaml` beside `name.xml`), when it has one. */
+export function policyValuesFile(fixture: string): string | undefined {
+  const file = join(POLICY_FIXTURES, fixture.replace(/\.xml$/, '.values.yaml'));
+  return existsSync(file) ? file : undefined;
 }
 
 /** Runs the whole suite against one policy, emulated, and says what it found. */
 export async function policyFindings(fixture: string, cases?: LoadedCase[]): Promise<PolicyFindings> {
-  const kind = fixture.startsWith('apigee/') ? 'apigee' : 'apim';
+  const kind = fixture.includes('apigee/') ? 'apigee' : 'apim';
+  const valuesFile = policyValuesFile(fixture);
   let target;
   try {
-    target = await startPolicyTarget({ file: join(POLICY_FIXTURES, fixture), kind });
+    const values = valuesFile ? await loadPolicyValues(valuesFile) : undefined;
+    target = await startPolicyTarget({ file: join(POLICY_FIXTURES, fixture), kind, values });
   } catch (e) {
-    return { refused: (e as Error).message.replace(/^.*?\.xml:\d+: /, '') };
+    // Stable across runs: the line and the message, without the absolute path or the mock's port.
+    return { refused: (e as Error).message.replace(/^.*?\.xml:(\d+): /, 'line $1: ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') };
   }
   try {
     const report = await runSuite({ target, cases: cases ?? (await loadCases({})) });
