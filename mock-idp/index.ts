@@ -161,6 +161,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
         issuerStyle: config.issuerStyle,
         keysDir: config.keysDir,
         lifetime: config.tokenLifetimeSeconds,
+        identityHeader: config.identityHeader,
       })),
     );
     if (config.saveKeysDir) saveKeys(config.saveKeysDir, runtimes);
@@ -179,8 +180,9 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
       deviceCode: config.deviceCode,
       adminToken: config.adminToken,
+      revocationListMaxAgeSeconds: config.revocationListMaxAgeSeconds,
       tlsFaults,
-      admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
+      admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint, revocationListMaxAgeSeconds: config.revocationListMaxAgeSeconds }, req, res),
     });
     // Warm what loads on first use while nobody is asking yet; a failure resurfaces at that first use.
     void Promise.all([preloadRouter(), import('./control/admin-routes.ts'), import('./mint/mint-with-tenants.ts')]).catch(() => undefined);
