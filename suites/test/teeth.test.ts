@@ -61,7 +61,7 @@ const FAULTS: Fault[] = [
   { fault: 'claim-headers-kept-on-anonymous-route', only: 'forwarding', by: ['forwarding/spoofed-headers-on-anonymous-route', 'forwarding/spoofed-claim-headers-duplicated-every-route'] },
   { fault: 'rate-limit-unverified-key', only: 'rate-limit' },
   { fault: 'cae-ignored', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token', 'entra/cae-revoked-session'] },
-  { fault: 'cae-revokes-whole-user', only: 'entra/cae-*', by: ['entra/cae-token-issued-after-revocation'] },
+  { fault: 'cae-revokes-whole-user', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token'] },
 ];
 
 /** Runs in flight at once; most of a run's time is waiting (cooldowns, expiry), not CPU. */

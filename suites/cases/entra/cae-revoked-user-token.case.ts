@@ -5,7 +5,7 @@ const CLAIMS_CHALLENGE = /(^|[\s,])claims="eyJhY2Nlc3NfdG9rZW4i[A-Za-z0-9+/=_-]*
 
 export default defineCase({
   id: 'entra/cae-revoked-user-token',
-  title: 'refuses a CAE-capable token (xms_cc cp1) it accepted, once the user\'s sessions are revoked, with a claims challenge (401 insufficient_claims)',
+  title: 'once a user\'s sessions are revoked, refuses the CAE-capable token (xms_cc cp1) it accepted before with a claims challenge (401 insufficient_claims), and accepts the user\'s token issued after',
   level: 'profile',
   references: [
     { doc: 'Entra concept-continuous-access-evaluation', section: 'critical event evaluation', url: 'https://learn.microsoft.com/entra/identity/conditional-access/concept-continuous-access-evaluation' },
@@ -28,6 +28,8 @@ export default defineCase({
         upstream: 'untouched',
       },
     },
+    // Issued after the revocation: what signing in again gives the user, and what the challenge asks for.
+    { token: { profile: 'entra-v2-user', user: 'alice@contoso.example', claims: { xms_cc: ['cp1'] } }, expect: { outcome: 'accept', upstream: 'reached' } },
   ],
   teardown: [{ action: 'clear-revocations' }],
 });
