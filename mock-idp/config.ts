@@ -33,6 +33,16 @@ export const MockIdpConfigSchema = z.strictObject({
       lifetimeSeconds: z.number().int().min(1).max(3600).default(900),
     })
     .default({ intervalSeconds: 5, lifetimeSeconds: 900 }),
+  /**
+   * The `X-IDENTITY-HEADER` value App Service's managed-identity endpoint expects (every tenant's);
+   * default: a fresh random one per start, as App Service rotates it. `GET /` shows it either way.
+   */
+  identityHeader: z.string().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  /**
+   * How long a gateway may cache the revocation list (`Cache-Control: max-age`): the bound, in seconds,
+   * on how late it learns of a revoked user or session. 0: it must ask every time.
+   */
+  revocationListMaxAgeSeconds: z.number().int().min(0).max(3600).default(1),
   /** Required as a bearer token on /_admin when set; without it /_admin answers loopback callers only. */
   adminToken: z.string().min(16).optional(),
 });

@@ -14,6 +14,7 @@ import { createTenantRuntime, findTenant, type TenantRuntime } from './tenant-ru
 import { loadTenants } from './tenants/load-tenants.ts';
 import { entraErrorBody } from './entra/entra-error.ts';
 import type { MintResult, TokenRecipe } from './mint/token-recipe.ts';
+import type { Revocation } from './cae/revocations.ts';
 
 export { MockIdpConfigError, type MockIdpConfig } from './config.ts';
 export { TenantConfigError } from './tenants/tenant-config-error.ts';
@@ -22,6 +23,7 @@ export type { Tenant } from './tenants/tenant-schema.ts';
 export type { MintResult, TokenRecipe, ResolvedTokenRecipe } from './mint/token-recipe.ts';
 export type { Fault, FaultRequest, Endpoint } from './control/fault-schema.ts';
 export type { KeyStore } from './keys/key-store.ts';
+export type { Revocation } from './cae/revocations.ts';
 export { ControlState } from './control/control-state.ts';
 export { createLocalTls, type LocalTls } from './keys/local-tls.ts';
 export { TlsFaultListeners, WRONG_HOST_NAME } from './control/tls-fault-listeners.ts';
@@ -47,6 +49,10 @@ export interface TenantInfo {
   jwksUri: string;
   tokenEndpoint: string;
   authorizationEndpoint: string;
+  /** gatecheck's revocation list for continuous access evaluation (a stand-in, not an Entra endpoint). */
+  revocationList: string;
+  /** App Service's and IMDS's managed-identity token endpoints for this tenant. */
+  managedIdentityEndpoints: { appService: string; imds: string; imdsAuthorityHost: string; identityHeader: string };
 }
 
 export interface MockIdp {
@@ -64,6 +70,12 @@ export interface MockIdp {
   mint(recipe: TokenRecipe): Promise<MintResult>;
   /** Faults and the request log: the same state the control API changes. */
   control: ControlState;
+  /**
+   * Revokes a user's sign-in sessions (by UPN or object id) or one session (by `sid`), as the control
+   * API's `POST …/users/{user}/revoke` and `…/sessions/{sid}/revoke` do. `propagationSeconds`: how
+   * long a gateway honouring the revocation list's caching may take to see it.
+   */
+  revoke(tenant: string, target: { user: string } | { sid: string }): { revocation: Revocation; propagationSeconds: number };
   /**
    * HTTPS listeners with untrusted certificates (self-signed, wrong host) that the `rewrite` discovery
    * fault can move `jwks_uri` to; `tlsFaults.ca()` is the CA a client should trust (the mock's own under --tls).
@@ -84,6 +96,8 @@ function info(rt: TenantRuntime): TenantInfo {
     jwksUri: rt.urls.jwksV2,
     tokenEndpoint: rt.urls.token,
     authorizationEndpoint: rt.urls.authorize,
+    revocationList: rt.urls.revocations,
+    managedIdentityEndpoints: { appService: rt.urls.appServiceIdentity, imds: rt.urls.imdsIdentity, imdsAuthorityHost: rt.urls.imdsAuthorityHost, identityHeader: rt.identityHeader },
   };
 }
 
@@ -161,6 +175,7 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
         issuerStyle: config.issuerStyle,
         keysDir: config.keysDir,
         lifetime: config.tokenLifetimeSeconds,
+        identityHeader: config.identityHeader,
       })),
     );
     if (config.saveKeysDir) saveKeys(config.saveKeysDir, runtimes);
@@ -179,8 +194,9 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       idTokenLifetimeSeconds: config.idTokenLifetimeSeconds,
       deviceCode: config.deviceCode,
       adminToken: config.adminToken,
+      revocationListMaxAgeSeconds: config.revocationListMaxAgeSeconds,
       tlsFaults,
-      admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint }, req, res),
+      admin: async (req, res) => (await import('./control/admin-routes.ts')).handleAdmin({ state: control, tenants: runtimes, mint, revocationListMaxAgeSeconds: config.revocationListMaxAgeSeconds }, req, res),
     });
     // Warm what loads on first use while nobody is asking yet; a failure resurfaces at that first use.
     void Promise.all([preloadRouter(), import('./control/admin-routes.ts'), import('./mint/mint-with-tenants.ts')]).catch(() => undefined);
@@ -195,6 +211,14 @@ export async function createMockIdp(input: MockIdpConfig = {}): Promise<MockIdp>
       runtime: lookup,
       mint,
       control,
+      revoke: (ref, target) => {
+        const rt = lookup(ref);
+        if ('sid' in target) return { revocation: rt.revocations.revokeSession(target.sid, rt.now()), propagationSeconds: config.revocationListMaxAgeSeconds };
+        const want = target.user.toLowerCase();
+        const user = rt.tenant.users.find((u) => u.upn.toLowerCase() === want || u.oid === want);
+        if (!user) throw new MockIdpConfigError(`tenant ${rt.tenant.name} has no user ${target.user}`);
+        return { revocation: rt.revocations.revokeUser(user, rt.now()), propagationSeconds: config.revocationListMaxAgeSeconds };
+      },
       tlsFaults,
       close: async () => {
         control.close();

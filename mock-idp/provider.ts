@@ -145,6 +145,24 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
     // before it keeps offline_access (OpenID Connect Core 1.0 §11).
     issueRefreshToken: async (ctx, client, source) =>
       client.grantTypeAllowed('refresh_token') && (source.scopes.has('offline_access') || ctx.oidc.params?.grant_type === 'authorization_code'),
+    // Called once a refresh token has been found valid, so it is where a revoked user's refresh token is
+    // refused (Entra's AADSTS50173 after "revoke sign-in sessions"); the rotation rule is oidc-provider's default.
+    rotateRefreshToken: (ctx) => {
+      const { RefreshToken: refreshToken, Client: client } = ctx.oidc.entities;
+      const notBefore = refreshToken?.accountId ? runtime.revocations.userNotBefore(refreshToken.accountId) : undefined;
+      if (refreshToken && notBefore !== undefined && Number(refreshToken.iat) + runtime.clockOffsetSeconds < notBefore) {
+        failWith(ctx, {
+          code: 50173,
+          error: 'invalid_grant',
+          suberror: 'bad_token',
+          description: 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued before the user\'s sign-in sessions were revoked.',
+        }, new errors.InvalidGrant('the user\'s sessions were revoked after this refresh token was issued'));
+      }
+      if (!refreshToken || !client) return false;
+      if (refreshToken.totalLifetime() >= 365.25 * 24 * 60 * 60) return false;
+      if (client.clientAuthMethod === 'none' && !refreshToken.isSenderConstrained()) return true;
+      return refreshToken.ttlPercentagePassed() >= 70;
+    },
     ttl: {
       IdToken: options.idTokenLifetimeSeconds,
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,

@@ -11,6 +11,8 @@ import { templateIssuers, type IssuerStyle } from './entra/issuers.ts';
 import { deviceCodeBook, type DeviceCodeSettings } from './flows/device-codes.ts';
 import type { mountedCallback } from './provider.ts';
 import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
+import { serveRevocationList } from './cae/revocation-list.ts';
+import type { IdentityEndpoint } from './flows/managed-identity.ts';
 
 /**
  * oidc-provider (with Koa), the workbench and the headless sign-in load on first use: they are most of
@@ -20,6 +22,7 @@ import { findTenant, type TenantRuntime } from './tenant-runtime.ts';
 const lazy = {
   provider: () => import('./provider.ts'),
   front: () => import('./flows/token-front.ts'),
+  managedIdentity: () => import('./flows/managed-identity.ts'),
   interaction: () => import('./interaction.ts'),
   ui: () => import('./ui/ui-routes.ts'),
 };
@@ -36,6 +39,8 @@ export interface RouterDeps {
   idTokenLifetimeSeconds: number;
   deviceCode: DeviceCodeSettings;
   adminToken?: string;
+  /** `Cache-Control: max-age` of the revocation lists. */
+  revocationListMaxAgeSeconds: number;
   /** The control API; called only after the caller passed the loopback / admin-token check. */
   admin: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Where the `rewrite` fault's `jwksTls` moves the keys. */
@@ -120,6 +125,8 @@ export function createRouter(deps: RouterDeps) {
       jwks: rt.urls.jwksV2,
       token: rt.urls.token,
       authorize: rt.urls.authorize,
+      managedIdentity: managedIdentityInfo(rt),
+      revocations: rt.urls.revocations,
     })),
     common: {
       discovery: `${deps.baseUrl}/common/v2.0/.well-known/openid-configuration`,
@@ -134,6 +141,12 @@ export function createRouter(deps: RouterDeps) {
 
   async function endpoint(rt: TenantRuntime, kind: 'discovery' | 'jwks' | 'token', req: IncomingMessage, res: ServerResponse) {
     return beforeEndpoint(deps.state, rt, kind, req, res);
+  }
+
+  /** A managed-identity token request: logged and faulted as the tenant's token endpoint, which it is. */
+  async function managedIdentityToken(kind: IdentityEndpoint, rt: TenantRuntime, req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
+    if (await endpoint(rt, 'token', req, res)) return;
+    return (await lazy.managedIdentity()).serveManagedIdentityToken(kind, rt, req, res, query);
   }
 
   /**
@@ -182,6 +195,15 @@ export function createRouter(deps: RouterDeps) {
     return sendJson(res, 200, rt.keys.jwks(rt.issuers.v2), DOCUMENT_HEADERS);
   }
 
+  /** `GET /_cae/{tenant}/revocations`: the tenant's revocation list (gatecheck's stand-in for CAE critical events). */
+  function revocationList(segments: string[], req: IncomingMessage, res: ServerResponse): void {
+    const rt = segments[1] ? findTenant(deps.tenants, safeDecode(segments[1]) ?? '') : undefined;
+    if (!rt || segments.length !== 3 || segments[2] !== 'revocations' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      return sendJson(res, 404, { error: 'not_found', error_description: 'the revocation list is served at GET /_cae/{tenant}/revocations' });
+    }
+    serveRevocationList(rt, deps.revocationListMaxAgeSeconds, req, res);
+  }
+
   const discoveryFor = (rt: TenantRuntime, doc: Record<string, unknown>) =>
     rewriteDiscovery(deps.state.faults.get(rt.tenant.id, 'discovery'), doc, { baseUrl: deps.baseUrl, tenantId: rt.tenant.id, tls: deps.tlsFaults });
 
@@ -213,6 +235,10 @@ export function createRouter(deps: RouterDeps) {
     }
 
     if (segments[0] === '_attacker') return attackerListener(segments, req, res);
+    if (segments[0] === '_cae') return revocationList(segments, req, res);
+    // The managed-identity endpoints at the root, as a local token service serves them, for the first tenant.
+    const identityEndpoint = managedIdentityPath(path);
+    if (identityEndpoint && deps.tenants[0]) return managedIdentityToken(identityEndpoint, deps.tenants[0], req, res, url.searchParams);
     if (segments[0] === '_moved') return movedKeys(segments, req, res);
 
     const [segment, ...rest] = segments;
@@ -265,6 +291,8 @@ export function createRouter(deps: RouterDeps) {
       if (await endpoint(rt, 'jwks', req, res)) return;
       return sendJson(res, 200, rt.keys.jwks(sub.includes('v2.0') ? rt.issuers.v2 : undefined), DOCUMENT_HEADERS);
     }
+    const tenantIdentityEndpoint = managedIdentityPath(sub);
+    if (tenantIdentityEndpoint) return managedIdentityToken(tenantIdentityEndpoint, rt, req, res, url.searchParams);
     const isToken = sub === '/oauth2/v2.0/token' || sub === '/oauth2/token';
     if (isToken && (await endpoint(rt, 'token', req, res))) return;
 
@@ -284,6 +312,36 @@ export function createRouter(deps: RouterDeps) {
       return (await lazy.interaction()).handleInteraction(provider, rt, req, res);
     }
     return handle(req, res, `/${segment}`);
+  };
+}
+
+/** Which managed-identity endpoint a path (under a tenant, or at the root) names: App Service's `/msi/token` or IMDS's. */
+function managedIdentityPath(path: string): IdentityEndpoint | undefined {
+  const p = path.replace(/\/$/, '').toLowerCase();
+  if (p === '/msi/token') return 'app-service';
+  if (p === '/metadata/identity/oauth2/token') return 'imds';
+  return undefined;
+}
+
+/**
+ * How code under a managed identity reaches this tenant's identities: the App Service and IMDS endpoints
+ * with the header each wants and the environment variables Azure's SDKs read, and the identities.
+ */
+function managedIdentityInfo(rt: TenantRuntime) {
+  return {
+    appService: {
+      endpoint: rt.urls.appServiceIdentity,
+      apiVersion: '2019-08-01',
+      header: { 'X-IDENTITY-HEADER': rt.identityHeader },
+      env: { IDENTITY_ENDPOINT: rt.urls.appServiceIdentity, IDENTITY_HEADER: rt.identityHeader },
+    },
+    imds: {
+      endpoint: rt.urls.imdsIdentity,
+      apiVersion: '2018-02-01',
+      header: { Metadata: 'true' },
+      env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: rt.urls.imdsAuthorityHost },
+    },
+    identities: rt.tenant.managedIdentities.map((m) => ({ name: m.name, type: m.type, clientId: m.clientId, principalId: m.principalId, resourceId: m.resourceId })),
   };
 }
 

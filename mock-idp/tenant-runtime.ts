@@ -1,7 +1,8 @@
-import { createPrivateKey, randomInt, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomInt, randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tenantIssuers, type IssuerStyle, type TenantIssuers } from './entra/issuers.ts';
+import { Revocations } from './cae/revocations.ts';
 import { KeyStore } from './keys/key-store.ts';
 import type { Tenant } from './tenants/tenant-schema.ts';
 import { MockIdpConfigError } from './config.ts';
@@ -14,7 +15,17 @@ export interface TenantUrls {
   jwksV1: string;
   token: string;
   authorize: string;
+  /** v1 authorize endpoint: what a claims challenge names as `authorization_uri`. */
+  authorizeV1: string;
   logout: string;
+  /** App Service's managed-identity endpoint for this tenant (`IDENTITY_ENDPOINT`). */
+  appServiceIdentity: string;
+  /** The metadata service's (IMDS) managed-identity token endpoint for this tenant. */
+  imdsIdentity: string;
+  /** What `AZURE_POD_IDENTITY_AUTHORITY_HOST` is set to so the SDKs reach `imdsIdentity`. */
+  imdsAuthorityHost: string;
+  /** gatecheck's revocation list for continuous access evaluation (not an Entra endpoint). */
+  revocations: string;
 }
 
 /** A tenant as the running mock holds it: definition, keys, issuers, URLs and its clock. */
@@ -23,6 +34,10 @@ export interface TenantRuntime {
   keys: KeyStore;
   issuers: TenantIssuers;
   urls: TenantUrls;
+  /** The `X-IDENTITY-HEADER` value the App Service managed-identity endpoint expects (`IDENTITY_HEADER`). */
+  identityHeader: string;
+  /** Revoked users and sessions (continuous access evaluation). */
+  revocations: Revocations;
   /** Shifts the times written into minted tokens (control API `PUT …/clock`). */
   clockOffsetSeconds: number;
   /** Seconds since the epoch, as this tenant's tokens see it. */
@@ -40,7 +55,12 @@ export function tenantUrls(baseUrl: string, tenant: Tenant): TenantUrls {
     jwksV1: `${baseUrl}/common/discovery/keys`,
     token: `${t}/oauth2/v2.0/token`,
     authorize: `${t}/oauth2/v2.0/authorize`,
+    authorizeV1: `${t}/oauth2/authorize`,
     logout: `${t}/oauth2/v2.0/logout`,
+    appServiceIdentity: `${t}/msi/token`,
+    imdsIdentity: `${t}/metadata/identity/oauth2/token`,
+    imdsAuthorityHost: t,
+    revocations: `${baseUrl}/_cae/${tenant.id}/revocations`,
   };
 }
 
@@ -62,7 +82,14 @@ function loadPrimaryKey(dir: string, tenant: Tenant): KeyObject | undefined {
 
 export async function createTenantRuntime(
   tenant: Tenant,
-  opts: { baseUrl: string; issuerStyle: IssuerStyle; keysDir?: string; lifetime: { min: number; max: number } },
+  opts: {
+    baseUrl: string;
+    issuerStyle: IssuerStyle;
+    keysDir?: string;
+    lifetime: { min: number; max: number };
+    /** Fixed `X-IDENTITY-HEADER` value; default: a fresh random one, as App Service rotates it. */
+    identityHeader?: string;
+  },
 ): Promise<TenantRuntime> {
   const keys = await KeyStore.create({ primary: opts.keysDir ? loadPrimaryKey(opts.keysDir, tenant) : undefined });
   const runtime: TenantRuntime = {
@@ -70,6 +97,8 @@ export async function createTenantRuntime(
     keys,
     issuers: tenantIssuers(opts.baseUrl, tenant.id, opts.issuerStyle),
     urls: tenantUrls(opts.baseUrl, tenant),
+    identityHeader: opts.identityHeader ?? randomUUID(),
+    revocations: new Revocations(),
     clockOffsetSeconds: 0,
     now: () => Math.floor(Date.now() / 1000) + runtime.clockOffsetSeconds,
     accessTokenLifetime: () => randomInt(opts.lifetime.min, opts.lifetime.max + 1),

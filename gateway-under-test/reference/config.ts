@@ -109,6 +109,35 @@ const rateLimitSchema = z.strictObject({
   windowSeconds: z.number().positive().max(86_400),
 });
 
+/**
+ * The host's managed identity as the gateway's backend credential: App Service's local token service
+ * (`IDENTITY_ENDPOINT`, `X-IDENTITY-HEADER`, api-version 2019-08-01) or a VM's metadata service (IMDS,
+ * `Metadata: true`, api-version 2018-02-01). No id: the system-assigned identity.
+ */
+const managedIdentitySchema = z
+  .strictObject({
+    source: z.enum(['app-service', 'imds']),
+    /**
+     * The token service's URL. Default: `$IDENTITY_ENDPOINT` for app-service; for imds
+     * `$AZURE_POD_IDENTITY_AUTHORITY_HOST/metadata/identity/oauth2/token`, else the metadata service's own address.
+     */
+    endpoint: httpUrl.optional(),
+    /** app-service only: the `X-IDENTITY-HEADER` value. Default: `$IDENTITY_HEADER`. */
+    identityHeader: z.string().min(1).optional(),
+    /** A user-assigned identity by client id, principal (object) id or Azure resource id: at most one. */
+    clientId: z.string().min(1).optional(),
+    principalId: z.string().min(1).optional(),
+    resourceId: z.string().min(1).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if ([m.clientId, m.principalId, m.resourceId].filter((v) => v !== undefined).length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'name the identity by one of clientId, principalId, resourceId' });
+    }
+    if (m.source === 'imds' && m.identityHeader !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['identityHeader'], message: 'identityHeader applies to source app-service only' });
+    }
+  });
+
 const listenSchema = (port: number) =>
   z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(port) });
 
@@ -220,11 +249,38 @@ export const gatewayConfigSchema = z
       .optional(),
     backendCredentials: z
       .strictObject({
-        tokenEndpoint: httpUrl,
-        clientId: z.string().min(1),
-        clientSecret: z.string().min(1),
+        /** Client credentials grant (RFC 6749 §4.4): the token endpoint and this gateway's client. */
+        tokenEndpoint: httpUrl.optional(),
+        clientId: z.string().min(1).optional(),
+        clientSecret: z.string().min(1).optional(),
+        /** `{App ID URI}/.default` of the upstream's API; a managed identity asks for the App ID URI before `/.default`. */
         scope: z.string().min(1),
         refreshBeforeExpirySeconds: z.number().min(0).default(120),
+        /** Instead of client credentials: the managed identity of the host the gateway runs on. */
+        managedIdentity: managedIdentitySchema.optional(),
+      })
+      .superRefine((b, ctx) => {
+        const cc = [b.tokenEndpoint, b.clientId, b.clientSecret].filter((v) => v !== undefined).length;
+        if (b.managedIdentity && cc > 0) {
+          ctx.addIssue({ code: 'custom', path: ['managedIdentity'], message: 'give managedIdentity or tokenEndpoint, clientId and clientSecret, not both' });
+        } else if (!b.managedIdentity && cc !== 3) {
+          ctx.addIssue({ code: 'custom', path: [b.tokenEndpoint === undefined ? 'tokenEndpoint' : b.clientId === undefined ? 'clientId' : 'clientSecret'], message: 'client credentials need tokenEndpoint, clientId and clientSecret (or give managedIdentity)' });
+        }
+      })
+      .optional(),
+    /**
+     * Continuous access evaluation: revoked users and sessions, from revocation lists polled like a
+     * JWKS (the gatecheck mock publishes them at `/_cae/{tenant}/revocations`; Entra has no such API).
+     * A CAE-capable token (`xms_cc` holding `cp1`) of a revoked user or session is refused with a claims
+     * challenge (401 `insufficient_claims`), before its `exp`.
+     */
+    cae: z
+      .strictObject({
+        revocationLists: z.array(httpUrl).min(1),
+        /** Longest time between two polls of a list; a shorter `Cache-Control: max-age` on the list wins. */
+        refreshSeconds: z.number().positive().max(3600).default(30),
+        timeoutMs: z.number().int().positive().default(5000),
+        maxBytes: z.number().int().positive().default(1_048_576),
       })
       .optional(),
     /** `X-Gatecheck-Reason` on responses: for conformance runs only, never for untrusted clients. */

@@ -6,6 +6,7 @@ import { GatewayConfigError, TENANT_PLACEHOLDER, type GatewayConfig, type Issuer
 import { claimHeaders } from './claim-headers.ts';
 import { JwksCache, type JwksEvents } from './jwks-cache.ts';
 import { normaliseType } from './pipeline/check-type.ts';
+import { RevocationLists } from './pipeline/revocation-lists.ts';
 import type { CompiledIssuer, PipelineEnv } from './pipeline/types.ts';
 import { VerifiedTokenCache } from './verified-token-cache.ts';
 
@@ -77,8 +78,12 @@ export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents =
     else issuersExact.set(issuer.issuer, compiled);
   }
 
+  const revocations = config.cae
+    ? new RevocationLists(config.cae.revocationLists, { refreshSeconds: config.cae.refreshSeconds, timeoutMs: config.cae.timeoutMs, maxBytes: config.cae.maxBytes, dispatcher })
+    : undefined;
   const env: PipelineEnv = {
     config,
+    ...(revocations ? { revocations } : {}),
     issuersExact,
     issuersTemplated,
     types: new Set(config.token.types.map(normaliseType)),
@@ -93,10 +98,11 @@ export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents =
     tokenCache,
     jwksCaches: () => all,
     async start() {
-      await Promise.all(all.map((c) => c.start()));
+      await Promise.all([...all.map((c) => c.start()), revocations?.start()]);
     },
     stop() {
       for (const c of all) c.stop();
+      revocations?.stop();
       void dispatcher?.close();
     },
   };

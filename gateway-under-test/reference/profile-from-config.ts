@@ -13,6 +13,7 @@ export function profileFromConfig(config: GatewayConfig, name = 'reference'): Ta
   if (config.unauthenticatedLimit) features.push('unauthenticated-limit');
   if (config.subscriptions) features.push('subscription-keys');
   if (config.backendCredentials) features.push('backend-credentials');
+  if (config.cae) features.push('cae');
   if (config.exposeReason) features.push('reason-header');
   if (config.issuers.some((i) => i.tenants)) features.push('multi-tenant');
   return {

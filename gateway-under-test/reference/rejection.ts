@@ -6,8 +6,11 @@
 
 export interface RejectionRule {
   status: number;
-  /** RFC 6750 §3.1 error code; null = no error attribute (RFC 6750 §3: none when no credentials were sent). */
-  error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null;
+  /**
+   * RFC 6750 §3.1 error code; null = no error attribute (RFC 6750 §3: none when no credentials were sent).
+   * `insufficient_claims` is Entra's claims challenge (claims-challenge.md), an extension of RFC 6750's codes.
+   */
+  error: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_claims' | null;
   /** Whether a `WWW-Authenticate: Bearer` challenge is sent. */
   challenge: boolean;
 }
@@ -51,6 +54,8 @@ export const REJECTIONS = {
   token_not_yet_valid: badToken,
   iat_in_future: badToken,
   lifetime_too_long: badToken,
+  // Continuous access evaluation: a revoked user's or session's token, answered with a claims challenge.
+  token_revoked: { status: 401, error: 'insufficient_claims', challenge: true },
   // Authenticated but not allowed (RFC 6750 §3.1 insufficient_scope → 403 with `scope`).
   insufficient_scope: { status: 403, error: 'insufficient_scope', challenge: true },
   // APIM answers a missing or wrong subscription key with 401 and no Bearer challenge.
@@ -69,11 +74,15 @@ export const REJECTIONS = {
 export type Reason = keyof typeof REJECTIONS;
 
 /** `WWW-Authenticate` value for a reason, or undefined when the rule sends no challenge. */
-export function challengeFor(reason: Reason, realm: string, scope?: string): string | undefined {
+export function challengeFor(reason: Reason, realm: string, scope?: string, claimsChallenge?: { claims: string; authorizationUri?: string }): string | undefined {
   const rule: RejectionRule = REJECTIONS[reason];
   if (!rule.challenge) return undefined;
   let value = `Bearer realm="${realm}"`;
+  // Entra's claims challenge names where to get the new token before the error (claims-challenge.md).
+  if (rule.error === 'insufficient_claims' && claimsChallenge?.authorizationUri) value += `, authorization_uri="${claimsChallenge.authorizationUri.replace(/["\\]/g, '')}"`;
   if (rule.error) value += `, error="${rule.error}"`;
+  // Base64 of the JSON claims request, as Entra's resources send it; the alphabet needs no escaping.
+  if (rule.error === 'insufficient_claims' && claimsChallenge) value += `, claims="${claimsChallenge.claims}"`;
   // RFC 6750 §3: scope is space-delimited and must not carry `"` or `\`; the config schema keeps values safe.
   if (rule.error === 'insufficient_scope' && scope) value += `, scope="${scope.replace(/["\\]/g, '')}"`;
   return value;

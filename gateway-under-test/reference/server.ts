@@ -143,12 +143,12 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     }
   }
 
-  function reject(x: Exchange, reason: Reason, extra: { scope?: string; retryAfter?: number; remaining?: number } = {}): void {
+  function reject(x: Exchange, reason: Reason, extra: { scope?: string; retryAfter?: number; remaining?: number; claimsChallenge?: PipelineContext['claimsChallenge'] } = {}): void {
     const rule = REJECTIONS[reason];
     // APIM failed-validation-httpcode: one status for every missing or invalid token.
     const status = rule.status === 401 && config.token.failureStatus !== undefined ? config.token.failureStatus : rule.status;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-    const challenge = challengeFor(reason, config.realm, extra.scope);
+    const challenge = challengeFor(reason, config.realm, extra.scope, extra.claimsChallenge);
     if (challenge) headers['www-authenticate'] = challenge;
     if (extra.retryAfter !== undefined) headers['retry-after'] = String(extra.retryAfter);
     if (extra.remaining !== undefined) headers['x-ratelimit-remaining'] = String(extra.remaining);
@@ -255,7 +255,7 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     if (ctx.token && env.tokenCache) (ctx.cacheHit ? tokenCacheHits : tokenCacheMisses).inc();
     if (reason) {
       if (unauthLimiter && REJECTIONS[reason].status < 500) unauthLimiter.record(ip);
-      return reject(x, reason, { scope: reason === 'insufficient_scope' ? ctx.requirement?.scope : undefined });
+      return reject(x, reason, { scope: reason === 'insufficient_scope' ? ctx.requirement?.scope : undefined, claimsChallenge: ctx.claimsChallenge });
     }
     const verified = ctx.verified!;
     x.caller = verified.caller;

@@ -18,6 +18,8 @@ export interface AdminContext {
   tenants: TenantRuntime[];
   /** How the mock mints (so the library, HTTP and CLI faces give one result); defaults to the forge over `tenants`. */
   mint?: (recipe: TokenRecipe) => Promise<MintResult>;
+  /** How long gateways may cache the revocation list: how long a revocation may take to reach them. */
+  revocationListMaxAgeSeconds?: number;
 }
 
 /** Recipes are small; a bound keeps a stray upload from filling memory. */
@@ -163,6 +165,27 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     }
     const minted = await (ctx.mint ?? ((r: TokenRecipe) => mintWithTenants(ctx.tenants, r)))(recipe);
     return { json: { ...minted, ...(variant ? { variant: { name: variant.name, expect: variant.expect, reason: variant.reason, level: variant.level } } : {}) } };
+  }
+  if (section === 'users' && item !== undefined && extra === 'revoke' && parts.length === 6) {
+    only('POST');
+    parse(z.strictObject({}), await readJson(req, true));
+    const want = item.toLowerCase();
+    const user = rt.tenant.users.find((u) => u.upn.toLowerCase() === want || u.oid === want);
+    if (!user) throw new AdminError(404, 'not_found', `tenant ${rt.tenant.name} has no user ${item} (give the UPN or object id)`, { field: 'user' });
+    const revocation = rt.revocations.revokeUser(user, rt.now());
+    return { json: { ...tenantJson, revocation, propagationSeconds: ctx.revocationListMaxAgeSeconds ?? 0 } };
+  }
+  if (section === 'sessions' && item !== undefined && extra === 'revoke' && parts.length === 6) {
+    only('POST');
+    parse(z.strictObject({}), await readJson(req, true));
+    if (!/^[\x21-\x7e]{1,200}$/.test(item)) throw new AdminError(400, 'invalid_request', 'a session id is 1 to 200 printable characters', { field: 'sid' });
+    const revocation = rt.revocations.revokeSession(item, rt.now());
+    return { json: { ...tenantJson, revocation, propagationSeconds: ctx.revocationListMaxAgeSeconds ?? 0 } };
+  }
+  if (section === 'revocations' && parts.length === 4) {
+    only('GET', 'DELETE');
+    if (method === 'DELETE') return { json: { ...tenantJson, cleared: rt.revocations.clear() } };
+    return { json: { ...tenantJson, revocations: rt.revocations.list(), list: rt.urls.revocations } };
   }
   if (section === 'keys') return keyRoute(ctx, rt, method, item, extra, req, only, parts.length);
   if (section === 'checkpoints') return checkpointRoute(ctx, rt, method, item, extra, req, only, parts.length);

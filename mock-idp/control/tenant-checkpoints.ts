@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RevocationCheckpoint } from '../cae/revocations.ts';
 import type { KeyCheckpoint } from '../keys/key-store.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import type { FaultTable } from './control-state.ts';
@@ -14,6 +15,7 @@ interface Checkpoint {
   keys: KeyCheckpoint;
   clockOffsetSeconds: number;
   faults: Fault[];
+  revocations: RevocationCheckpoint;
 }
 
 /** What the control API says about a checkpoint: kids and states, never a key's private half. */
@@ -25,13 +27,15 @@ export interface CheckpointSummary {
   keys: { kid: string; state: string }[];
   offsetSeconds: number;
   faults: string[];
+  /** Revoked users (UPN) and sessions (sid). */
+  revocations: string[];
 }
 
 /**
  * Server-side checkpoints of what a test run changes on a tenant: its signing keys (which keys, in
- * which order and states), its clock offset and its faults. A run against a mock someone else started
- * takes one before its cases and restores it afterwards, so rotations, added keys, clock shifts and
- * faults do not outlive the run. The keys never leave this process: callers get an id.
+ * which order and states), its clock offset, its faults and its revoked users and sessions. A run against a mock someone else started
+ * takes one before its cases and restores it afterwards, so rotations, added keys, clock shifts,
+ * faults and revocations do not outlive the run. The keys never leave this process: callers get an id.
  */
 export class TenantCheckpoints {
   #byId = new Map<string, Checkpoint>();
@@ -49,6 +53,7 @@ export class TenantCheckpoints {
       keys: rt.keys.checkpoint(),
       clockOffsetSeconds: rt.clockOffsetSeconds,
       faults: this.#faults.ofTenant(rt.tenant.id),
+      revocations: rt.revocations.checkpoint(),
     };
     this.#byId.set(checkpoint.id, checkpoint);
     const own = [...this.#byId.values()].filter((c) => c.tenantId === rt.tenant.id);
@@ -63,6 +68,7 @@ export class TenantCheckpoints {
     rt.keys.restore(checkpoint.keys);
     rt.clockOffsetSeconds = checkpoint.clockOffsetSeconds;
     this.#faults.replace(rt.tenant.id, checkpoint.faults);
+    rt.revocations.restore(checkpoint.revocations);
     return summary(rt, checkpoint);
   }
 
@@ -86,5 +92,6 @@ function summary(rt: TenantRuntime, c: Checkpoint): CheckpointSummary {
     keys: c.keys.keys.map(({ key, state }) => ({ kid: key.kid, state })),
     offsetSeconds: c.clockOffsetSeconds,
     faults: c.faults.map((f) => f.endpoint),
+    revocations: c.revocations.entries.map((r) => r.upn ?? r.oid ?? r.sid!),
   };
 }

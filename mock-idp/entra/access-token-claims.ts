@@ -23,6 +23,8 @@ export interface AccessTokenInput {
    * They reach the token only when the API lists `xms_cc` among its optional claims (claims-challenge.md).
    */
   capabilities?: string[];
+  /** Claims particular to how the token was issued (a managed identity's `xms_mirid`). */
+  extra?: Record<string, unknown>;
 }
 
 export interface EntraClaims {
@@ -73,6 +75,7 @@ export function accessTokenClaims(input: AccessTokenInput): EntraClaims {
     common.idtyp = 'app';
   }
   if (input.capabilities?.length && api.optionalClaims.includes('xms_cc')) common.xms_cc = input.capabilities;
+  Object.assign(common, input.extra);
 
   if (version === 2) {
     const payload: Record<string, unknown> = {

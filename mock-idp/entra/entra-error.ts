@@ -14,7 +14,9 @@ export type EntraErrorCode =
   // device code: pending, expired, unknown, declined, already decided
   | 70016 | 70020 | 70018 | 65004 | 90120
   // request shape: a bad parameter, `resource` on v2, a malformed request, a wrong HTTP method
-  | 90100 | 901002 | 9002313 | 900561;
+  | 90100 | 901002 | 9002313 | 900561
+  // a refresh token issued before the user's sessions were revoked
+  | 50173;
 
 export interface EntraErrorBody {
   error: string;

@@ -93,6 +93,7 @@ export async function frontTokenRequest(options: TokenFrontOptions, req: Incomin
     const parsed = parseClaimsRequest(rawClaims);
     if ('failure' in parsed) return send(res, parsed.failure);
     claims = parsed.claims;
+    await issueNotBefore(runtime, claims);
   }
   let resource: string | undefined;
   if (endpointVersion === 2 && form.has('resource')) {
@@ -113,6 +114,23 @@ export async function frontTokenRequest(options: TokenFrontOptions, req: Incomin
   const forwarded = withBody(req, `/${segment}/oauth2/v2.0/token${search}`, form.toString());
   setRequestContext(forwarded, { endpointVersion, resource, claims, clientInfo: form.get('client_info') === '1' });
   return forward(forwarded, res);
+}
+
+/** How far ahead a claims challenge's `nbf` may lie for the mock to wait for it rather than ignore it. */
+const MAX_NBF_WAIT_SECONDS = 5;
+
+/**
+ * A claims challenge after a revocation asks for a token issued no earlier than a moment
+ * (`{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}`, Entra
+ * app-resilience-continuous-access-evaluation.md). Tokens carry whole seconds, so when that second has
+ * not begun yet on the tenant's clock the answer waits for it: the token then satisfies the challenge.
+ */
+async function issueNotBefore(runtime: TenantRuntime, claims: ClaimsRequest): Promise<void> {
+  const nbf = claims.access_token?.nbf;
+  const wanted = Number(nbf?.value ?? nbf?.values?.[0]);
+  if (!Number.isFinite(wanted)) return;
+  const waitMs = (wanted - runtime.clockOffsetSeconds) * 1000 - Date.now();
+  if (waitMs > 0 && waitMs <= MAX_NBF_WAIT_SECONDS * 1000) await new Promise((resolve) => setTimeout(resolve, waitMs + 5));
 }
 
 /** `GET /{tenant}/oauth2/authorize`: the v1 authorization request, served by the v2 endpoint. */

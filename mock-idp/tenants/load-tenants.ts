@@ -90,7 +90,18 @@ export function loadTenantFile(file: string): Tenant {
     return { ...c, objectId: c.objectId ?? derivedGuid(t.tenant.id, 'sp', c.clientId), certificatePem };
   });
   t.users.forEach((u, i) => checkPerApi(`users[${i}].appRoles`, u.appRoles, (a) => a.appRoles));
-  return { ...t.tenant, apis: t.apis, clients, users: t.users, source: shown };
+  const identities = t.managedIdentities;
+  identities.forEach((m, i) => checkPerApi(`managedIdentities[${i}].appRoles`, m.appRoles, (a) => a.appRoles));
+  unique('managedIdentities', identities.map((m) => m.name));
+  // Ids name one principal each across the tenant: a request's client_id must find one identity.
+  unique('managedIdentities', identities.map((m) => m.clientId));
+  unique('managedIdentities', identities.map((m) => m.principalId));
+  unique('managedIdentities', identities.map((m) => m.resourceId.toLowerCase()));
+  const clash = identities.findIndex((m) => t.clients.some((c) => c.clientId === m.clientId));
+  if (clash >= 0) fail(`managedIdentities[${clash}].clientId`, `"${identities[clash].clientId}" is already a client's clientId`);
+  const system = identities.map((m, i) => ({ m, i })).filter(({ m }) => m.type === 'system-assigned');
+  if (system.length > 1) fail(`managedIdentities[${system[1].i}].type`, 'a host has at most one system-assigned identity');
+  return { ...t.tenant, apis: t.apis, clients, users: t.users, managedIdentities: identities, source: shown };
 }
 
 /** Loads one tenant file, or every `*.yaml`/`*.yml` in a directory; names, ids and domains must not collide. */

@@ -70,15 +70,40 @@ export const UserSchema = z.strictObject({
   appRoles: perApi.default({}),
 });
 
+/**
+ * A managed identity (Entra managed-identities-azure-resources overview): a service principal Azure
+ * creates for a resource (system-assigned, one per resource) or as a resource of its own
+ * (user-assigned). The mock is the one host all of a tenant's managed identities are attached to: a
+ * request naming no identity gets the system-assigned one.
+ */
+export const ManagedIdentitySchema = z.strictObject({
+  name,
+  type: z.enum(['system-assigned', 'user-assigned']),
+  /** The identity's application (client) id: `azp`/`appid` of its tokens, `client_id` in requests. */
+  clientId: guid,
+  /** The service principal's object id: `oid` and `sub` of its tokens, `principal_id`/`object_id` in requests. */
+  principalId: guid,
+  /**
+   * The Azure resource id: of the user-assigned identity itself, or of the resource a system-assigned
+   * one belongs to. Tokens carry it as `xms_mirid`; requests may name a user-assigned identity by it
+   * (`mi_res_id`, `msi_res_id`).
+   */
+  resourceId: z.string().regex(/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+/i, 'must be an Azure resource id such as /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}'),
+  /** App roles assigned to the identity's service principal per API: `roles` in its tokens. */
+  appRoles: perApi.default({}),
+});
+
 export const TenantFileSchema = z.strictObject({
   tenant: z.strictObject({ name, id: guid, domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name') }),
   apis: z.array(ApiSchema).default([]),
   clients: z.array(ClientSchema).default([]),
   users: z.array(UserSchema).default([]),
+  managedIdentities: z.array(ManagedIdentitySchema).default([]),
 });
 
 export type Api = z.infer<typeof ApiSchema>;
 export type User = z.infer<typeof UserSchema>;
+export type ManagedIdentity = z.infer<typeof ManagedIdentitySchema>;
 export type TenantFile = z.infer<typeof TenantFileSchema>;
 export type Client = z.infer<typeof ClientSchema> & {
   objectId: string;
@@ -94,5 +119,6 @@ export interface Tenant {
   apis: Api[];
   clients: Client[];
   users: User[];
+  managedIdentities: ManagedIdentity[];
   source: string;
 }

@@ -9,8 +9,11 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const EXAMPLES = new URL('../examples/', import.meta.url);
 const source = (name: string) => readFileSync(new URL(`${name}.ts`, EXAMPLES), 'utf8');
 
-/** What each snippet's token must say, checked after jose verified it against the tenant's keys and issuer. */
-const EXPECTED: Record<string, { audience: string; claims: Record<string, unknown> }> = {
+/**
+ * What each snippet's token must say, checked after jose verified it against the tenant's keys and
+ * issuer; `env`: the environment the snippet runs in besides the mock's URL and CA.
+ */
+const EXPECTED: Record<string, { audience: string; claims: Record<string, unknown>; env?: (idp: MockIdp) => Record<string, string> }> = {
   'identity-client-secret': { audience: CONTOSO.ordersApi, claims: { azp: CONTOSO.daemon.id, azpacr: '1', roles: ['Orders.Read'], idtyp: 'app' } },
   'identity-client-certificate': { audience: CONTOSO.ordersApi, claims: { azp: '2c4e6a8b-1d3f-4b5a-9c7e-8f6d4b2a0c1e', azpacr: '2', roles: ['Orders.Read', 'Orders.Write'] } },
   'msal-confidential-client': { audience: CONTOSO.ordersApi, claims: { azp: CONTOSO.daemon.id, roles: ['Orders.Read'], idtyp: 'app' } },
@@ -21,6 +24,12 @@ const EXPECTED: Record<string, { audience: string; claims: Record<string, unknow
     claims: { azp: CONTOSO.storefront.id, oid: CONTOSO.alice.oid, scp: 'Orders.Read', sub: pairwiseSubject(CONTOSO.alice.oid, CONTOSO.ordersApi) },
   },
   'openid-client': { audience: CONTOSO.ordersApi, claims: { azp: CONTOSO.daemon.id, roles: ['Orders.Read'] } },
+  // As App Service sets it up: the endpoint and header the mock's index lists for contoso.
+  'identity-managed-identity': {
+    audience: CONTOSO.ordersApi,
+    claims: { azp: '0d4f6b8a-2c1e-4a3b-9d5f-7e8a9b0c1d2e', azpacr: '2', idtyp: 'app', roles: ['Orders.Read'] },
+    env: (idp) => ({ IDENTITY_ENDPOINT: `${idp.url}/contoso/msi/token`, IDENTITY_HEADER: idp.runtime('contoso').identityHeader }),
+  },
 };
 
 describe('README "Using the mock from your code"', () => {
@@ -43,7 +52,7 @@ describe('README "Using the mock from your code"', () => {
     afterAll(() => idp.close());
 
     test.each(Object.keys(EXPECTED))('%s', async (name) => {
-      const stdout = await runNode(`mock-idp/examples/${name}.ts`, idp);
+      const stdout = await runNode(`mock-idp/examples/${name}.ts`, idp, EXPECTED[name].env?.(idp));
       const token = stdout.trim().split('\n').pop()!;
       const payload = await verifyOverTls(idp, token, EXPECTED[name].audience);
       expect(payload).toMatchObject({ tid: CONTOSO.id, ver: '2.0', ...EXPECTED[name].claims });

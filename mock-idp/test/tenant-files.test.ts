@@ -19,6 +19,8 @@ apis:
     appRoles: [Data.Read]
 `;
 
+const MI_RES = '/subscriptions/0/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/';
+
 function load(text: string): () => unknown {
   const file = join(dir, `t${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
@@ -45,6 +47,10 @@ describe('tenant files are validated strictly, naming file, path and reason', ()
     ['allowPublicClient on a confidential client', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    secret: a-long-secret\n    allowPublicClient: true\n`, /clients\[0\]\.allowPublicClient: allowPublicClient needs public: true/],
     ['a public client with neither redirect URIs nor public client flows', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    public: true\n`, /clients\[0\]\.redirectUris: a public client needs at least one redirect URI, or allowPublicClient: true/],
     ['an optional claim Entra does not have', base.replace('appRoles: [Data.Read]', 'appRoles: [Data.Read]\n    optionalClaims: [xms_nope]'), /apis\[0\]\.optionalClaims\[0\]/],
+    ['two system-assigned managed identities', `${base}managedIdentities:\n  - { name: a, type: system-assigned, clientId: 41111111-2222-4333-8444-555555555555, principalId: 51111111-2222-4333-8444-555555555555, resourceId: ${MI_RES}a }\n  - { name: b, type: system-assigned, clientId: 41111111-2222-4333-8444-555555555556, principalId: 51111111-2222-4333-8444-555555555556, resourceId: ${MI_RES}b }\n`, /managedIdentities\[1\]\.type: a host has at most one system-assigned identity/],
+    ['a managed identity role the API does not define', `${base}managedIdentities:\n  - { name: a, type: user-assigned, clientId: 41111111-2222-4333-8444-555555555555, principalId: 51111111-2222-4333-8444-555555555555, resourceId: ${MI_RES}a, appRoles: { api: [Data.Write] } }\n`, /managedIdentities\[0\]\.appRoles\.api\[0\]: "Data.Write" is not defined by API api/],
+    ['a managed identity with a client\'s id', `${base}clients:\n  - { name: c, clientId: 41111111-2222-4333-8444-555555555555, secret: a-long-secret }\nmanagedIdentities:\n  - { name: a, type: user-assigned, clientId: 41111111-2222-4333-8444-555555555555, principalId: 51111111-2222-4333-8444-555555555555, resourceId: ${MI_RES}a }\n`, /managedIdentities\[0\]\.clientId: "41111111-2222-4333-8444-555555555555" is already a client's clientId/],
+    ['a managed identity whose resource id is not one', `${base}managedIdentities:\n  - { name: a, type: user-assigned, clientId: 41111111-2222-4333-8444-555555555555, principalId: 51111111-2222-4333-8444-555555555555, resourceId: orders-sync }\n`, /managedIdentities\[0\]\.resourceId: must be an Azure resource id/],
     ['a missing certificate file', `${base}clients:\n  - name: c\n    clientId: 31111111-2222-4333-8444-555555555555\n    certificate: missing.pem\n`, /clients\[0\]\.certificate: cannot read a PEM certificate/],
   ])('rejects %s', (_what, text, message) => {
     const run = load(text);

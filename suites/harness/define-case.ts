@@ -109,7 +109,16 @@ export type IdpAction =
    * signing). Undo with `remove-key` in the teardown.
    */
   | { action: 'add-key'; kid: string; state?: 'next' | 'previous'; modulusLength?: 1024 | 2048 | 3072 | 4096; publicExponent?: 1 }
-  | { action: 'remove-key'; kid: string };
+  | { action: 'remove-key'; kid: string }
+  /**
+   * Continuous access evaluation: revokes a user's sign-in sessions (UPN or object id) or one session
+   * (`sid`) on the mock, then waits as long as the mock's revocation list may be cached (its max-age,
+   * plus half a second), so a gateway that honours that caching has seen it. Undo with
+   * `clear-revocations` in the teardown (the harness also clears them after the case).
+   */
+  | { action: 'revoke-user'; user: string }
+  | { action: 'revoke-session'; sid: string }
+  | { action: 'clear-revocations' };
 
 /** One request of a multi-step case; `repeat` sends it that many times, each judged. */
 export interface Step {

@@ -18,7 +18,7 @@ export interface IdpDriver {
   apply(action: IdpAction): Promise<void>;
   /** Requests the IdP served on that endpoint (all tenants) since the log was last cleared. */
   requestCount(endpoint: Endpoint): Promise<number>;
-  /** Clears faults and the clock offset of the tenant: what a case may have left behind. */
+  /** Clears faults, the clock offset and revocations of the tenant: what a case may have left behind. */
   reset(): Promise<void>;
   /**
    * Records on the mock what the cases may change on the tenant (its keys in order with their states,
@@ -125,12 +125,22 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
         case 'remove-key':
           idp.keys(tenant).remove(action.kid);
           return;
+        case 'revoke-user':
+        case 'revoke-session': {
+          const { propagationSeconds } = idp.revoke(tenant, action.action === 'revoke-user' ? { user: action.user } : { sid: action.sid });
+          await sleep(propagationMs(propagationSeconds));
+          return;
+        }
+        case 'clear-revocations':
+          idp.runtime(tenant).revocations.clear();
+          return;
       }
     },
     requestCount: async (endpoint) => idp.control.requests.count({ endpoint }),
     async reset() {
       idp.control.faults.clear(info().id);
       idp.runtime(tenant).clockOffsetSeconds = 0;
+      idp.runtime(tenant).revocations.clear();
     },
   }, calls);
 }
@@ -214,6 +224,16 @@ function overHttp(base: string, tenant: string): IdpDriver {
             await call('DELETE', `/tenants/${t}/keys/${encodeURIComponent(action.kid)}`);
           }
           return;
+        case 'revoke-user':
+        case 'revoke-session': {
+          const path = action.action === 'revoke-user' ? `users/${encodeURIComponent(action.user)}` : `sessions/${encodeURIComponent(action.sid)}`;
+          const { propagationSeconds } = (await call('POST', `/tenants/${t}/${path}/revoke`, {})) as { propagationSeconds: number };
+          await sleep(propagationMs(propagationSeconds));
+          return;
+        }
+        case 'clear-revocations':
+          await call('DELETE', `/tenants/${t}/revocations`);
+          return;
       }
     },
     async requestCount(endpoint) {
@@ -222,8 +242,17 @@ function overHttp(base: string, tenant: string): IdpDriver {
     async reset() {
       await call('DELETE', `/tenants/${t}/faults`);
       await call('PUT', `/tenants/${t}/clock`, { offsetSeconds: 0 });
+      // A mock from before revocations existed has none to clear.
+      await call('DELETE', `/tenants/${t}/revocations`).catch((e: unknown) => {
+        if (!(e instanceof HarnessError && / answered 404: no control route/.test(e.message))) throw e;
+      });
     },
   }, calls);
+}
+
+/** How long to wait after a revocation: the revocation list's max-age, and half a second for the poll that follows it. */
+function propagationMs(propagationSeconds: number): number {
+  return propagationSeconds * 1000 + 500;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -24,7 +24,7 @@ export interface EmbeddedReferenceOptions {
  * after another), wait little (the throttling itself is still observable within a case: a flood of
  * unknown kids arrives in a few tens of milliseconds), a 1 s key-fetch timeout so the case whose JWKS
  * never answers waits that long rather than the production 5 s, and the mock's CA trusted for key
- * fetches (`jwks.caFile`).
+ * fetches (`jwks.caFile`), and continuous access evaluation from the mock's revocation list.
  */
 export async function startEmbeddedReference(options: EmbeddedReferenceOptions = {}): Promise<RunTarget> {
   const stops: (() => Promise<void>)[] = [];
@@ -56,6 +56,9 @@ export async function startEmbeddedReference(options: EmbeddedReferenceOptions =
         { path: '/api/limited*', methods: ['GET'], require: { values: ['Orders.Read'], claims: ['roles', 'scp'], match: 'any' }, rateLimit: 'per-caller' },
       ],
       rateLimits: { 'per-caller': { key: ['tid', 'sub'], limit: 5, windowSeconds: 10 } },
+      // Continuous access evaluation from the mock's revocation list, polled often enough that a
+      // revocation shows within the list's max-age, which is all the CAE cases wait.
+      cae: { revocationLists: [tenant.revocationList], refreshSeconds: 0.25 },
     };
     const gateway = await startReferenceGateway(options.configure ? options.configure(config) : config);
     stops.push(() => gateway.stop());

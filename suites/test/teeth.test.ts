@@ -60,6 +60,8 @@ const FAULTS: Fault[] = [
   { fault: 'claim-headers-overwritten-not-stripped', only: 'forwarding', by: ['forwarding/spoofed-scopes-header-claim-absent', 'forwarding/spoofed-claim-headers-upper-case-every-route'] },
   { fault: 'claim-headers-kept-on-anonymous-route', only: 'forwarding', by: ['forwarding/spoofed-headers-on-anonymous-route', 'forwarding/spoofed-claim-headers-duplicated-every-route'] },
   { fault: 'rate-limit-unverified-key', only: 'rate-limit' },
+  { fault: 'cae-ignored', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token', 'entra/cae-revoked-session'] },
+  { fault: 'cae-revokes-whole-user', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token'] },
 ];
 
 /** Runs in flight at once; most of a run's time is waiting (cooldowns, expiry), not CPU. */
@@ -69,7 +71,7 @@ async function runAgainst(fault: BrokenGatewayFault, only: string, clockSkewSeco
   const idp = await createMockIdp({ port: 0 });
   const upstream = await startEchoUpstream();
   const tenant = idp.tenant('contoso');
-  const gateway = await startBrokenGateway({ fault, issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: DEMO_AUDIENCE, upstreamUrl: upstream.url, clockSkewSeconds });
+  const gateway = await startBrokenGateway({ fault, issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: DEMO_AUDIENCE, upstreamUrl: upstream.url, clockSkewSeconds, revocationListUrl: tenant.revocationList });
   try {
     return await runSuite({
       target: { name: gateway.profile.name, baseUrl: gateway.url, profile: gateway.profile, idp: idpDriver(idp, 'contoso'), upstream, stop: gateway.stop },

@@ -8,6 +8,7 @@ import { checkIssuedAt } from './check-issued-at.ts';
 import { checkLifetime } from './check-lifetime.ts';
 import { checkNotBefore } from './check-not-before.ts';
 import { checkRequiredClaims } from './check-required-claims.ts';
+import { checkRevocation } from './check-revocation.ts';
 import { checkTokenSize } from './check-token-size.ts';
 import { checkType } from './check-type.ts';
 import { extractBearer } from './extract-bearer.ts';
@@ -22,7 +23,8 @@ import { verifySignature } from './verify-signature.ts';
 /**
  * The validation pipeline, in order. Each step either passes or names a rejection reason; the first
  * reason wins. Order matters: size before parsing, issuer and algorithm before any key lookup, key
- * before signature, signature before trusting any claim, authorisation last.
+ * before signature, signature before trusting any claim, revocation after the (cached) verification,
+ * authorisation last.
  */
 export const PIPELINE: readonly Step[] = [
   extractBearer,
@@ -42,6 +44,7 @@ export const PIPELINE: readonly Step[] = [
   checkIssuedAt,
   checkLifetime,
   storeVerifiedToken,
+  checkRevocation,
   authorizeRoute,
 ];
 

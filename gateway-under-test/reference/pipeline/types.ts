@@ -2,6 +2,7 @@ import type { GatewayConfig, IssuerConfig } from '../config.ts';
 import type { KeyRecord } from '../import-jwk.ts';
 import type { JwksCache } from '../jwks-cache.ts';
 import type { Reason } from '../rejection.ts';
+import type { RevocationLists } from './revocation-lists.ts';
 import type { VerifiedToken, VerifiedTokenCache } from '../verified-token-cache.ts';
 
 /** A configured issuer, prepared for the hot path. */
@@ -34,6 +35,8 @@ export interface PipelineEnv {
   types: ReadonlySet<string>;
   understoodCritical: ReadonlySet<string>;
   tokenCache: VerifiedTokenCache | null;
+  /** Revoked users and sessions (continuous access evaluation), when `cae` is configured. */
+  revocations?: RevocationLists;
   /** Builds the upstream claim headers for a verified token. */
   upstreamHeadersFor(claims: Record<string, unknown>): string[];
   /** Epoch milliseconds; injectable so tests can move time. */
@@ -72,6 +75,8 @@ export interface PipelineContext {
   cacheHit: boolean;
   /** Name of the step that rejected, for logs and tests. */
   failedStep: string | undefined;
+  /** Set with `token_revoked`: what the claims challenge asks for (base64 JSON) and where to ask. */
+  claimsChallenge?: { claims: string; authorizationUri?: string };
 }
 
 export type StepResult = Reason | undefined;

@@ -50,6 +50,9 @@ export const BROKEN_GATEWAY_FAULTS = [
   'claim-headers-kept-on-anonymous-route',
   // rate limiting
   'rate-limit-unverified-key',
+  // continuous access evaluation
+  'cae-ignored', // declares CAE, never looks at the revocation list
+  'cae-revokes-whole-user', // refuses every CAE-capable token of a revoked user, also those issued after the revocation
 ] as const;
 export type BrokenGatewayFault = (typeof BROKEN_GATEWAY_FAULTS)[number];
 
@@ -61,6 +64,8 @@ export interface BrokenGatewayOptions {
   upstreamUrl: string;
   /** Declared and honoured clock skew (default 0). */
   clockSkewSeconds?: number;
+  /** The mock's revocation list: with it the gateway declares and does continuous access evaluation. */
+  revocationListUrl?: string;
 }
 
 export interface BrokenGateway {
@@ -226,6 +231,23 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     return fault === 'scope-substring-match' ? scp.includes(REQUIRED) : scp.split(' ').includes(REQUIRED);
   };
 
+  /**
+   * Continuous access evaluation, the simple way: the revocation list is read on every request. A
+   * CAE-capable token (xms_cc cp1) of a revoked user or session issued before the revocation is
+   * refused; the answer is the revocation's notBefore, for the claims challenge.
+   */
+  async function revocation(claims: Claims): Promise<number | undefined> {
+    if (!options.revocationListUrl || fault === 'cae-ignored') return undefined;
+    if (!Array.isArray(claims.xms_cc) || !claims.xms_cc.some((c) => String(c).toLowerCase() === 'cp1')) return undefined;
+    const res = await request(options.revocationListUrl, { headersTimeout: 2000, bodyTimeout: 2000 });
+    const list = (await res.body.json()) as { tenantId: string; revocations: { oid?: string; sid?: string; notBefore: number }[] };
+    if (list.tenantId !== claims.tid) return undefined;
+    const hit = list.revocations.find((r) => (r.oid !== undefined && r.oid === claims.oid) || (r.sid !== undefined && r.sid === claims.sid));
+    if (!hit) return undefined;
+    if (fault === 'cae-revokes-whole-user') return hit.notBefore;
+    return typeof claims.iat === 'number' && claims.iat >= hit.notBefore ? undefined : hit.notBefore;
+  }
+
   /** The client's headers minus what must never reach the upstream, as this build decides it. */
   const forwardedHeaders = (req: IncomingMessage, claims: Claims | null): string[] => {
     const out: string[] = [];
@@ -281,6 +303,11 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     }
     const claims = await verify(token);
     if (claims === 'invalid') return send(res, 401, 'Bearer realm="broken", error="invalid_token"');
+    const revokedFrom = await revocation(claims);
+    if (revokedFrom !== undefined) {
+      const challenge = Buffer.from(JSON.stringify({ access_token: { nbf: { essential: true, value: String(revokedFrom) } } })).toString('base64');
+      return send(res, 401, `Bearer realm="broken", error="insufficient_claims", claims="${challenge}"`);
+    }
     if (!grants(claims)) return send(res, 403, `Bearer realm="broken", error="insufficient_scope", scope="${REQUIRED}"`);
     if (rateLimited && fault !== 'rate-limit-unverified-key' && limited(`${String(claims.tid)} ${String(claims.sub)}`)) {
       return send(res, 429, undefined, { 'retry-after': String(RATE.windowSeconds) });
@@ -318,7 +345,7 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     tokenLocations: ['header'],
     token: { types: ['JWT', 'at+jwt'], requireType: false, requireExp: true, rejectFutureIat: false, kidAbsent: 'reject', requiredClaims: [] },
     jwks: { refreshSeconds: 3600, unknownKidCooldownSeconds: UNKNOWN_KID_COOLDOWN_MS / 1000, staleIfErrorSeconds: 86_400 },
-    features: ['rfc6750-challenges', 'claim-headers', 'strip-client-claim-headers', 'strip-authorization', 'rate-limit', 'idp-faults', 'key-rotation'],
+    features: ['rfc6750-challenges', 'claim-headers', 'strip-client-claim-headers', 'strip-authorization', 'rate-limit', 'idp-faults', 'key-rotation', ...(options.revocationListUrl ? ['cae'] : [])],
   };
   return {
     url,
