@@ -21,17 +21,17 @@ const NAMED_VALUE = /\{\{.*\}\}/;
 export function lintPolicy(text: string, file: string, options: { values?: PolicyValues } = {}): PolicyDiagnostic[] {
   const policy = readPolicy(text, file, { values: options.values, unresolved: 'keep' });
   const out: PolicyDiagnostic[] = [];
-  const hit = (id: LintRuleId, line: number, detail?: string) => {
+  const hit = (id: LintRuleId, line: number, detail?: string, where = file) => {
     const r = lintRule(id);
-    out.push({ severity: r.severity, rule: id, message: detail ? `${r.summary} (${detail})` : r.summary, file, line });
+    out.push({ severity: r.severity, rule: id, message: detail ? `${r.summary} (${detail})` : r.summary, file: where, line });
   };
-  for (const u of policy.unresolved) hit('unresolved-reference', u.line, u.written);
+  for (const u of policy.unresolved) hit('unresolved-reference', u.line, u.written, u.file);
   if (policy.kind === 'apim') lintApim(policy, hit);
   else lintApigee(policy, hit);
   return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }
 
-type Hit = (id: LintRuleId, line: number, detail?: string) => void;
+type Hit = (id: LintRuleId, line: number, detail?: string, file?: string) => void;
 
 /** Values to compare: neither a policy expression nor a named value without a value. */
 const literal = (values: readonly string[]) => values.filter((a) => !isExpression(a) && !NAMED_VALUE.test(a));
@@ -41,27 +41,27 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
     // A required aud claim with values checks the audience as surely as <audiences> does.
     const audClaims = v.requiredClaims.filter((c) => c.name === 'aud' && c.values.length > 0);
     if (v.kind === 'validate-jwt') {
-      if (!v.audiences && audClaims.length === 0) hit('apim-no-audiences', v.line);
+      if (!v.audiences && audClaims.length === 0) hit('apim-no-audiences', v.line, undefined, v.file);
       lintAudienceForms(v, audClaims, hit);
-      for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line);
-      if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line);
-      if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line);
-      if (v.clockSkew > 300) hit('apim-clock-skew-large', v.line, `${v.clockSkew} s`);
+      for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line, undefined, v.file);
+      if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line, undefined, v.file);
+      if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line, undefined, v.file);
+      if (v.clockSkew > 300) hit('apim-clock-skew-large', v.line, `${v.clockSkew} s`, v.file);
       for (const k of v.signingKeys) {
         if (!k.base64) continue;
-        if (k.namedValue || NAMED_VALUE.test(k.base64)) hit('apim-hmac-key-named-value', k.line, k.namedValue ?? k.base64);
+        if (k.namedValue || NAMED_VALUE.test(k.base64)) hit('apim-hmac-key-named-value', k.line, k.namedValue ?? k.base64, v.file);
         if (isExpression(k.base64) || NAMED_VALUE.test(k.base64)) continue;
         const bytes = Buffer.from(k.base64, 'base64').length;
-        if (bytes < 32) hit('apim-short-symmetric-key', k.line, `${bytes} bytes`);
+        if (bytes < 32) hit('apim-short-symmetric-key', k.line, `${bytes} bytes`, v.file);
       }
     } else if (!v.audiences && v.backendApplicationIds.length === 0 && audClaims.length === 0) {
-      hit('apim-azure-ad-no-audiences', v.line);
+      hit('apim-azure-ad-no-audiences', v.line, undefined, v.file);
     }
     const audiences = literal(v.audiences ?? []);
     for (const c of audClaims) {
       const values = literal(c.values);
       if (audiences.length === 0 || values.length !== c.values.length || (v.audiences ?? []).length !== audiences.length) continue;
-      if (!values.some((x) => audiences.includes(x))) hit('apim-audience-required-claim-conflict', c.line, `<audiences> ${audiences.join(', ')}; aud claim ${values.join(', ')}`);
+      if (!values.some((x) => audiences.includes(x))) hit('apim-audience-required-claim-conflict', c.line, `<audiences> ${audiences.join(', ')}; aud claim ${values.join(', ')}`, v.file);
     }
   }
   for (const rl of [...p.rateLimits, ...p.quotas]) {
@@ -71,15 +71,15 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       src.kind === 'header' ||
       (src.kind === 'parsed-claim' && before.length === 0) ||
       (src.kind === 'validated-claim' && !before.some((v) => v.outputVariable === src.variable));
-    if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey);
-    else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey);
+    if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey, rl.file);
+    else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey, rl.file);
   }
   for (const ch of p.checkHeaders) {
-    if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line);
+    if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line, undefined, ch.file);
   }
   const validations = [...p.validations, ...p.conditionalValidations];
   if (validations.length > 0 && !p.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete')) {
-    hit('apim-authorization-forwarded', validations[0].line);
+    hit('apim-authorization-forwarded', validations[0].line, undefined, validations[0].file);
   }
   for (const h of p.setHeaders) {
     if (h.existsAction !== 'skip' && h.existsAction !== 'append') continue;
@@ -87,7 +87,7 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       const s = parseKeyExpression(v);
       return (s.kind === 'validated-claim' || s.kind === 'parsed-claim') && CLAIM_HEADER_CLAIMS.has(s.claim);
     }) || h.values.some((v) => /AsJwt\(\)|\(Jwt\)|context\.Variables/.test(v));
-    if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`);
+    if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`, h.file);
   }
 }
 
@@ -102,7 +102,7 @@ function lintAudienceForms(v: ApimValidateJwt, audClaims: ApimValidateJwt['requi
   const forms = [{ values: v.audiences ?? [], line: v.audiencesLine ?? v.line }, ...audClaims.map((c) => ({ values: c.values, line: c.line }))];
   for (const { values, line } of forms) {
     const known = literal(values);
-    if (known.length > 0 && known.length === values.length && !known.some((a) => GUID.test(a))) hit('apim-app-id-uri-audience-v2', line, known.join(', '));
+    if (known.length > 0 && known.length === values.length && !known.some((a) => GUID.test(a))) hit('apim-app-id-uri-audience-v2', line, known.join(', '), v.file);
   }
 }
 
