@@ -28,6 +28,12 @@ export interface Emulation {
   kind: 'apim' | 'apigee';
   policy: Policy;
   config: GatewayConfigInput;
+  /**
+   * What the target promises, when it differs from what runs: an APIOps folder whose operation drops
+   * the API's token validation is served unvalidated (`config`), as APIM would, and judged against the
+   * validation the API's other operations have (`contract`), so the suite shows what gets through.
+   */
+  contract?: GatewayConfigInput;
   /** Every remark, with line: what is not emulated (and which checks that affects), and notes. */
   diagnostics: PolicyDiagnostic[];
   notEmulated: PolicyCheck[];
@@ -52,7 +58,12 @@ const CLAIM_HEADER_FIELD: Record<string, 'userId' | 'tenantId' | 'clientId' | 'r
  */
 export async function emulatePolicy(text: string, options: EmulateOptions): Promise<Emulation> {
   const file = options.file ?? 'policy.xml';
-  const policy = readPolicy(text, file, { values: options.values });
+  return emulateReadPolicy(readPolicy(text, file, { values: options.values }), options);
+}
+
+/** `emulatePolicy` for a policy already read (one composed from an APIOps folder's scopes). */
+export async function emulateReadPolicy(policy: Policy, options: EmulateOptions): Promise<Emulation> {
+  const file = options.file ?? policy.file;
   const diagnostics = [...policy.diagnostics];
   const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
   const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);

@@ -206,6 +206,10 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
           d.push(notEmulated(f, el.line, `<choose> is not emulated: its conditions are policy expressions${validates ? ', and the token validation inside it runs only when they hold' : ''}`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
           break;
         }
+        case 'forward-request':
+          // In backend it is what the reference gateway does with every allowed request: send it upstream.
+          if (section.name !== 'backend') d.push(notEmulated(f, el.line, `<forward-request> in ${section.name} is not emulated`, ['request-checks']));
+          break;
         default:
           d.push(notEmulated(f, el.line, `<${el.name}> is not emulated`, ['request-checks']));
       }
