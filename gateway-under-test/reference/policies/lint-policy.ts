@@ -5,7 +5,9 @@ import type { PolicyDiagnostic } from './policy-diagnostic.ts';
 import type { PolicyValues } from './policy-values.ts';
 import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
 import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
-import { readPolicy } from './read-policy.ts';
+import type { PolicyElement } from './parse-policy-xml.ts';
+import { readApimFolder } from './read-apim-folder.ts';
+import { readParsedPolicy, readPolicy, type Policy } from './read-policy.ts';
 
 const MULTI_TENANT = /\/(common|organizations|consumers)(\/|$)/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,7 +21,41 @@ const NAMED_VALUE = /\{\{.*\}\}/;
  * a value (no values file, or one that lacks them) are findings, and the checks that need them skip.
  */
 export function lintPolicy(text: string, file: string, options: { values?: PolicyValues } = {}): PolicyDiagnostic[] {
-  const policy = readPolicy(text, file, { values: options.values, unresolved: 'keep' });
+  return lintReadPolicy(readPolicy(text, file, { values: options.values, unresolved: 'keep' }), file);
+}
+
+/** Security controls an enclosing scope's inbound holds, which a section without `<base />` drops. */
+const CONTROLS = new Set(['validate-jwt', 'validate-azure-ad-token', 'rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key', 'ip-filter', 'check-header', 'validate-client-certificate']);
+
+/**
+ * Lints an APIOps-extracted folder: each operation's composed policy (operation → API → product →
+ * global) as one policy, every finding naming the file and line it is in (a finding in the API's
+ * policy is reported once, not once per operation), and each scope whose inbound drops the enclosing
+ * scopes' security controls by leaving out `<base />`.
+ */
+export async function lintApimFolder(dir: string, options: { values?: PolicyValues } = {}): Promise<PolicyDiagnostic[]> {
+  const folder = await readApimFolder(dir);
+  const out: PolicyDiagnostic[] = [];
+  const add = (d: PolicyDiagnostic) => {
+    if (!out.some((x) => x.file === d.file && x.line === d.line && x.rule === d.rule && x.message === d.message)) out.push(d);
+  };
+  for (const op of folder.operations) {
+    for (const d of lintReadPolicy(readParsedPolicy(op.document, op.file, { values: options.values, unresolved: 'keep' }), op.file)) add(d);
+    for (const drop of op.drops) {
+      const controls = [...new Set(drop.dropped.flatMap(controlsIn))];
+      if (controls.length === 0) continue;
+      const r = lintRule('apim-operation-drops-base');
+      add({ severity: r.severity, rule: r.id, message: `${r.summary} (drops ${controls.map((c) => `<${c}>`).join(', ')})`, file: drop.file, line: drop.line });
+    }
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+function controlsIn(el: PolicyElement): string[] {
+  return [...(CONTROLS.has(el.name) ? [el.name] : []), ...el.children.flatMap(controlsIn)];
+}
+
+function lintReadPolicy(policy: Policy, file: string): PolicyDiagnostic[] {
   const out: PolicyDiagnostic[] = [];
   const hit = (id: LintRuleId, line: number, detail?: string, where = file) => {
     const r = lintRule(id);
