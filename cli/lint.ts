@@ -1,17 +1,18 @@
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { fileProblem, LINT_RULES, lintPolicy, loadPolicyValues, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
+import { fileProblem, LINT_RULES, lintApimFolder, lintPolicy, loadPolicyValues, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
 import { CliError } from './cli-error.ts';
 
 /**
- * `gatecheck lint POLICY.xml…`: APIM and Apigee policies against the rules in LINT_RULES. Exit 1 when
+ * `gatecheck lint POLICY.xml…`: APIM and Apigee policies (and APIOps folders) against the rules in LINT_RULES. Exit 1 when
  * any finding is an error; a file that can't be read as a policy is a PolicyError (exit 2, with line).
  * Without `--policy-values`, references stay unresolved and are findings themselves.
  */
 export function lintCommand(): Command {
   return new Command('lint')
     .description('lint APIM / Apigee token-validation policies; exit 1 on errors')
-    .argument('<files...>', 'policy XML files')
+    .argument('<files...>', 'policy XML files, or APIOps-extracted folders (APIM)')
     .option('--format <format>', 'text or sarif', 'text')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for {{named values}} and Apigee ref/uriRef/{variable} references')
     .action(async (files: string[], opts: { format: string; policyValues?: string }) => {
@@ -19,6 +20,11 @@ export function lintCommand(): Command {
       const values = opts.policyValues === undefined ? undefined : await loadPolicyValues(opts.policyValues);
       const findings: PolicyDiagnostic[] = [];
       for (const file of files) {
+        // An APIOps-extracted folder: every operation's policy as composed from its scopes.
+        if (existsSync(file) && statSync(file).isDirectory()) {
+          findings.push(...(await lintApimFolder(file, { values })));
+          continue;
+        }
         let text: string;
         try {
           text = await readFile(file, 'utf8');

@@ -33,7 +33,7 @@ export function runCommand(): Command {
     .option('--profile <file>', 'target profile (YAML or JSON): what the gateway is configured to enforce')
     .option('--idp <url>', 'a running mock IdP the gateway trusts (default: started in process on the port the profile names)')
     .option('--upstream-port <port>', 'port of the echo upstream your gateway forwards to (URL targets)', '9480')
-    .option('--apim-policy <file>', 'emulate an Azure APIM policy and run the suite against it')
+    .option('--apim-policy <file|dir>', 'emulate an Azure APIM policy, or an APIOps-extracted folder, and run the suite against it')
     .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy and run the suite against it')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for the policy\'s {{named values}} and Apigee ref/uriRef/{variable} references')
     .option('--only <glob>', 'case ids to run, e.g. "claims/*" or "algorithm,keys/unknown-*"')

@@ -31,6 +31,7 @@ export { GatewayStartError, LauncherConfigError, PeerBinaryMissingError } from '
 export {
   emulatePolicy,
   targetFromPolicy,
+  lintApimFolder,
   lintPolicy,
   readPolicy,
   toSarif,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +51,8 @@ afterEach(() => {
 
 /** `gatecheck lint` on a fixture, with its values file (`name.values.yaml` beside it) when it has one. */
 async function lintFixture(fixture: string, ...flags: string[]) {
-  const values = join(FIXTURES, fixture.replace(/\.xml$/, '.values.yaml'));
+  // A policy's values file is beside it (name.values.yaml for name.xml); an APIOps folder's beside the folder.
+  const values = join(FIXTURES, fixture.endsWith('.xml') ? fixture.replace(/\.xml$/, '.values.yaml') : `${fixture}.values.yaml`);
   return gatecheck('lint', ...flags, ...(existsSync(values) ? ['--policy-values', values] : []), join(FIXTURES, fixture));
 }
 
@@ -82,6 +83,7 @@ const BAD: Record<string, string[]> = {
   'apigee/bad-no-issuer.xml': ['apigee-no-issuer'],
   'apigee/bad-ignore-critical-headers.xml': ['apigee-ignore-critical-headers'],
   'apigee/bad-continue-on-error.xml': ['apigee-continue-on-error'],
+  'apiops/bad-operation-drops-base': ['apim-operation-drops-base'],
 };
 
 /** Fixtures with no finding at all. */
@@ -95,6 +97,7 @@ const CLEAN = [
   'apigee/good-verify-jwt.xml',
   'apim/ms-validate-azure-ad-token.xml',
   'public/apigee/apigee-samples-verify-idp-token.xml',
+  'apiops/good-orders',
 ];
 
 /**
@@ -122,6 +125,7 @@ const GOOD: Record<string, string> = {
   'apigee-no-issuer': 'apigee/good-verify-jwt.xml',
   'apigee-ignore-critical-headers': 'apigee/good-verify-jwt.xml',
   'apigee-continue-on-error': 'apigee/good-verify-jwt.xml',
+  'apim-operation-drops-base': 'apiops/good-orders',
 };
 
 /** What lint says about each published policy, kept verbatim in fixtures/policies/public (with its values file). */
@@ -359,4 +363,78 @@ describe('gatecheck gateway --apim-policy / --apigee-policy', () => {
     expect((await gatecheck('gateway', '--apigee-policy', apigee)).err).toContain('needs --upstream');
     expect((await gatecheck('gateway', '--apigee-policy', apigee, '--apim-policy', apigee, '--upstream', 'http://127.0.0.1:9')).code).toBe(2);
   });
+});
+
+describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
+  const good = join(FIXTURES, 'apiops/good-orders');
+  const goodValues = join(FIXTURES, 'apiops/good-orders.values.yaml');
+  const bad = join(FIXTURES, 'apiops/bad-operation-drops-base');
+  const badValues = join(FIXTURES, 'apiops/bad-operation-drops-base.values.yaml');
+  const dropping = join(bad, 'apis/orders-api/operations/get-orders/policy.xml');
+
+  /** A copy of the good folder with `change` applied, under tmp. */
+  function variant(name: string, change: (dir: string) => void): string {
+    const dir = join(tmp, name);
+    cpSync(good, dir, { recursive: true });
+    change(dir);
+    return dir;
+  }
+
+  test('run: the good folder exits 0 end to end (both operations routes, each with its role)', async () => {
+    const r = await child(['run', '--apim-policy', good, '--policy-values', goodValues, '--report', join(tmp, 'apiops-good')], 120_000);
+    expect(r.stderr).not.toMatch(/^gatecheck run:/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/MUST failures: 0/);
+    const report = JSON.parse(readFileSync(join(tmp, 'apiops-good/report.json'), 'utf8')) as { cases: { id: string; verdict: string }[] };
+    expect(report.cases.find((c) => c.id === 'claims/post-with-read-role-only')?.verdict).toBe('pass');
+  }, 150_000);
+
+  test('run: the folder whose operation drops <base/> exits 1 with that route\'s failures', async () => {
+    const r = await child(['run', '--apim-policy', bad, '--policy-values', badValues, '--report', join(tmp, 'apiops-bad')], 120_000);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✖ MUST\s+algorithm\/alg-none-unsigned/);
+    expect(r.stdout).toMatch(/✖ MUST\s+claims\/audience-of-another-api/);
+  }, 150_000);
+
+  test('lint names the operation file and the line of its <inbound> without <base/>', async () => {
+    const r = await gatecheck('lint', bad, '--policy-values', badValues);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${dropping}:3: error apim-operation-drops-base: `);
+    expect(r.out).toContain('(drops <rate-limit-by-key>, <validate-jwt>)');
+    expect((await gatecheck('lint', good, '--policy-values', goodValues)).code).toBe(0);
+  });
+
+  test('bad folders: one line naming file and line, exit 2, nothing written', async () => {
+    const noApis = variant('no-apis', (d) => rmSync(join(d, 'apis'), { recursive: true }));
+    const unknownOp = variant('unknown-op', (d) => cpSync(join(d, 'apis/orders-api/operations/get-orders'), join(d, 'apis/orders-api/operations/delete-order'), { recursive: true }));
+    const twoBases = variant('two-bases', (d) => {
+      const f = join(d, 'apis/orders-api/operations/create-order/policy.xml');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('\t\t<base />\n', '\t\t<base />\n\t\t<base />\n'));
+    });
+    const nestedBase = variant('nested-base', (d) => {
+      const f = join(d, 'apis/orders-api/policy.xml');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('\t\t<base />\n', '\t\t<choose><when condition="@(true)"><base /></when></choose>\n'));
+    });
+    const differing = variant('differing-audience', (d) => {
+      const f = join(d, 'apis/orders-api/operations/create-order/policy.xml');
+      writeFileSync(f, readFileSync(f, 'utf8').replace('\t\t<base />\n', '').replace('{{orders-api-app-id}}', 'api://other'));
+    });
+    const cases: [string, RegExp][] = [
+      [noApis, /^gatecheck run: \S+no-apis:0: no apis\/ folder: expected an APIOps-extracted folder .+\n$/],
+      [unknownOp, /^gatecheck run: \S+unknown-op\/apis\/orders-api\/operations\/delete-order\/policy\.xml:0: operation delete-order is not in specification\.yaml \(its operationIds: get-orders, create-order\); .+\n$/],
+      [twoBases, /^gatecheck run: \S+two-bases\/apis\/orders-api\/operations\/create-order\/policy\.xml:5: a second <base\/> in <inbound>: .+\n$/],
+      [nestedBase, /^gatecheck run: \S+nested-base\/apis\/orders-api\/policy\.xml:4: <base\/> must stand directly in <inbound>, not inside <when>\n$/],
+      [differing, /^gatecheck run: \S+differing-audience\/apis\/orders-api\/operations\/create-order\/policy\.xml:4: operation create-order validates tokens differently from get-orders \(\S+orders-api\/policy\.xml:5\) in audiences, claimHeaders: .+\n$/],
+    ];
+    const results = await Promise.all(cases.map(([dir], i) => child(['run', '--apim-policy', dir, '--policy-values', goodValues, '--report', join(tmp, `apiops-bad-input-${i}`)])));
+    results.forEach((r, i) => {
+      expect(r.stderr, cases[i][0]).toMatch(cases[i][1]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(existsSync(join(tmp, `apiops-bad-input-${i}`))).toBe(false);
+    });
+    const lint = await child(['lint', twoBases, '--policy-values', goodValues]);
+    expect(lint.stderr).toMatch(/^gatecheck lint: \S+create-order\/policy\.xml:5: a second <base\/> in <inbound>: .+\n$/);
+    expect(lint.code).toBe(2);
+  }, 60_000);
 });

@@ -48,7 +48,9 @@ export async function startPolicyTarget({ file, kind, values }: PolicyTargetOpti
     return {
       name: `${kind}-policy`,
       baseUrl: gateway.url,
-      profile: { ...gateway.profile, features: [...gateway.profile.features, ...(fetchesKeys ? ['idp-faults', 'key-rotation'] : [])] },
+      // The routes as promised: an APIOps operation that drops the API's validation is served without it
+      // but judged with it (emulation.contract), so what reaches the backend through it shows as failures.
+      profile: { ...gateway.profile, routes: policy.profile.routes, features: [...gateway.profile.features, ...(fetchesKeys ? ['idp-faults', 'key-rotation'] : [])] },
       idp: idpDriver(idp, 'contoso'),
       upstream,
       notEmulated: policy.emulation.diagnostics.filter((d) => d.checks?.length).map((d) => ({ checks: d.checks!, message: d.message, file: d.file, line: d.line })),
@@ -61,23 +63,24 @@ export async function startPolicyTarget({ file, kind, values }: PolicyTargetOpti
 }
 
 /** The issuer's and keys' lines in the policy, for the refusal. */
-function trustLines(policy: PolicyTarget): { issuer: number; keys: number } {
+function trustLines(policy: PolicyTarget, file: string): { file: string; issuer: number; keys: number } {
   const p = policy.emulation.policy;
-  if (p.kind === 'apigee') return { issuer: p.issuer?.line ?? p.line, keys: p.publicKey?.line ?? p.line };
+  if (p.kind === 'apigee') return { file, issuer: p.issuer?.line ?? p.line, keys: p.publicKey?.line ?? p.line };
   const v = p.validations[0];
   const keys = v.kind === 'validate-jwt' ? (v.signingKeys[0]?.line ?? v.line) : v.line;
-  return { issuer: v.kind === 'validate-jwt' ? (v.issuersLine ?? v.line) : v.line, keys };
+  // In a folder's composed policy the validation names its own file (the API's policy.xml, say).
+  return { file: v.file, issuer: v.kind === 'validate-jwt' ? (v.issuersLine ?? v.line) : v.line, keys };
 }
 
 async function refuseForeignTrust(policy: PolicyTarget, idp: MockIdp, file: string): Promise<void> {
   const issuers = policy.config.issuers;
-  const lines = trustLines(policy);
+  const lines = trustLines(policy, file);
   const writes = idp.tenants.flatMap((t) => [t.issuer, t.issuerV1]);
   const trusted = issuers.filter((i) => writes.some((w) => issuerMatches(i.issuer, w, i.tenants)));
   if (trusted.length === 0) {
     throw new HarnessError(
       'ERR_TARGET_POLICY',
-      `${file}:${lines.issuer}: the policy trusts only ${issuers.map((i) => i.issuer).join(', ')}, an issuer the mock IdP (standing in for login.microsoftonline.com and sts.windows.net) never writes, so the suite can send no token it accepts; name Entra's issuer for your tenant, or give the value of a named value or variable with --policy-values`,
+      `${lines.file}:${lines.issuer}: the policy trusts only ${issuers.map((i) => i.issuer).join(', ')}, an issuer the mock IdP (standing in for login.microsoftonline.com and sts.windows.net) never writes, so the suite can send no token it accepts; name Entra's issuer for your tenant, or give the value of a named value or variable with --policy-values`,
     );
   }
   // Static keys (n/e, a PEM, an inline JWKS) verify the mock's tokens only if they are its keys.
@@ -91,7 +94,7 @@ async function refuseForeignTrust(policy: PolicyTarget, idp: MockIdp, file: stri
     if (!ours) {
       throw new HarnessError(
         'ERR_TARGET_POLICY',
-        `${file}:${lines.keys}: the policy's keys are not keys the mock IdP signs with, so the suite can send no token they verify; trust the IdP's openid-config or JWKS URL instead of static keys`,
+        `${lines.file}:${lines.keys}: the policy's keys are not keys the mock IdP signs with, so the suite can send no token they verify; trust the IdP's openid-config or JWKS URL instead of static keys`,
       );
     }
   }

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lintPolicy, loadPolicyValues } from '../../gateway-under-test/index.ts';
+import { lintApimFolder, lintPolicy, loadPolicyValues } from '../../gateway-under-test/index.ts';
 import { loadCases, type LoadedCase } from '../harness/load-cases.ts';
 import { POLICY_FIXTURES, policyFindings, policyFixtures, policyValuesFile, POLICY_RESULTS_FILE, type PolicyFindings } from './support/policy-findings.ts';
 
 /**
- * Every policy in fixtures/policies (the good and bad samples, and under public/ policies published by
- * Microsoft, Google and Apigee, kept verbatim with a values file for their placeholders) has a recorded
+ * Every policy in fixtures/policies (the good and bad samples, APIOps-extracted folders under apiops/,
+ * and under public/ policies published by Microsoft, Google and Apigee, kept verbatim with a values file
+ * for their placeholders) has a recorded
  * result: what the whole suite finds in it, emulated. Good and published policies that run show no
  * blocking failure unless they are wrong, and then a lint finding names the cause; a bad one shows the
  * findings its name promises; a policy that cannot be emulated says why, with its line. Re-record with
@@ -60,6 +61,16 @@ describe('each policy fixture, emulated, gives its recorded result', () => {
       const values = await loadPolicyValues(policyValuesFile(fixture)!);
       expect(lintPolicy(await readFile(file, 'utf8'), file, { values }).map((d) => d.rule)).toContain(rule);
     }
+  });
+
+  it('an APIOps folder whose operation drops <base/> fails on that route, and lint names the operation file and line', async () => {
+    const fixture = 'apiops/bad-operation-drops-base';
+    // Served as APIM serves it: every forged token reaches the backend through GET /orders-api/orders.
+    expect(results.get(fixture)?.failures).toEqual(expect.arrayContaining(['algorithm/alg-none-unsigned', 'claims/audience-of-another-api', 'claims/exp-one-hour-ago']));
+    expect(results.get('apiops/good-orders')?.failures).toEqual([]);
+    const dir = join(POLICY_FIXTURES, fixture);
+    const findings = await lintApimFolder(dir, { values: await loadPolicyValues(policyValuesFile(fixture)!) });
+    expect(findings.map((d) => [d.rule, d.file, d.line])).toEqual([['apim-operation-drops-base', join(dir, 'apis/orders-api/operations/get-orders/policy.xml'), 3]]);
   });
 
   it('at least 15 published policies, each run or refused with the line of what cannot be emulated', () => {

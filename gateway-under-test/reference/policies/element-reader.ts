@@ -10,10 +10,11 @@ export class ElementReader {
   readonly file: string;
   constructor(el: PolicyElement, file: string, allowed: readonly string[]) {
     this.el = el;
-    this.file = file;
+    // An element of a composed policy names its own file: diagnostics point at the file it was written in.
+    this.file = el.file ?? file;
     for (const name of Object.keys(el.attributes)) {
       if (!allowed.includes(name)) {
-        throw new PolicyError('ERR_POLICY_ATTRIBUTE', file, el.line, `<${el.name}> has no attribute "${name}" (supported: ${allowed.join(', ') || 'none'})`);
+        throw new PolicyError('ERR_POLICY_ATTRIBUTE', this.file, el.line, `<${el.name}> has no attribute "${name}" (supported: ${allowed.join(', ') || 'none'})`);
       }
     }
   }

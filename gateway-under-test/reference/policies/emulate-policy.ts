@@ -28,6 +28,12 @@ export interface Emulation {
   kind: 'apim' | 'apigee';
   policy: Policy;
   config: GatewayConfigInput;
+  /**
+   * What the target promises, when it differs from what runs: an APIOps folder whose operation drops
+   * the API's token validation is served unvalidated (`config`), as APIM would, and judged against the
+   * validation the API's other operations have (`contract`), so the suite shows what gets through.
+   */
+  contract?: GatewayConfigInput;
   /** Every remark, with line: what is not emulated (and which checks that affects), and notes. */
   diagnostics: PolicyDiagnostic[];
   notEmulated: PolicyCheck[];
@@ -52,7 +58,12 @@ const CLAIM_HEADER_FIELD: Record<string, 'userId' | 'tenantId' | 'clientId' | 'r
  */
 export async function emulatePolicy(text: string, options: EmulateOptions): Promise<Emulation> {
   const file = options.file ?? 'policy.xml';
-  const policy = readPolicy(text, file, { values: options.values });
+  return emulateReadPolicy(readPolicy(text, file, { values: options.values }), options);
+}
+
+/** `emulatePolicy` for a policy already read (one composed from an APIOps folder's scopes). */
+export async function emulateReadPolicy(policy: Policy, options: EmulateOptions): Promise<Emulation> {
+  const file = options.file ?? policy.file;
   const diagnostics = [...policy.diagnostics];
   const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
   const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);
@@ -98,14 +109,17 @@ type Token = NonNullable<GatewayConfigInput['token']>;
 type Issuer = GatewayConfigInput['issuers'][number];
 
 async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigInput> {
-  const { file, diagnostics: d } = ctx;
+  const { diagnostics: d } = ctx;
   const [v, ...more] = policy.validations;
   const conditional = policy.chooses.find((c) => c.validates);
   if (!v && conditional) {
-    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, conditional.line, '<choose> is not emulated: which token validation runs depends on its policy-expression conditions');
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', conditional.file, conditional.line, '<choose> is not emulated: which token validation runs depends on its policy-expression conditions');
   }
-  if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
-  for (const m of more) d.push(notEmulated(file, m.line, `only the first token validation is emulated; this <${m.kind}> is not`, ['claims']));
+  if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', ctx.file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
+  // Remarks on the validation name the file it is in (in a composed folder policy, not the operation's).
+  const file = v.file;
+  ctx = { ...ctx, file };
+  for (const m of more) d.push(notEmulated(m.file, m.line, `only the first token validation is emulated; this <${m.kind}> is not`, ['claims']));
 
   const token: Token = {
     // Microsoft.IdentityModel, which APIM builds on, doesn't look at iat; APIM documents no iat rule.
@@ -215,7 +229,7 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
   emulateSetHeaders(policy, v, config, ctx);
   for (const ch of policy.checkHeaders) {
     if (ch.name.toLowerCase() === v.headerName?.toLowerCase() && ch.values.length === 0) continue;
-    d.push(notEmulated(file, ch.line, `<check-header name="${ch.name}"> is not emulated`, ['request-checks']));
+    d.push(notEmulated(ch.file, ch.line, `<check-header name="${ch.name}"> is not emulated`, ['request-checks']));
   }
   return config;
 }
@@ -294,26 +308,26 @@ function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void
 }
 
 function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
-  const { file, diagnostics: d } = ctx;
+  const { diagnostics: d } = ctx;
   policy.rateLimits.forEach((rl, i) => {
-    if (i > 0) return void d.push(notEmulated(file, rl.line, 'only the first rate-limit-by-key is emulated', ['rate-limit']));
+    if (i > 0) return void d.push(notEmulated(rl.file, rl.line, 'only the first rate-limit-by-key is emulated', ['rate-limit']));
     const calls = Number(rl.calls);
     const period = Number(rl.renewalPeriod);
-    if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));
-    if (rl.incrementCondition) d.push(notEmulated(file, rl.line, 'increment-condition is not emulated: every allowed request counts', ['rate-limit']));
+    if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(rl.file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));
+    if (rl.incrementCondition) d.push(notEmulated(rl.file, rl.line, 'increment-condition is not emulated: every allowed request counts', ['rate-limit']));
     const src = parseKeyExpression(rl.counterKey);
     let key: string | undefined;
     if (src.kind === 'ip') key = 'client_ip';
     else if (src.kind === 'validated-claim' && src.variable === v.outputVariable && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim) && rl.index > v.index) key = src.claim;
     else if (src.kind === 'parsed-claim' && rl.index > v.index && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim)) key = src.claim;
-    if (!key) return void d.push(notEmulated(file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
+    if (!key) return void d.push(notEmulated(rl.file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
     config.rateLimits = { policy: { key: [key as 'sub'], limit: calls, windowSeconds: period } };
     config.routes[0].rateLimit = 'policy';
   });
 }
 
 function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
-  const { file, diagnostics: d } = ctx;
+  const { diagnostics: d } = ctx;
   const names: Record<string, string> = {};
   const covered = new Set<string>();
   for (const h of policy.setHeaders) {
@@ -323,16 +337,16 @@ function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     const claim = sources.find((s) => s.kind === 'validated-claim' || s.kind === 'parsed-claim') as { claim: string; variable?: string } | undefined;
     if (!claim) {
       if (h.existsAction === 'delete') covered.add(lower);
-      else d.push(note(file, h.line, `<set-header name="${h.name}"> carries no token claim; not emulated (no effect on validation)`));
+      else d.push(note(h.file, h.line, `<set-header name="${h.name}"> carries no token claim; not emulated (no effect on validation)`));
       continue;
     }
     const field = CLAIM_HEADER_FIELD[claim.claim];
     if (!field || h.section !== 'inbound' || (claim.variable !== undefined && claim.variable !== v.outputVariable)) {
-      d.push(notEmulated(file, h.line, `<set-header name="${h.name}"> forwards claim ${claim.claim} in a way the claims contract can't express`, ['claim-headers']));
+      d.push(notEmulated(h.file, h.line, `<set-header name="${h.name}"> forwards claim ${claim.claim} in a way the claims contract can't express`, ['claim-headers']));
       continue;
     }
     if (h.existsAction === 'skip' || h.existsAction === 'append') {
-      d.push(notEmulated(file, h.line, `exists-action="${h.existsAction}" keeps the client's own ${h.name}; the emulation replaces it`, ['claim-headers']));
+      d.push(notEmulated(h.file, h.line, `exists-action="${h.existsAction}" keeps the client's own ${h.name}; the emulation replaces it`, ['claim-headers']));
     }
     names[field] = h.name;
     covered.add(lower);
@@ -341,7 +355,7 @@ function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][numb
   const contract = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'].map((f) => (names[f] ?? `X-${{ userId: 'User-Id', tenantId: 'Tenant-Id', clientId: 'Client-Id', roles: 'Roles', scopes: 'Scopes' }[f]}`).toLowerCase());
   const uncovered = contract.filter((n) => !covered.has(n));
   if (uncovered.length > 0) {
-    d.push(notEmulated(file, v.line, `the emulation always sets and strips ${uncovered.join(', ')}; real APIM forwards a client's copy of a header no set-header overrides or deletes`, ['claim-headers']));
+    d.push(notEmulated(v.file, v.line, `the emulation always sets and strips ${uncovered.join(', ')}; real APIM forwards a client's copy of a header no set-header overrides or deletes`, ['claim-headers']));
   }
 }
 

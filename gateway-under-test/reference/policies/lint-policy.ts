@@ -5,7 +5,9 @@ import type { PolicyDiagnostic } from './policy-diagnostic.ts';
 import type { PolicyValues } from './policy-values.ts';
 import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
 import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
-import { readPolicy } from './read-policy.ts';
+import type { PolicyElement } from './parse-policy-xml.ts';
+import { readApimFolder } from './read-apim-folder.ts';
+import { readParsedPolicy, readPolicy, type Policy } from './read-policy.ts';
 
 const MULTI_TENANT = /\/(common|organizations|consumers)(\/|$)/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,19 +21,53 @@ const NAMED_VALUE = /\{\{.*\}\}/;
  * a value (no values file, or one that lacks them) are findings, and the checks that need them skip.
  */
 export function lintPolicy(text: string, file: string, options: { values?: PolicyValues } = {}): PolicyDiagnostic[] {
-  const policy = readPolicy(text, file, { values: options.values, unresolved: 'keep' });
+  return lintReadPolicy(readPolicy(text, file, { values: options.values, unresolved: 'keep' }), file);
+}
+
+/** Security controls an enclosing scope's inbound holds, which a section without `<base />` drops. */
+const CONTROLS = new Set(['validate-jwt', 'validate-azure-ad-token', 'rate-limit', 'rate-limit-by-key', 'quota', 'quota-by-key', 'ip-filter', 'check-header', 'validate-client-certificate']);
+
+/**
+ * Lints an APIOps-extracted folder: each operation's composed policy (operation → API → product →
+ * global) as one policy, every finding naming the file and line it is in (a finding in the API's
+ * policy is reported once, not once per operation), and each scope whose inbound drops the enclosing
+ * scopes' security controls by leaving out `<base />`.
+ */
+export async function lintApimFolder(dir: string, options: { values?: PolicyValues } = {}): Promise<PolicyDiagnostic[]> {
+  const folder = await readApimFolder(dir);
   const out: PolicyDiagnostic[] = [];
-  const hit = (id: LintRuleId, line: number, detail?: string) => {
-    const r = lintRule(id);
-    out.push({ severity: r.severity, rule: id, message: detail ? `${r.summary} (${detail})` : r.summary, file, line });
+  const add = (d: PolicyDiagnostic) => {
+    if (!out.some((x) => x.file === d.file && x.line === d.line && x.rule === d.rule && x.message === d.message)) out.push(d);
   };
-  for (const u of policy.unresolved) hit('unresolved-reference', u.line, u.written);
+  for (const op of folder.operations) {
+    for (const d of lintReadPolicy(readParsedPolicy(op.document, op.file, { values: options.values, unresolved: 'keep' }), op.file)) add(d);
+    for (const drop of op.drops) {
+      const controls = [...new Set(drop.dropped.flatMap(controlsIn))];
+      if (controls.length === 0) continue;
+      const r = lintRule('apim-operation-drops-base');
+      add({ severity: r.severity, rule: r.id, message: `${r.summary} (drops ${controls.map((c) => `<${c}>`).join(', ')})`, file: drop.file, line: drop.line });
+    }
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+function controlsIn(el: PolicyElement): string[] {
+  return [...(CONTROLS.has(el.name) ? [el.name] : []), ...el.children.flatMap(controlsIn)];
+}
+
+function lintReadPolicy(policy: Policy, file: string): PolicyDiagnostic[] {
+  const out: PolicyDiagnostic[] = [];
+  const hit = (id: LintRuleId, line: number, detail?: string, where = file) => {
+    const r = lintRule(id);
+    out.push({ severity: r.severity, rule: id, message: detail ? `${r.summary} (${detail})` : r.summary, file: where, line });
+  };
+  for (const u of policy.unresolved) hit('unresolved-reference', u.line, u.written, u.file);
   if (policy.kind === 'apim') lintApim(policy, hit);
   else lintApigee(policy, hit);
   return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }
 
-type Hit = (id: LintRuleId, line: number, detail?: string) => void;
+type Hit = (id: LintRuleId, line: number, detail?: string, file?: string) => void;
 
 /** Values to compare: neither a policy expression nor a named value without a value. */
 const literal = (values: readonly string[]) => values.filter((a) => !isExpression(a) && !NAMED_VALUE.test(a));
@@ -41,27 +77,27 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
     // A required aud claim with values checks the audience as surely as <audiences> does.
     const audClaims = v.requiredClaims.filter((c) => c.name === 'aud' && c.values.length > 0);
     if (v.kind === 'validate-jwt') {
-      if (!v.audiences && audClaims.length === 0) hit('apim-no-audiences', v.line);
+      if (!v.audiences && audClaims.length === 0) hit('apim-no-audiences', v.line, undefined, v.file);
       lintAudienceForms(v, audClaims, hit);
-      for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line);
-      if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line);
-      if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line);
-      if (v.clockSkew > 300) hit('apim-clock-skew-large', v.line, `${v.clockSkew} s`);
+      for (const oc of v.openidConfigs) if (MULTI_TENANT.test(oc.url) && !v.issuers) hit('apim-multi-tenant-any-issuer', oc.line, undefined, v.file);
+      if (!v.requireSignedTokens) hit('apim-unsigned-tokens', v.line, undefined, v.file);
+      if (!v.requireExpirationTime) hit('apim-expiration-optional', v.line, undefined, v.file);
+      if (v.clockSkew > 300) hit('apim-clock-skew-large', v.line, `${v.clockSkew} s`, v.file);
       for (const k of v.signingKeys) {
         if (!k.base64) continue;
-        if (k.namedValue || NAMED_VALUE.test(k.base64)) hit('apim-hmac-key-named-value', k.line, k.namedValue ?? k.base64);
+        if (k.namedValue || NAMED_VALUE.test(k.base64)) hit('apim-hmac-key-named-value', k.line, k.namedValue ?? k.base64, v.file);
         if (isExpression(k.base64) || NAMED_VALUE.test(k.base64)) continue;
         const bytes = Buffer.from(k.base64, 'base64').length;
-        if (bytes < 32) hit('apim-short-symmetric-key', k.line, `${bytes} bytes`);
+        if (bytes < 32) hit('apim-short-symmetric-key', k.line, `${bytes} bytes`, v.file);
       }
     } else if (!v.audiences && v.backendApplicationIds.length === 0 && audClaims.length === 0) {
-      hit('apim-azure-ad-no-audiences', v.line);
+      hit('apim-azure-ad-no-audiences', v.line, undefined, v.file);
     }
     const audiences = literal(v.audiences ?? []);
     for (const c of audClaims) {
       const values = literal(c.values);
       if (audiences.length === 0 || values.length !== c.values.length || (v.audiences ?? []).length !== audiences.length) continue;
-      if (!values.some((x) => audiences.includes(x))) hit('apim-audience-required-claim-conflict', c.line, `<audiences> ${audiences.join(', ')}; aud claim ${values.join(', ')}`);
+      if (!values.some((x) => audiences.includes(x))) hit('apim-audience-required-claim-conflict', c.line, `<audiences> ${audiences.join(', ')}; aud claim ${values.join(', ')}`, v.file);
     }
   }
   for (const rl of [...p.rateLimits, ...p.quotas]) {
@@ -71,15 +107,15 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       src.kind === 'header' ||
       (src.kind === 'parsed-claim' && before.length === 0) ||
       (src.kind === 'validated-claim' && !before.some((v) => v.outputVariable === src.variable));
-    if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey);
-    else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey);
+    if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey, rl.file);
+    else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey, rl.file);
   }
   for (const ch of p.checkHeaders) {
-    if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line);
+    if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line, undefined, ch.file);
   }
   const validations = [...p.validations, ...p.conditionalValidations];
   if (validations.length > 0 && !p.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete')) {
-    hit('apim-authorization-forwarded', validations[0].line);
+    hit('apim-authorization-forwarded', validations[0].line, undefined, validations[0].file);
   }
   for (const h of p.setHeaders) {
     if (h.existsAction !== 'skip' && h.existsAction !== 'append') continue;
@@ -87,7 +123,7 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       const s = parseKeyExpression(v);
       return (s.kind === 'validated-claim' || s.kind === 'parsed-claim') && CLAIM_HEADER_CLAIMS.has(s.claim);
     }) || h.values.some((v) => /AsJwt\(\)|\(Jwt\)|context\.Variables/.test(v));
-    if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`);
+    if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`, h.file);
   }
 }
 
@@ -102,7 +138,7 @@ function lintAudienceForms(v: ApimValidateJwt, audClaims: ApimValidateJwt['requi
   const forms = [{ values: v.audiences ?? [], line: v.audiencesLine ?? v.line }, ...audClaims.map((c) => ({ values: c.values, line: c.line }))];
   for (const { values, line } of forms) {
     const known = literal(values);
-    if (known.length > 0 && known.length === values.length && !known.some((a) => GUID.test(a))) hit('apim-app-id-uri-audience-v2', line, known.join(', '));
+    if (known.length > 0 && known.length === values.length && !known.some((a) => GUID.test(a))) hit('apim-app-id-uri-audience-v2', line, known.join(', '), v.file);
   }
 }
 

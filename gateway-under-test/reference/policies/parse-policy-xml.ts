@@ -10,6 +10,11 @@ export interface PolicyElement {
   /** Concatenated text content, trimmed (policy expressions and key material live here). */
   text: string;
   line: number;
+  /**
+   * The file the element was written in, when it differs from the document's: set on the elements of a
+   * policy composed from an APIOps folder's scopes, so every message names the file its line is in.
+   */
+  file?: string;
   /** References resolved into this element (`{{named value}}`, Apigee `ref`), as written in the policy. */
   resolved?: string[];
 }

@@ -32,6 +32,8 @@ export interface ApimKey {
 }
 
 interface TokenSource {
+  /** The file the element is in (a composed policy joins several). */
+  file: string;
   headerName?: string;
   queryParameterName?: string;
   tokenValue?: string;
@@ -76,6 +78,7 @@ export interface ApimAzureAdToken extends TokenSource {
 }
 
 export interface ApimRateLimitByKey {
+  file: string;
   line: number;
   index: number;
   calls: string;
@@ -85,6 +88,7 @@ export interface ApimRateLimitByKey {
 }
 
 export interface ApimSetHeader {
+  file: string;
   line: number;
   index: number;
   section: string;
@@ -94,6 +98,7 @@ export interface ApimSetHeader {
 }
 
 export interface ApimCheckHeader {
+  file: string;
   line: number;
   name: string;
   values: string[];
@@ -109,7 +114,7 @@ export interface ApimPolicy {
   /** quota-by-key: read for its counter key (linted like a rate limit's), not emulated. */
   quotas: ApimRateLimitByKey[];
   /** `<choose>` elements and whether a token validation sits inside one (it runs only under a condition). */
-  chooses: { line: number; validates: boolean }[];
+  chooses: { file: string; line: number; validates: boolean }[];
   /** Token validations inside `<choose>`: linted, never emulated (which one runs is decided at run time). */
   conditionalValidations: (ApimValidateJwt | ApimAzureAdToken)[];
   diagnostics: PolicyDiagnostic[];
@@ -142,65 +147,71 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
   let index = 0;
   for (const section of sections) {
     if (!(APIM_SECTIONS as readonly string[]).includes(section.name)) {
-      throw new PolicyError('ERR_POLICY_UNKNOWN', file, section.line, `<${section.name}> is not a policy section (inbound, backend, outbound, on-error)`);
+      throw new PolicyError('ERR_POLICY_UNKNOWN', section.file ?? file, section.line, `<${section.name}> is not a policy section (inbound, backend, outbound, on-error)`);
     }
-    new ElementReader(section, file, []);
+    new ElementReader(section, section.file ?? file, []);
     for (const el of section.children) {
       index++;
-      if (!APIM_KNOWN_POLICIES.has(el.name)) throw new PolicyError('ERR_POLICY_UNKNOWN', file, el.line, `unknown APIM policy <${el.name}>`);
+      // In a folder's composed policy each element keeps the file it came from (global, product, API, operation).
+      const f = el.file ?? file;
+      if (!APIM_KNOWN_POLICIES.has(el.name)) throw new PolicyError('ERR_POLICY_UNKNOWN', f, el.line, `unknown APIM policy <${el.name}>`);
       const inbound = section.name === 'inbound';
       switch (el.name) {
         case 'base':
-          d.push(note(file, el.line, `<base/> in ${section.name}: policies inherited from outer scopes are not in this file and are not emulated`));
+          d.push(note(f, el.line, `<base/> in ${section.name}: policies inherited from outer scopes are not in this file and are not emulated`));
           break;
         case 'validate-jwt':
-          policy.validations.push(readValidateJwt(el, file, index, d));
-          if (!inbound) d.push(notEmulated(file, el.line, `<validate-jwt> in ${section.name} is emulated as if in inbound`, ['token-location']));
+          policy.validations.push(readValidateJwt(el, f, index, d));
+          if (!inbound) d.push(notEmulated(f, el.line, `<validate-jwt> in ${section.name} is emulated as if in inbound`, ['token-location']));
           break;
         case 'validate-azure-ad-token':
-          policy.validations.push(readAzureAd(el, file, index));
-          if (!inbound) d.push(notEmulated(file, el.line, `<validate-azure-ad-token> in ${section.name} is emulated as if in inbound`, ['token-location']));
+          policy.validations.push(readAzureAd(el, f, index));
+          if (!inbound) d.push(notEmulated(f, el.line, `<validate-azure-ad-token> in ${section.name} is emulated as if in inbound`, ['token-location']));
           break;
         case 'rate-limit-by-key': {
-          const r = new ElementReader(el, file, RATE_LIMIT_ATTRS);
+          const r = new ElementReader(el, f, RATE_LIMIT_ATTRS);
           for (const req of ['calls', 'renewal-period', 'counter-key']) if (!r.attr(req)) r.fail(`<rate-limit-by-key> needs ${req}`);
-          policy.rateLimits.push({ line: el.line, index, calls: r.attr('calls')!, renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
+          policy.rateLimits.push({ file: f, line: el.line, index, calls: r.attr('calls')!, renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
           break;
         }
         case 'set-header': {
-          const r = new ElementReader(el, file, ['name', 'exists-action']);
+          const r = new ElementReader(el, f, ['name', 'exists-action']);
           if (!r.attr('name')) r.fail('<set-header> needs name');
           const action = (r.attr('exists-action') ?? 'override').toLowerCase();
           if (!['override', 'skip', 'append', 'delete'].includes(action)) r.fail(`<set-header exists-action="${action}">: expected override, skip, append or delete`);
           const values = el.children.filter((c) => c.name === 'value').map((c) => c.text);
-          for (const c of el.children) if (c.name !== 'value') d.push(notEmulated(file, c.line, `unknown element <${c.name}> in <set-header>`, ['claim-headers']));
-          policy.setHeaders.push({ line: el.line, index, section: section.name, name: r.attr('name')!, existsAction: action as ApimSetHeader['existsAction'], values });
+          for (const c of el.children) if (c.name !== 'value') d.push(notEmulated(f, c.line, `unknown element <${c.name}> in <set-header>`, ['claim-headers']));
+          policy.setHeaders.push({ file: f, line: el.line, index, section: section.name, name: r.attr('name')!, existsAction: action as ApimSetHeader['existsAction'], values });
           break;
         }
         case 'check-header': {
-          const r = new ElementReader(el, file, ['name', 'failed-check-httpcode', 'failed-check-error-message', 'ignore-case']);
+          const r = new ElementReader(el, f, ['name', 'failed-check-httpcode', 'failed-check-error-message', 'ignore-case']);
           if (!r.attr('name')) r.fail('<check-header> needs name');
-          policy.checkHeaders.push({ line: el.line, name: r.attr('name')!, values: el.children.filter((c) => c.name === 'value').map((c) => c.text) });
+          policy.checkHeaders.push({ file: f, line: el.line, name: r.attr('name')!, values: el.children.filter((c) => c.name === 'value').map((c) => c.text) });
           break;
         }
         case 'quota-by-key': {
-          const r = new ElementReader(el, file, QUOTA_ATTRS);
+          const r = new ElementReader(el, f, QUOTA_ATTRS);
           if (!r.attr('counter-key')) r.fail('<quota-by-key> needs counter-key');
-          policy.quotas.push({ line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period') ?? '', counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
-          d.push(notEmulated(file, el.line, '<quota-by-key> is not emulated', ['request-checks']));
+          policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period') ?? '', counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
+          d.push(notEmulated(f, el.line, '<quota-by-key> is not emulated', ['request-checks']));
           break;
         }
         case 'choose': {
           const validates = containsValidation(el);
           for (const inner of validationsIn(el)) {
-            policy.conditionalValidations.push(inner.name === 'validate-jwt' ? readValidateJwt(inner, file, index, []) : readAzureAd(inner, file, index));
+            policy.conditionalValidations.push(inner.name === 'validate-jwt' ? readValidateJwt(inner, f, index, []) : readAzureAd(inner, f, index));
           }
-          policy.chooses.push({ line: el.line, validates });
-          d.push(notEmulated(file, el.line, `<choose> is not emulated: its conditions are policy expressions${validates ? ', and the token validation inside it runs only when they hold' : ''}`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
+          policy.chooses.push({ file: f, line: el.line, validates });
+          d.push(notEmulated(f, el.line, `<choose> is not emulated: its conditions are policy expressions${validates ? ', and the token validation inside it runs only when they hold' : ''}`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
           break;
         }
+        case 'forward-request':
+          // In backend it is what the reference gateway does with every allowed request: send it upstream.
+          if (section.name !== 'backend') d.push(notEmulated(f, el.line, `<forward-request> in ${section.name} is not emulated`, ['request-checks']));
+          break;
         default:
-          d.push(notEmulated(file, el.line, `<${el.name}> is not emulated`, ['request-checks']));
+          d.push(notEmulated(f, el.line, `<${el.name}> is not emulated`, ['request-checks']));
       }
     }
   }
@@ -219,6 +230,7 @@ function readTokenSource(r: ElementReader): TokenSource {
   const sources = ['header-name', 'query-parameter-name', 'token-value'].filter((a) => r.attr(a) !== undefined);
   if (sources.length !== 1) r.fail(`<${r.el.name}> needs exactly one of header-name, query-parameter-name, token-value (found ${sources.length})`);
   return {
+    file: r.file,
     headerName: r.attr('header-name'),
     queryParameterName: r.attr('query-parameter-name'),
     tokenValue: r.attr('token-value'),
@@ -289,7 +301,7 @@ function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureA
   const r = new ElementReader(el, file, AZURE_AD_ATTRS);
   // Unlike validate-jwt, header-name defaults to Authorization here (documented), so no source is fine.
   const hasSource = ['header-name', 'query-parameter-name', 'token-value'].some((a) => r.attr(a) !== undefined);
-  const source = hasSource ? readTokenSource(r) : { headerName: 'Authorization', failedStatus: r.int('failed-validation-httpcode') ?? 401, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
+  const source = hasSource ? readTokenSource(r) : { file: r.file, headerName: 'Authorization', failedStatus: r.int('failed-validation-httpcode') ?? 401, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
   if (!r.attr('tenant-id')) r.fail('<validate-azure-ad-token> needs tenant-id');
   const v: ApimAzureAdToken = {
     kind: 'validate-azure-ad-token',

@@ -1,5 +1,5 @@
 import { APIM_KNOWN_POLICIES } from './apim-known-policies.ts';
-import { FRAGMENT_ROOT, parsePolicyXml } from './parse-policy-xml.ts';
+import { FRAGMENT_ROOT, parsePolicyXml, type PolicyElement } from './parse-policy-xml.ts';
 import { PolicyError } from './policy-error.ts';
 import type { PolicyValues } from './policy-values.ts';
 import { readApigeePolicy, type ApigeeVerifyJwt } from './read-apigee-policy.ts';
@@ -26,7 +26,11 @@ export interface ReadPolicyOptions {
  * Learn prints them) or an Apigee policy, told apart by the root element, with its references resolved.
  */
 export function readPolicy(text: string, file: string, options: ReadPolicyOptions = {}): Policy {
-  const parsed = parsePolicyXml(text, file);
+  return readParsedPolicy(parsePolicyXml(text, file), file, options);
+}
+
+/** `readPolicy` for elements already parsed: a policy composed from an APIOps folder's scopes. */
+export function readParsedPolicy(parsed: PolicyElement, file: string, options: ReadPolicyOptions = {}): Policy {
   const apim = parsed.name === 'policies' || parsed.name === 'fragment' || parsed.name === FRAGMENT_ROOT || APIM_KNOWN_POLICIES.has(parsed.name);
   const { root, unresolved } = resolvePolicyReferences(parsed, apim ? 'apim' : 'apigee', options.values);
   if (unresolved.length > 0 && options.unresolved !== 'keep') throw unresolvedError(unresolved, file, options.values);
@@ -41,7 +45,7 @@ function unresolvedError(list: UnresolvedReference[], file: string, values: Poli
     ? `${values.file} has no "${first.name}": add a line ${yamlKey(first.name)}: <value>`
     : `give it with --policy-values FILE, a YAML or JSON file with the line ${yamlKey(first.name)}: <value>`;
   const more = rest.length > 0 ? ` (${rest.length} more without a value: ${[...new Set(rest.map((r) => r.name))].join(', ')})` : '';
-  return new PolicyError('ERR_POLICY_UNRESOLVED', file, first.line, `${what} has no value; ${fix}${more}`);
+  return new PolicyError('ERR_POLICY_UNRESOLVED', first.file ?? file, first.line, `${what} has no value; ${fix}${more}`);
 }
 
 /** A name as a YAML key: quoted when it holds characters YAML would read otherwise. */

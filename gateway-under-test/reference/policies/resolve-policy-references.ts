@@ -8,6 +8,8 @@ export interface UnresolvedReference {
   /** How the policy writes it: `{{name}}`, `<Issuer ref="name">`, `{name}` in a URI. */
   written: string;
   line: number;
+  /** The file it is in, when the element names its own (a policy composed from a folder). */
+  file?: string;
 }
 
 const NAMED_VALUE = /\{\{([^{}]+)\}\}/g;
@@ -35,7 +37,7 @@ export function resolvePolicyReferences(root: PolicyElement, kind: 'apim' | 'api
           const key = name.trim();
           const v = known.get(key);
           if (v === undefined) {
-            unresolved.push({ name: key, written: whole, line: el.line });
+            unresolved.push({ name: key, written: whole, line: el.line, file: el.file });
             return whole;
           }
           used.push(whole);

@@ -18,16 +18,20 @@ export interface PolicyFindings {
   refused?: string;
 }
 
-/** Every policy fixture under apim/ and apigee/ and the published ones under public/, as `dir/file.xml`. */
+/**
+ * Every policy fixture under apim/ and apigee/ and the published ones under public/, as `dir/file.xml`,
+ * and the APIOps-extracted folders under apiops/, as `apiops/name`.
+ */
 export async function policyFixtures(): Promise<string[]> {
   const out: string[] = [];
   for (const dir of ['apim', 'apigee', 'public/apim', 'public/apigee']) for (const f of (await readdir(join(POLICY_FIXTURES, dir))).filter((n) => n.endsWith('.xml')).sort()) out.push(`${dir}/${f}`);
+  for (const e of (await readdir(join(POLICY_FIXTURES, 'apiops'), { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) out.push(`apiops/${e.name}`);
   return out;
 }
 
-/** A fixture's values file (`name.values.yaml` beside `name.xml`), when it has one. */
+/** A fixture's values file (`name.values.yaml` beside `name.xml`, or beside the folder `name`), when it has one. */
 export function policyValuesFile(fixture: string): string | undefined {
-  const file = join(POLICY_FIXTURES, fixture.replace(/\.xml$/, '.values.yaml'));
+  const file = join(POLICY_FIXTURES, fixture.endsWith('.xml') ? fixture.replace(/\.xml$/, '.values.yaml') : `${fixture}.values.yaml`);
   return existsSync(file) ? file : undefined;
 }
 
@@ -41,7 +45,9 @@ export async function policyFindings(fixture: string, cases?: LoadedCase[]): Pro
     target = await startPolicyTarget({ file: join(POLICY_FIXTURES, fixture), kind, values });
   } catch (e) {
     // Stable across runs: the line and the message, without the absolute path or the mock's port.
-    return { refused: (e as Error).message.replace(/^.*?\.xml:(\d+): /, 'line $1: ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') };
+    // A folder's refusal names the file inside it: kept, relative to the folder.
+    const inFolder = fixture.startsWith('apiops/') ? (e as Error).message.split(`${join(POLICY_FIXTURES, fixture)}/`).join('') : (e as Error).message;
+    return { refused: inFolder.replace(/^.*?\.xml:(\d+): /, fixture.startsWith('apiops/') ? '$&' : 'line $1: ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') };
   }
   try {
     const report = await runSuite({ target, cases: cases ?? (await loadCases({})) });

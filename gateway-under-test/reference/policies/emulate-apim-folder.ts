@@ -1,0 +1,202 @@
+import type { GatewayConfigInput } from '../config.ts';
+import { emulateReadPolicy, type EmulateOptions, type Emulation } from './emulate-policy.ts';
+import { note, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
+import { PolicyError } from './policy-error.ts';
+import { readApimFolder, type ApimOperation } from './read-apim-folder.ts';
+import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
+import { readParsedPolicy } from './read-policy.ts';
+
+type Route = GatewayConfigInput['routes'][number];
+type Requirement = NonNullable<Route['require']>;
+
+const VALIDATES = new Set(['validate-jwt', 'validate-azure-ad-token']);
+/** As emulate-policy writes a required claim without separator: split on nothing that occurs. */
+const NO_SPLIT = '\u0000';
+
+/**
+ * An APIOps-extracted folder as one reference-gateway config: each operation's composed policy is
+ * emulated as a single policy would be, then the operations become routes of one config. The
+ * reference gateway validates tokens one way for all routes, so operations must agree on issuers,
+ * audiences, keys and token rules; a required claim only some operations add (roles or scp at
+ * operation scope) becomes that route's `require`. An operation whose scopes drop the API's token
+ * validation (an inbound without `<base/>`) is served as APIM would serve it, without validation,
+ * while `contract` keeps the validation the rest of the API has: the suite then shows what reaches
+ * the backend through that operation.
+ */
+export async function emulateApimFolder(dir: string, options: Omit<EmulateOptions, 'file'>): Promise<Emulation> {
+  const folder = await readApimFolder(dir);
+  const diagnostics: PolicyDiagnostic[] = [...folder.diagnostics];
+  const runs: { op: ApimOperation; emulation?: Emulation; forwardAuthorization: boolean }[] = [];
+  const operationRules = new Map<ApimOperation, Set<string>>();
+  for (const op of folder.operations) {
+    const policy = readParsedPolicy(op.document, op.file, { values: options.values });
+    // A composed document is a <policies> root, which readParsedPolicy always reads as APIM.
+    if (policy.kind !== 'apim') throw new PolicyError('ERR_POLICY_INVALID', op.file, 1, 'not an APIM policy');
+    // Claim rules the operation's own policy adds are that route's, whatever the other operations do.
+    const own = policy.validations.filter((v) => v.file === op.operationFile).flatMap((v) => v.requiredClaims);
+    operationRules.set(op, new Set(own.filter((c) => c.values.length > 0).map((c) => JSON.stringify({ claims: [c.name], values: c.values, match: c.match, separator: c.separator || NO_SPLIT }))));
+    foldStackedValidations(policy, diagnostics);
+    const validates = policy.validations.length > 0 || policy.chooses.some((c) => c.validates);
+    const dropped = op.drops.some((d) => d.dropped.some(containsValidation));
+    const forwardAuthorization = !policy.setHeaders.some((h) => h.section === 'inbound' && h.name.toLowerCase() === 'authorization' && h.existsAction === 'delete');
+    if (!validates && dropped) {
+      runs.push({ op, forwardAuthorization });
+      continue;
+    }
+    runs.push({ op, emulation: await emulateReadPolicy(policy, { ...options, file: op.file }), forwardAuthorization });
+  }
+  const validated = runs.filter((r) => r.emulation);
+  if (validated.length === 0) {
+    const first = runs[0].op;
+    const drop = first.drops.find((d) => d.dropped.some(containsValidation))!;
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', drop.file, drop.line, `no operation validates tokens: this <inbound> has no <base />, so the token validation of the enclosing scopes never runs`);
+  }
+
+  // What every route shares: the reference config has one token validation.
+  const shared = (e: Emulation) => {
+    const { routes: _routes, upstream: _upstream, listen: _listen, rateLimits: _rateLimits, token, ...rest } = e.config;
+    return { ...rest, token: { ...token, claimValues: undefined } };
+  };
+  const [first, ...others] = validated;
+  const base = JSON.stringify(shared(first.emulation!));
+  for (const r of others) {
+    if (JSON.stringify(shared(r.emulation!)) === base) continue;
+    const a = shared(first.emulation!) as Record<string, unknown>;
+    const b = shared(r.emulation!) as Record<string, unknown>;
+    const differ = Object.keys({ ...a, ...b }).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    const v = validationOf(r.emulation!);
+    throw new PolicyError(
+      'ERR_POLICY_NOT_EMULABLE',
+      v.file,
+      v.line,
+      `operation ${r.op.id} validates tokens differently from ${first.op.id} (${validationOf(first.emulation!).file}:${validationOf(first.emulation!).line}) in ${differ.join(', ')}: the reference gateway validates every route of one target alike; test these operations as separate folders`,
+    );
+  }
+  const rateLimited = validated.filter((r) => r.emulation!.config.rateLimits);
+  const limits = new Set(rateLimited.map((r) => JSON.stringify(r.emulation!.config.rateLimits)));
+  if (limits.size > 1) {
+    const v = validationOf(rateLimited[1].emulation!);
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', v.file, v.line, `operations ${rateLimited[0].op.id} and ${rateLimited[1].op.id} rate-limit differently: the emulation has one rate limit per target`);
+  }
+
+  // Token-wide claim rules all operations have stay token-wide; the rest become the route's requirement.
+  const rulesOf = (e: Emulation) => (e.config.token?.claimValues ?? []).map((c) => JSON.stringify(c));
+  const common = rulesOf(first.emulation!).filter((c) => validated.every((r) => rulesOf(r.emulation!).includes(c) && !operationRules.get(r.op)!.has(c)));
+  const requirements = new Map<ApimOperation, Requirement>();
+  for (const r of validated) {
+    const own = rulesOf(r.emulation!).filter((c) => !common.includes(c));
+    const v = validationOf(r.emulation!);
+    if (own.length > 1) {
+      throw new PolicyError('ERR_POLICY_NOT_EMULABLE', v.file, v.line, `operation ${r.op.id} requires ${own.length} claim rules the other operations do not: the reference gateway gives a route one requirement`);
+    }
+    if (own.length === 1) {
+      requirements.set(r.op, JSON.parse(own[0]) as Requirement);
+      diagnostics.push(note(v.file, v.line, `operation ${r.op.id}'s required claim is emulated as the requirement of route ${r.op.method} ${r.op.route}: refused with 403 insufficient_scope, where APIM answers with failed-validation-httpcode (401 by default)`));
+    }
+  }
+
+  const route = (r: (typeof runs)[number], auth: 'required' | 'anonymous'): Route => ({
+    path: r.op.route,
+    methods: [r.op.method],
+    auth,
+    forwardAuthorization: r.forwardAuthorization,
+    ...(requirements.has(r.op) ? { require: requirements.get(r.op) } : {}),
+    ...(r.emulation?.config.rateLimits ? { rateLimit: 'policy' } : {}),
+  });
+  const served: Route[] = [];
+  const promised: Route[] = [];
+  for (const r of runs) {
+    if (!r.emulation) {
+      const drop = r.op.drops.find((d) => d.dropped.some(containsValidation))!;
+      diagnostics.push(note(drop.file, drop.line, `<inbound> without <base />: operation ${r.op.id} (${r.op.method} ${r.op.path}) runs none of the enclosing scopes' inbound policies, token validation included; emulated as APIM runs it, unvalidated, and judged against the API's validation`));
+    }
+    served.push(route(r, r.emulation ? 'required' : 'anonymous'));
+    promised.push(route(r, 'required'));
+  }
+  const config: GatewayConfigInput = { ...first.emulation!.config, routes: order(served, runs), token: { ...first.emulation!.config.token, claimValues: common.map((c) => JSON.parse(c) as Requirement) } };
+  if (rateLimited.length > 0) config.rateLimits = rateLimited[0].emulation!.config.rateLimits;
+  if (config.token && config.token.claimValues?.length === 0) delete config.token.claimValues;
+  const contract: GatewayConfigInput = { ...config, routes: order(promised, runs) };
+
+  for (const r of validated) for (const d of r.emulation!.diagnostics) pushOnce(diagnostics, d);
+  const checks = new Set<PolicyCheck>();
+  for (const d of diagnostics) for (const c of d.checks ?? []) checks.add(c);
+  return { kind: 'apim', policy: first.emulation!.policy, config, contract, diagnostics, notEmulated: [...checks].sort() };
+}
+
+function containsValidation(el: { name: string; children: { name: string; children: unknown[] }[] }): boolean {
+  return VALIDATES.has(el.name) || el.children.some((c) => containsValidation(c as Parameters<typeof containsValidation>[0]));
+}
+
+function validationOf(e: Emulation): { file: string; line: number } {
+  const p = e.policy;
+  if (p.kind !== 'apim') return { file: p.file, line: p.line };
+  const v = p.validations[0];
+  return v ? { file: v.file, line: v.line } : { file: p.file, line: 1 };
+}
+
+function pushOnce(list: PolicyDiagnostic[], d: PolicyDiagnostic): void {
+  if (!list.some((x) => x.file === d.file && x.line === d.line && x.message === d.message)) list.push(d);
+}
+
+/**
+ * Exact paths before prefixes, longer prefixes first, so the most specific route decides; two
+ * operations on one method and route pattern (`/orders/{id}` and `/orders/{id}/items` are both
+ * `/orders/*`) must be emulated alike.
+ */
+function order(routes: Route[], runs: { op: ApimOperation }[]): Route[] {
+  const seen = new Map<string, { route: Route; op: ApimOperation }>();
+  const out: Route[] = [];
+  routes.forEach((r, i) => {
+    const key = `${r.methods![0]} ${r.path}`;
+    const before = seen.get(key);
+    if (before) {
+      if (JSON.stringify(before.route) !== JSON.stringify(r)) {
+        const op = runs[i].op;
+        throw new PolicyError('ERR_POLICY_NOT_EMULABLE', op.specFile, op.specLine, `${op.method} ${op.path} and ${before.op.method} ${before.op.path} are both route ${r.path} for the reference gateway, but their policies differ; gatecheck cannot tell their requests apart`);
+      }
+      return;
+    }
+    seen.set(key, { route: r, op: runs[i].op });
+    out.push(r);
+  });
+  const prefix = (r: Route) => r.path.endsWith('*');
+  return out.sort((a, b) => Number(prefix(a)) - Number(prefix(b)) || (prefix(a) ? b.path.length - a.path.length : 0));
+}
+
+/**
+ * The usual per-operation authorization: the API's validate-jwt (through `<base/>`) and then the
+ * operation's own, with the same keys, issuers and audiences (or none, which adds no check) plus the
+ * roles or scopes that operation needs. APIM runs both and a token must pass both, which is the first
+ * with the second's required claims added: folded so, since the emulation runs one validation. A second
+ * validation that differs in anything else stays as it is (and is reported as not emulated).
+ */
+function foldStackedValidations(policy: ApimPolicy, diagnostics: PolicyDiagnostic[]): void {
+  const [first, ...rest] = policy.validations;
+  if (!first || first.kind !== 'validate-jwt') return;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const settings = (v: ApimValidateJwt) => ({
+    headerName: v.headerName,
+    queryParameterName: v.queryParameterName,
+    tokenValue: v.tokenValue,
+    requireExpirationTime: v.requireExpirationTime,
+    requireScheme: v.requireScheme,
+    requireSignedTokens: v.requireSignedTokens,
+    clockSkew: v.clockSkew,
+    openidConfigs: v.openidConfigs.map((o) => o.url),
+    signingKeys: v.signingKeys.map(({ line: _l, ...k }) => k),
+    decryptionKeys: v.decryptionKeys.map(({ line: _l, ...k }) => k),
+  });
+  const kept: ApimPolicy['validations'] = [first];
+  for (const v of rest) {
+    const folds = v.kind === 'validate-jwt' && v.failedStatus === first.failedStatus && same(settings(v), settings(first)) && (v.issuers === null || same(v.issuers, first.issuers)) && (v.audiences === null || same(v.audiences, first.audiences));
+    if (!folds) {
+      kept.push(v);
+      continue;
+    }
+    if (v.kind !== 'validate-jwt') continue;
+    first.requiredClaims.push(...v.requiredClaims);
+    diagnostics.push(note(v.file, v.line, `this <validate-jwt> checks what the one at ${first.file}:${first.line} checks, plus its required claims: emulated as one validation requiring both`));
+  }
+  policy.validations = kept;
+}
