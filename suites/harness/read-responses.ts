@@ -50,6 +50,7 @@ interface Llhttp {
   llhttp_get_error_reason(parser: number): number;
   llhttp_get_error_pos(parser: number): number;
   llhttp_errno_name(errno: number): number;
+  llhttp_set_lenient_chunked_length(parser: number, on: number): void;
 }
 
 interface State {
@@ -150,11 +151,14 @@ function cString(memory: Memory, ptr: number): string {
 
 /**
  * Frames `bytes` (everything a connection received) into responses to requests sent with `methods`, in
- * order. `ended`: the server closed the connection, which ends a body read until close.
+ * order. `ended`: the server closed the connection, which ends a body read until close. `lenient`
+ * takes a Content-Length beside Transfer-Encoding as llhttp's lenient mode does (the chunked coding
+ * wins) instead of refusing it: what a careless proxy does, for the deliberately broken gateways.
  */
-export function readResponses(bytes: Buffer, methods: readonly string[], ended: boolean): ResponseStream {
+export function readResponses(bytes: Buffer, methods: readonly string[], ended: boolean, { lenient = false } = {}): ResponseStream {
   const ll = llhttp();
   const parser = ll.llhttp_alloc(TYPE_RESPONSE);
+  if (lenient) ll.llhttp_set_lenient_chunked_length(parser, 1);
   const s: State = { responses: [], current: null, methods, finals: 0, field: '', value: '', lastWasValue: false, upgraded: false };
   const data = ll.malloc(Math.max(1, bytes.length));
   let error: string | undefined;
