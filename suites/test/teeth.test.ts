@@ -84,6 +84,7 @@ const CLIMBS = [
   'dot-segment-with-path-parameter-climbs-out-of-anonymous-route',
   'backslash-dot-segments-climb-out-of-anonymous-route',
   'nul-before-dot-segments-climbs-out-of-anonymous-route',
+  'dot-segments-after-a-dot-name-climb-out-of-anonymous-route',
 ];
 const SMUGGLING = [
   'smuggling-content-length-and-chunked',
