@@ -66,6 +66,9 @@ export const REJECTIONS = {
   // Fail closed when no IdP key can be had: the token may be fine, so it is not invalid_token.
   keys_unavailable: { status: 503, error: null, challenge: false },
   route_not_found: { status: 404, error: null, challenge: false },
+  // Request faults below the token (RFC 9112 §3.2, SECURITY.md "Paths"): nothing to do with credentials, so no challenge.
+  ambiguous_path: { status: 400, error: null, challenge: false },
+  invalid_host: { status: 400, error: null, challenge: false },
   upstream_unavailable: { status: 502, error: null, challenge: false },
   upstream_timeout: { status: 504, error: null, challenge: false },
   backend_credentials_unavailable: { status: 502, error: null, challenge: false },
@@ -73,17 +76,21 @@ export const REJECTIONS = {
 
 export type Reason = keyof typeof REJECTIONS;
 
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
 /** `WWW-Authenticate` value for a reason, or undefined when the rule sends no challenge. */
 export function challengeFor(reason: Reason, realm: string, scope?: string, claimsChallenge?: { claims: string; authorizationUri?: string }): string | undefined {
   const rule: RejectionRule = REJECTIONS[reason];
   if (!rule.challenge) return undefined;
   let value = `Bearer realm="${realm}"`;
-  // Entra's claims challenge names where to get the new token before the error (claims-challenge.md).
+  // Entra's claims challenge names where to get the new token before the error
+  // (https://learn.microsoft.com/en-us/entra/identity-platform/claims-challenge).
   if (rule.error === 'insufficient_claims' && claimsChallenge?.authorizationUri) value += `, authorization_uri="${claimsChallenge.authorizationUri.replace(/["\\]/g, '')}"`;
   if (rule.error) value += `, error="${rule.error}"`;
   // Base64 of the JSON claims request, as Entra's resources send it; the alphabet needs no escaping.
   if (rule.error === 'insufficient_claims' && claimsChallenge) value += `, claims="${claimsChallenge.claims}"`;
-  // RFC 6750 §3: scope is space-delimited and must not carry `"` or `\`; the config schema keeps values safe.
-  if (rule.error === 'insufficient_scope' && scope) value += `, scope="${scope.replace(/["\\]/g, '')}"`;
+  // RFC 6750 §3: scope-tokens separated by single spaces. The config schema lets any value through, so
+  // anything else (a `"`, a CR or LF that would start a header of its own) leaves the attribute out.
+  if (rule.error === 'insufficient_scope' && scope && SCOPE.test(scope)) value += `, scope="${scope}"`;
   return value;
 }

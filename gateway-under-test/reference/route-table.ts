@@ -20,7 +20,7 @@ export class RouteTable {
       config,
       anonymous: config.auth === 'anonymous',
       requirement: config.require
-        ? { ...config.require, scope: config.require.values.join(' ') }
+        ? { ...config.require, scope: scopeOf(config.require.values) }
         : null,
     }));
     this.#matchers = this.routes.map((route) => ({
@@ -40,13 +40,71 @@ export class RouteTable {
   }
 }
 
+/** RFC 3986 §2.3: characters whose percent-encoding means the same as the character (§6.2.2.2). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+/** RFC 6750 §3: one scope-token; a value outside it cannot be named in a challenge. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
 /**
- * Resolves dot segments (also percent-encoded ones) and backslashes the way WHATWG URL does, so a
- * request can't reach a protected path through an anonymous prefix (`/health/../api/orders`) when the
- * upstream normalises later. The normalised path is what gets matched and forwarded.
+ * The path policy (SECURITY.md "Paths"): the path a route is matched on is the path the upstream
+ * receives. A path whose meaning depends on who decodes it is refused (undefined, answered 400): an
+ * encoded `/`, `\` or control character (`%2F`, `%5C`, `%00`), a raw backslash, an encoded `%` that
+ * encodes something (`%252e`, double encoding), a malformed escape, or a dot segment carrying `;`
+ * parameters (`..;`, which Tomcat and Spring read as `..`). Everything else is normalised: encoded
+ * unreserved characters decoded and other escapes upper-cased (RFC 3986 §6.2.2), dot segments resolved
+ * (§5.2.4), then `//` merged.
  */
-export function normalisePath(rawPath: string): string {
-  if (!/[.%\\]|\/\//.test(rawPath)) return rawPath;
-  const pathname = new URL(rawPath.replace(/^\/+/, '/'), 'http://gateway.invalid').pathname;
-  return pathname.replace(/\/{2,}/g, '/');
+export function normalisePath(rawPath: string): string | undefined {
+  if (!/[.%\\;]|\/\//.test(rawPath)) return rawPath;
+  if (rawPath.includes('\\')) return undefined;
+  let decoded = '';
+  for (let i = 0; i < rawPath.length; i++) {
+    if (rawPath.charCodeAt(i) !== 37) {
+      decoded += rawPath[i];
+      continue;
+    }
+    const code = hexByte(rawPath, i + 1);
+    if (code < 0) return undefined;
+    if (code === 0x2f || code === 0x5c || code < 0x20 || code === 0x7f) return undefined;
+    if (code === 0x25 && hexByte(rawPath, i + 3) >= 0) return undefined;
+    const char = String.fromCharCode(code);
+    decoded += UNRESERVED.test(char) ? char : `%${rawPath.slice(i + 1, i + 3).toUpperCase()}`;
+    i += 2;
+  }
+  for (const segment of decoded.split('/')) {
+    const bare = segment.split(/;|%3B/)[0];
+    if (bare !== segment && (bare === '.' || bare === '..')) return undefined;
+  }
+  return removeDotSegments(decoded).replace(/\/{2,}/g, '/');
+}
+
+/**
+ * RFC 3986 §5.2.4 over the segments of an absolute path: `.` dropped, `..` drops the segment before it
+ * (never above the root), a dot segment at the end leaves a trailing `/`. Not WHATWG URL: Node 22's
+ * parser leaves `/a/.b/../c` as it is, dot segments after any segment that starts with a dot.
+ */
+function removeDotSegments(path: string): string {
+  const input = path.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < input.length; i++) {
+    const segment = input[i];
+    if (segment !== '.' && segment !== '..') {
+      out.push(segment);
+      continue;
+    }
+    if (segment === '..') out.pop();
+    if (i === input.length - 1) out.push('');
+  }
+  return `/${out.join('/')}`;
+}
+
+/** The byte two hex digits at `at` encode, or -1. */
+function hexByte(text: string, at: number): number {
+  const pair = text.slice(at, at + 2);
+  return /^[0-9A-Fa-f]{2}$/.test(pair) ? Number.parseInt(pair, 16) : -1;
+}
+
+/** The `scope` a 403 names: the requirement's values that are scope-tokens (a configured value with CR or LF never reaches a header). */
+export function scopeOf(values: readonly string[]): string {
+  return values.filter((v) => SCOPE_TOKEN.test(v)).join(' ');
 }

@@ -19,17 +19,23 @@ import { normalisePath, RouteTable, type CompiledRoute } from './route-table.ts'
 import { SlidingWindowLimiter } from './sliding-window-limiter.ts';
 import { SubscriptionKeys } from './subscription-keys.ts';
 
-/** Never forwarded in either direction (RFC 9110 §7.6.1), plus headers this gateway sets itself. */
 /**
- * Routes are authorised by the request line's method; an upstream honouring one of these would act on
- * another method than the one authorised (a GET allowed for Orders.Read becoming a POST), so they never pass.
+ * Headers some frameworks honour instead of the request line: a method override (an upstream honouring
+ * it acts on another method than the one authorised, a GET allowed for a read role becoming a POST) or a
+ * request-target override (X-Original-URL and X-Rewrite-URL, which IIS URL Rewrite and Symfony before
+ * CVE-2018-14773 took as the path). Routes are authorised by the request line, so these never pass.
  */
-const METHOD_OVERRIDES = new Set(['x-http-method-override', 'x-http-method', 'x-method-override']);
+const OVERRIDES = new Set(['x-http-method-override', 'x-http-method', 'x-method-override', 'x-original-url', 'x-rewrite-url']);
 
+/** Never forwarded in either direction (RFC 9110 §7.6.1), plus headers this gateway sets itself. */
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'http2-settings',
   'host', 'proxy-authorization', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
 ]);
+/** `http://authority/path…` (RFC 9112 §3.2.2); userinfo is not allowed in an http(s) URI (RFC 9110 §4.2.4). */
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#@]*)([/?][^#]*)?$/i;
+/** RFC 9110 §7.2: uri-host [ ":" port ], or empty. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::\d*)?$/;
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_FORM_BYTES = 65_536;
@@ -162,24 +168,33 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
   }
 
   async function handle(req: GatewayRequest, res: GatewayResponse): Promise<void> {
-    const { url } = req;
-    const q = url.indexOf('?');
-    const rawPath = q === -1 ? url : url.slice(0, q);
-    let query = q === -1 ? '' : url.slice(q + 1);
     const { method } = req;
     const ip = req.remoteAddress;
+    let { url } = req;
+    // Absolute-form (RFC 9112 §3.2.2): routed by its path; its authority stands in for Host.
+    let authority: string | undefined;
+    if (url.charCodeAt(0) !== 47) {
+      const absolute = ABSOLUTE_FORM.exec(url);
+      if (absolute) {
+        authority = absolute[1];
+        url = absolute[2] === undefined ? '/' : absolute[2].charCodeAt(0) === 47 ? absolute[2] : `/${absolute[2]}`;
+      }
+    }
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    let query = q === -1 ? '' : withoutMethodOverride(url.slice(q + 1));
     const x: Exchange = { method, res, start: performance.now(), route: undefined, path: rawPath, ip, caller: undefined };
     if (rawPath.charCodeAt(0) !== 47) return reject(x, 'route_not_found');
+    if (authority !== undefined && !HOST.test(authority)) return reject(x, 'invalid_host');
+    // The path the route is matched on is the path forwarded; one that decoders read differently is refused.
     const path = normalisePath(rawPath);
+    if (path === undefined) return reject(x, 'ambiguous_path');
     x.path = path;
 
     if (unauthLimiter) {
       const b = unauthLimiter.blocked(ip);
       if (b.blocked) return reject(x, 'unauthenticated_rate_limited', { retryAfter: b.retryAfterSeconds });
     }
-    const route = routes.match(method, path);
-    x.route = route;
-    if (!route) return reject(x, 'route_not_found');
 
     // One pass over the raw headers: Node folds duplicate Authorization headers into one, which would hide A05.
     const raw = req.rawHeaders;
@@ -188,8 +203,9 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     let subscriptionKey: string | undefined;
     let contentType = '';
     let hasBody = false;
-    let connectionTokens: string | undefined;
+    let connectionTokens = '';
     let host: string | undefined;
+    let hosts = 0;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
       const lower = name.toLowerCase();
@@ -198,14 +214,16 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
         continue;
       }
       if (HOP_BY_HOP.has(lower)) {
-        if (lower === 'host') host ??= raw[i + 1];
-        else if (lower === 'connection') connectionTokens = raw[i + 1].toLowerCase();
+        if (lower === 'host') {
+          host ??= raw[i + 1];
+          hosts++;
+        } else if (lower === 'connection') connectionTokens += `,${raw[i + 1].toLowerCase()}`;
         else if (lower === 'transfer-encoding') hasBody = true;
         continue;
       }
       // Claims-contract headers from the client are dropped on every route, in any case and with `_` for `-`.
       if (reserved.has(lower) || (lower.includes('_') && reserved.has(lower.replaceAll('_', '-')))) continue;
-      if (METHOD_OVERRIDES.has(lower)) continue;
+      if (OVERRIDES.has(lower)) continue;
       if (subscriptions && lower === subscriptions.header) {
         subscriptionKey ??= raw[i + 1];
         continue;
@@ -214,10 +232,18 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
       else if (lower === 'content-type') contentType = raw[i + 1];
       forward.push(name, raw[i + 1]);
     }
+    // RFC 9112 §3.2: one Host, with a valid value; a second one is what a backend may route by instead.
+    if (hosts > 1 || (host !== undefined && !HOST.test(host))) return reject(x, 'invalid_host');
+    if (authority !== undefined) host = authority;
+    // Every Connection line counts (RFC 9110 §7.6.1: a list may be split over several lines).
     if (connectionTokens) stripConnectionListed(forward, connectionTokens);
     forward.push('x-forwarded-for', ip, 'x-forwarded-proto', 'http');
     // From the raw scan: touching req.headers would make Node build the whole header object per request.
     if (host) forward.push('x-forwarded-host', host);
+
+    const route = routes.match(method, path);
+    x.route = route;
+    if (!route) return reject(x, 'route_not_found');
 
     if (route.config.product && subscriptions) {
       if (subscriptionKey === undefined && query.includes(subscriptions.query)) {
@@ -425,6 +451,28 @@ function identityKey(claims: Record<string, unknown>, keys: readonly string[], i
     key += `${typeof v === 'string' ? v : ''}\u0000`;
   }
   return key;
+}
+
+/**
+ * Drops `_method` from the query: Symfony, Laravel and Express's method-override take it as the method
+ * of a POST, which would then be authorised as a POST and served as a DELETE. Textual, so the rest of
+ * the query reaches the upstream byte for byte.
+ */
+function withoutMethodOverride(query: string): string {
+  if (!/method/i.test(query)) return query;
+  return query
+    .split('&')
+    .filter((pair) => {
+      const name = pair.split('=')[0].replaceAll('+', ' ');
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // A malformed escape is not `_method` to anyone.
+      }
+      return decoded.toLowerCase() !== '_method';
+    })
+    .join('&');
 }
 
 function withoutParam(query: string, name: string): string {

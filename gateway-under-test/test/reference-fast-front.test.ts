@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../reference/config.ts';
+import { createFastFront } from '../reference/http/fast-front.ts';
+import type { GatewayResponse } from '../reference/http/gateway-exchange.ts';
 import { parseSimpleRequestHead } from '../reference/http/simple-request-head.ts';
 import { listen } from '../reference/listen.ts';
 import { createReferenceServer, type ReferenceServer } from '../reference/server.ts';
@@ -94,6 +97,63 @@ describe('parseSimpleRequestHead: what the fast front answers itself', () => {
     ['more than 100 header lines', `GET /a HTTP/1.1\r\nHost: gw${'\r\na: b'.repeat(100)}`],
   ])('leaves %s to node:http', (_name, head) => {
     expect(parseSimpleRequestHead(head)).toBeUndefined();
+  });
+});
+
+describe('fast front responses: header fields are checked wherever they are written', () => {
+  async function front(handler: (res: GatewayResponse) => void): Promise<{ port: number; close: () => Promise<void> }> {
+    const fallback = createServer();
+    const server = createFastFront({ handler: (_req, res) => handler(res), fallback, maxHeaderBytes: 16_384, keepAliveTimeoutMs: 1000, headersTimeoutMs: 1000 });
+    const port = await listen(server, '127.0.0.1', 0);
+    return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('refuses a CR or LF in a header value, or a separator in a name, as node:http does (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN)', async () => {
+    const codes: string[] = [];
+    const f = await front((res) => {
+      const shapes: (Record<string, string> | string[])[] = [{ 'x-a': 'a\r\nX-Injected: yes' }, { 'x-a': 'a\nb' }, { 'x-a': 'nul\u0000' }, { 'x a': 'b' }, ['x-a', 'a\rb']];
+      for (const headers of shapes) {
+        try {
+          res.writeHead(200, headers);
+        } catch (err) {
+          codes.push((err as { code: string }).code);
+        }
+      }
+      res.writeHead(200, { 'content-length': '2' });
+      res.end('ok');
+    });
+    try {
+      const r = await rawExchange(f.port, 'GET / HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+      expect(codes).toEqual(['ERR_INVALID_CHAR', 'ERR_INVALID_CHAR', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHAR']);
+      expect(r.status).toBe(200);
+      expect(r.text).not.toMatch(/x-injected/i);
+    } finally {
+      await f.close();
+    }
+  });
+
+  it("sends what setHeader set, under writeHead's headers of the same name, and refuses unsafe values there too", async () => {
+    let refused = '';
+    const f = await front((res) => {
+      res.setHeader('x-set', 'one');
+      res.setHeader('x-both', 'from setHeader');
+      try {
+        res.setHeader('x-bad', 'a\r\nX-Injected: yes');
+      } catch (err) {
+        refused = (err as { code: string }).code;
+      }
+      res.writeHead(200, { 'x-both': 'from writeHead', 'content-length': '2' });
+      res.end('ok');
+    });
+    try {
+      const r = await rawExchange(f.port, 'GET / HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+      expect(r.text).toMatch(/\r\nx-set: one\r\n/);
+      expect(r.text).toMatch(/\r\nx-both: from writeHead\r\n/);
+      expect(r.text).not.toMatch(/from setHeader|x-injected/i);
+      expect(refused).toBe('ERR_INVALID_CHAR');
+    } finally {
+      await f.close();
+    }
   });
 });
 
@@ -215,6 +275,25 @@ describe('reference gateway fast front', () => {
       const bodies = raw.text.split(/(?=HTTP\/1\.1 \d{3} )/).map((part) => part.slice(part.indexOf('\r\n\r\n') + 4));
       expect(bodies).toEqual(['', '', '', 'hello']);
       expect(statuses(raw.text)).toEqual([200, 200, 204, 200]);
+    } finally {
+      upstream.handler = null;
+    }
+  });
+
+  it('never passes on an upstream answer carrying both Content-Length and a chunked body: 502, and the next pipelined answer is intact (RFC 9112 §6.3)', async () => {
+    upstream.handler = (req, res) => {
+      // Content-Length 3 beside a 5-byte chunked body: forwarded as it came, a kept-alive client would
+      // read "hel" as the body and "lo" as the start of the next response.
+      if (req.url === '/open/cl-and-chunked') res.socket!.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n');
+      else res.writeHead(200, { 'content-length': '5' }).end('after');
+    };
+    try {
+      for (const { port } of [fast, plain]) {
+        const r = await rawExchange(port, 'GET /open/cl-and-chunked HTTP/1.1\r\nHost: gw\r\n\r\nGET /open/next HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n');
+        expect(statuses(r.text)).toEqual([502, 200]);
+        expect(r.text).not.toContain('hello');
+        expect(r.text.endsWith('\r\n\r\nafter')).toBe(true);
+      }
     } finally {
       upstream.handler = null;
     }

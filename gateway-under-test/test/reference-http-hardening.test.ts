@@ -93,6 +93,42 @@ describe('reference gateway HTTP front under malformed requests (RFC 9112, catal
   });
 });
 
+describe('reference gateway: what the upstream receives is what was authorised', () => {
+  it.each([
+    ['two Host headers (RFC 9112 §3.2)', 'GET /h1 HTTP/1.1\r\nHost: gw\r\nHost: internal\r\n'],
+    ['a Host with a path in it (RFC 9112 §3.2)', 'GET /h2 HTTP/1.1\r\nHost: gw/admin\r\n'],
+    ['an absolute-form target with userinfo (RFC 9110 §4.2.4)', 'GET http://user@gw/h3 HTTP/1.1\r\nHost: gw\r\n'],
+  ])('answers %s with 400 before anything reaches the upstream', async (_name, head) => {
+    const before = upstream.seen.length;
+    const r = await rawExchange(port, `${head}${auth()}Connection: close\r\n\r\n`);
+    expect(r.status === 400 || r.status === 404).toBe(true);
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it('drops fields listed on any Connection line, not only the last one (RFC 9110 §7.6.1)', async () => {
+    await rawExchange(port, `GET /conn HTTP/1.1\r\nHost: gw\r\n${auth()}Connection: x-hop-a\r\nConnection: close\r\nX-Hop-A: 1\r\nX-Kept: 1\r\n\r\n`);
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.url).toBe('/conn');
+    expect(seen.headers['x-hop-a']).toBeUndefined();
+    expect(seen.headers['x-kept']).toBe('1');
+  });
+
+  it('forwards neither method nor request-target overrides: X-HTTP-Method(-Override), X-Method-Override, X-Original-URL, X-Rewrite-URL, ?_method=', async () => {
+    await rawExchange(port, `POST /ovr?a=1&_method=DELETE&%5Fmethod=PUT&b=%2F HTTP/1.1\r\nHost: gw\r\n${auth()}Content-Length: 0\r\nX-HTTP-Method-Override: DELETE\r\nX-HTTP-Method: DELETE\r\nX-Method-Override: DELETE\r\nX-Original-URL: /admin\r\nX-Rewrite-URL: /admin\r\nConnection: close\r\n\r\n`);
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.url).toBe('/ovr?a=1&b=%2F');
+    for (const name of ['x-http-method-override', 'x-http-method', 'x-method-override', 'x-original-url', 'x-rewrite-url']) expect(seen.headers[name], name).toBeUndefined();
+  });
+
+  it('routes an absolute-form target by its path and forwards origin-form (RFC 9112 §3.2.2)', async () => {
+    const r = await rawExchange(port, `GET http://gw.test/abs?x=1 HTTP/1.1\r\nHost: other\r\n${auth()}Connection: close\r\n\r\n`);
+    expect(r.status).toBe(200);
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.url).toBe('/abs?x=1');
+    expect(seen.headers['x-forwarded-host']).toBe('gw.test');
+  });
+});
+
 describe('reference gateway HTTP front with form-body tokens enabled (RFC 6750 §2.2)', () => {
   it('answers a form body over 64 KiB with a clean 400 and Connection: close (it used to reset the socket with no answer)', async () => {
     const config = parseGatewayConfig({

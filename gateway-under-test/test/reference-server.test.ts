@@ -91,6 +91,18 @@ describe('rejections (RFC 6750 §3)', () => {
     expect(r.headers['www-authenticate']).toBe('Bearer realm="gatecheck", error="insufficient_scope", scope="Orders.Write"');
     expect(r.reached).toHaveLength(0);
   });
+  it('names no configured requirement value with CR or LF in the challenge, on either front: no header is injected (RFC 6750 §3 scope-token)', async () => {
+    for (const fastFront of [true, false]) {
+      const odd = await gateway({
+        http: { fastFront },
+        routes: [{ path: '/api/orders*', methods: ['GET'], require: { values: ['Orders.Admin\r\nX-Injected: yes', 'Orders.Audit'] } }],
+      });
+      const r = await send(odd, '/api/orders', { authorization: `Bearer ${token()}` });
+      expect(r.status).toBe(403);
+      expect(r.headers['x-injected']).toBeUndefined();
+      expect(r.headers['www-authenticate']).toBe('Bearer realm="gatecheck", error="insufficient_scope", scope="Orders.Audit"');
+    }
+  });
   it('does not reveal the rejection reason unless exposeReason is on', async () => {
     const r = await send(g, '/api/orders', { authorization: 'Bearer x.y.z' });
     expect(r.headers['x-gatecheck-reason']).toBeUndefined();

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient, type UpstreamClientOptions } from '../reference/http/upstream-client.ts';
 
@@ -16,6 +16,7 @@ const ANSWERS: Record<string, string | ((socket: Socket) => void)> = {
   '/head': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n',
   '/204': 'HTTP/1.1 204 No Content\r\n\r\n',
   '/two-lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
+  '/length-and-chunked': 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
   '/bad-chunk': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n',
   '/bad-status': 'HTTP/1.1 2000 OK\r\n\r\n',
   '/huge-head': `HTTP/1.1 200 OK\r\nX-A: ${'a'.repeat(70_000)}\r\n\r\n`,
@@ -167,6 +168,8 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
 describe('upstream client: faults', () => {
   it.each([
     ['/two-lengths', 'two different Content-Length values'],
+    // A forwarded Content-Length that disagrees with the chunked body desynchronises the client's connection.
+    ['/length-and-chunked', 'Content-Length and Transfer-Encoding together (RFC 9112 §6.3)'],
     ['/bad-chunk', 'a chunk size that is not hex'],
     ['/bad-status', 'a malformed status line'],
     ['/huge-head', 'a head over 64 KiB'],
@@ -174,6 +177,21 @@ describe('upstream client: faults', () => {
     const c = client();
     const outcome = await send(c, path);
     expect(outcome.error).toMatch(/^(HPE_INVALID|UND_ERR_HEADERS_OVERFLOW)$/);
+    await c.destroy();
+  });
+
+  it('refuses every faulty answer undici refuses (differential)', async () => {
+    const c = client();
+    for (const path of ['/two-lengths', '/length-and-chunked', '/bad-chunk', '/bad-status']) {
+      let viaUndici = 'answered';
+      try {
+        await (await request(`http://127.0.0.1:${port}${path}`)).body.text();
+      } catch {
+        viaUndici = 'refused';
+      }
+      expect(viaUndici, path).toBe('refused');
+      expect((await send(c, path)).error, path).toBeDefined();
+    }
     await c.destroy();
   });
 

@@ -37,6 +37,51 @@ export interface RequestSpec {
    * this run's own for NAME, so a case can be a caller apart for a limit keyed on the caller's address.
    */
   from?: string;
+  /**
+   * Exact bytes (latin1) for one new connection, written at once, instead of a request built from the
+   * fields above: `method` and `path` then only name the route the case's token is minted for. The
+   * bytes may hold several requests (pipelined, or one smuggled inside another's body). Templates:
+   * `{token}`; `{host}`, the target's host:port; `{requestId}` and `{requestId.1}` … `{requestId.9}`,
+   * ids the harness looks for at the echo upstream, whichever request carries them. Every id is 36
+   * characters, so a case can compute a Content-Length over a body holding one (`rawLength`).
+   */
+  raw?: string;
+  /** The requests in `raw` the target is to answer, by method, in order (default one GET): HEAD answers carry no body. */
+  rawMethods?: string[];
+}
+
+/** How backends other than the gateway may read a forwarded request, beyond RFC 3986 (see Guard). */
+export type Reading =
+  /** Every percent-escape decoded once: `%2F` and `%5C` become separators (CVE-2021-29492). */
+  | 'decode'
+  /** Decoded until nothing changes: `%252e` becomes `.` (CVE-2021-42013). */
+  | 'decode-repeatedly'
+  /** `\` read as `/` (Windows, IIS). */
+  | 'backslash'
+  /** `;…` path parameters dropped from each segment, so `..;` is `..` (Tomcat, Spring: CVE-2020-1957). */
+  | 'path-parameters'
+  /** The path cut at NUL (C strings). */
+  | 'nul'
+  /** Trailing dots of a segment dropped (Windows file names). */
+  | 'trailing-dots'
+  /** Paths compared without regard to case (IIS, ASP.NET routing). */
+  | 'case'
+  /** The method taken from X-HTTP-Method-Override, X-HTTP-Method, X-Method-Override or a `_method` parameter, the path from X-Original-URL or X-Rewrite-URL. */
+  | 'overrides';
+
+/**
+ * Judged from what the step's requests delivered to the upstream, whatever the gateway answered: every
+ * request arriving there with one of the step's request ids is read the way RFC 3986 says (encoded
+ * unreserved characters decoded, dot segments removed, absolute-form reduced to its path) and the way
+ * `readings` add; if a reading lands on a route the contract protects, the request must carry the
+ * case's token and the token must meet that route's requirement. An override reading to a method the
+ * contract allows nowhere on that path fails too. And the bytes the upstream received around the ids
+ * must be ones llhttp accepts: what a strict parser refuses, a lenient one may read as two requests.
+ */
+export interface Guard {
+  readings?: Reading[];
+  /** Which request ids carry the case's token (0 = `{requestId}`, 1 = `{requestId.1}`, …); default [0] when a token is sent. */
+  tokenOn?: number[];
 }
 
 export interface WwwAuthenticateExpectation {
@@ -71,6 +116,13 @@ export interface Expectation {
    * is inconclusive and reported skipped with the reason, never passed and never a MUST failure.
    */
   idpRequests?: { endpoint: 'discovery' | 'jwks' | 'token' | 'attacker'; atMost?: number; atLeast?: number }[];
+  /** Below the token (http/ cases): see Guard. A finding fails the step whatever the outcome. */
+  guard?: Guard;
+  /**
+   * The bytes the client received must frame (llhttp) into answers with nothing malformed after them: a
+   * kept-alive client would read stray bytes as the start of its next answer (response desync).
+   */
+  clientFraming?: true;
   /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status (a mismatch is `non-strict`). */
   responseHeaders?: Record<string, string | RegExp | null>;
   /**

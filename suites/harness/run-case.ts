@@ -9,6 +9,7 @@ import { policyChecksOf } from './policy-checks-of.ts';
 import { routeFor } from './contract/route-for.ts';
 import type { CaseDefinition, Expectation, RequestSpec, Skip, Step } from './define-case.ts';
 import { judge, type Judgement } from './judge.ts';
+import { judgeGuard } from './judge-guard.ts';
 import type { LoadedCase } from './load-cases.ts';
 import { observe } from './observe.ts';
 import type { CaseResult, Observation, StepResult, Verdict } from './run-report.ts';
@@ -227,7 +228,19 @@ async function runStep(
 async function exchange(spec: RequestSpec, expect: Expectation, minted: MintResult | undefined, ctx: CaseContext): Promise<Sample> {
   const observation = await observe(spec, minted, ctx);
   const expected = concreteExpectation(expect, ctx.target.profile, minted);
-  return { judgement: judge(expected, observation), observation, expected };
+  const judgement = judge(expected, observation);
+  // Below the token: what reached the upstream fails the step whatever the gateway answered.
+  const below = judgeGuard(expected, observation, ctx.target.profile, minted && sendsToken(spec) ? (minted.claims ?? {}) : null);
+  if (below.length) return { judgement: { ...judgement, verdict: 'fail', findings: [...below, ...(judgement.verdict === 'fail' ? judgement.findings : [])] }, observation, expected };
+  return { judgement, observation, expected };
+}
+
+/** Whether the request carries the minted token at all (a step has one minted even when it sends none). */
+function sendsToken(spec: RequestSpec): boolean {
+  if (spec.raw !== undefined) return spec.raw.includes('{token}');
+  const tokenIn = spec.tokenIn ?? 'header';
+  if (tokenIn === 'query' || tokenIn === 'body' || (tokenIn === 'header' && spec.authorization === undefined)) return true;
+  return JSON.stringify([spec.authorization, spec.headers, spec.query, spec.body]).includes('{token}');
 }
 
 const CLAIM_HEADER_KEYS = ['userId', 'tenantId', 'clientId', 'roles', 'scopes'] as const;

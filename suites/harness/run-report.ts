@@ -16,6 +16,8 @@ export interface Observation {
     body?: string;
     /** The loopback address it left from, when not 127.0.0.1. */
     from?: string;
+    /** A raw request: the bytes as sent on one connection (latin1, templates filled); method and url then name the first request. */
+    raw?: string;
   };
   token?: { value: string; header: Record<string, unknown> | null; claims: Record<string, unknown> | null };
   response?: { status: number; headers: Record<string, string | string[]>; body: string; latencyMs: number };
@@ -23,6 +25,12 @@ export interface Observation {
   upstream?: { method: string; path: string; headers: Record<string, string | string[]> } | null;
   /** Network-level failure (connection reset, timeout), when there was no response. */
   transportError?: string;
+  /** A raw request: everything its connection received (latin1, at most 4096 characters) and how llhttp framed it. */
+  rawResponse?: { received: string; statuses: number[]; error?: string; closedByServer: boolean };
+  /** Every request that reached the upstream carrying one of this exchange's ids, with the id's index (0 = the first). */
+  arrivals?: { index: number; method: string; path: string; headers: Record<string, string> }[];
+  /** What llhttp refused at the upstream in bytes holding one of this exchange's ids that never arrived as a request. */
+  upstreamParseErrors?: string[];
 }
 
 export interface StepResult {

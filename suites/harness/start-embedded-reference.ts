@@ -18,7 +18,8 @@ export interface EmbeddedReferenceOptions {
  * The embedded default target: mock IdP, echo upstream and the reference gateway, all in this process,
  * the gateway trusting tenant contoso (and, through Entra's `{tenantid}` template, an allow-list of the
  * mock's tenants). On top of the demo config: a rate-limited route so rate-limit cases have something
- * to count, `X-Gatecheck-Reason` so findings name the gateway's reason, a quarter-second unknown-kid
+ * to count, an anonymous prefix route and a route with another requirement for the path-confusion
+ * cases to climb out of and into, `X-Gatecheck-Reason` so findings name the gateway's reason, a quarter-second unknown-kid
  * cooldown so key-rotation cases late in the run are not blocked by a refetch an earlier case caused,
  * and the IdP-fault cases, which wait out the cooldown to prove a fetch (about a dozen of them, one
  * after another), wait little (the throttling itself is still observable within a case: a flood of
@@ -54,6 +55,10 @@ export async function startEmbeddedReference(options: EmbeddedReferenceOptions =
       routes: [
         ...demo.routes,
         { path: '/api/limited*', methods: ['GET'], require: { values: ['Orders.Read'], claims: ['roles', 'scp'], match: 'any' }, rateLimit: 'per-caller' },
+        // An anonymous prefix and a GET route with another requirement: what path-confusion cases (http/)
+        // climb out of and into, as real deployments have (static files, health, other APIs).
+        { path: '/public*', methods: ['GET'], auth: 'anonymous' },
+        { path: '/api/reports*', methods: ['GET'], require: { values: ['Reports.Read'], claims: ['roles', 'scp'], match: 'any' } },
       ],
       rateLimits: { 'per-caller': { key: ['tid', 'sub'], limit: 5, windowSeconds: 10 } },
       // Continuous access evaluation from the mock's revocation list, polled often enough that a

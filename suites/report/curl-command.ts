@@ -19,11 +19,17 @@ function shellQuote(value: string): string {
 const HARNESS_HEADER = /^x-gatecheck-/i;
 
 /**
- * The request exactly as the harness sent it, as one `curl` command a vendor can paste: raw path
+ * The request exactly as the harness sent it, as one `curl` command a vendor can paste (a raw request:
+ * one bash command writing its bytes to a socket): raw path
  * (`--path-as-is`, no URL normalisation), header lines in order with duplicates, body byte for byte.
  * The token in it is the one sent; once it has expired, mint an equivalent one from the case's recipe.
  */
 export function curlCommand(request: Observation['request']): string {
+  // Bytes curl would not send as they are (two requests, a space before a colon): bash's /dev/tcp does.
+  if (request.raw !== undefined) {
+    const { hostname, port } = new URL(request.url);
+    return `bash -c 'exec 3<>/dev/tcp/${hostname}/${port || 80}; printf %s "$0" >&3; timeout 5 cat <&3' ${shellQuote(request.raw)}`;
+  }
   const parts = ['curl', '-sS', '-i', '--path-as-is', '-X', request.method];
   for (const [name, value] of request.headers) {
     if (HARNESS_HEADER.test(name)) continue;

@@ -29,6 +29,8 @@ export function describeExpectation(expected: Expectation): string {
     else if (want instanceof RegExp) parts.push(`response ${name} ~ ${String(want)}`);
     else parts.push(`response ${name}: ${JSON.stringify(want)}`);
   }
+  if (expected.guard) parts.push(`no request reaches the upstream where it may not${expected.guard.readings?.length ? ` (read also with ${expected.guard.readings.join(', ')})` : ''}`);
+  if (expected.clientFraming) parts.push('answers framed cleanly for the client');
   for (const bound of expected.idpRequests ?? []) {
     if (bound.atLeast !== undefined) parts.push(`IdP ${bound.endpoint} requests ≥ ${bound.atLeast}`);
     if (bound.atMost !== undefined) parts.push(`IdP ${bound.endpoint} requests ≤ ${bound.atMost}`);

@@ -32,5 +32,9 @@ export function describeObservation(observation: Observation, expected?: Expecta
       parts.push(value === undefined ? `upstream without ${name}` : `upstream ${name}: ${JSON.stringify(value)}`);
     }
   }
+  const later = (observation.arrivals ?? []).filter((a) => a.index > 0);
+  if (later.length) parts.push(`upstream also received ${later.map((a) => `${a.method} ${a.path} (request id ${a.index})`).join(', ')}`);
+  if (observation.upstreamParseErrors?.length) parts.push(`upstream parser refused: ${observation.upstreamParseErrors.join('; ')}`);
+  if (observation.rawResponse?.error) parts.push(`client parser refused: ${observation.rawResponse.error}`);
   return parts.join('; ');
 }

@@ -237,6 +237,7 @@ function relative(seconds: number): string {
 }
 
 function requestText(o: Observation): string {
+  if (o.request.raw !== undefined) return truncate(o.request.raw);
   const lines = [`${o.request.method} ${o.request.url}`, ...o.request.headers.map(([name, value]) => `${name}: ${value}`)];
   if (o.request.body !== undefined) lines.push('', truncate(o.request.body));
   return lines.join('\n');

@@ -45,4 +45,14 @@ describe('curl reproduction line', () => {
     expect(seen.headers.authorization).toBe('Bearer a.b.c');
     expect(seen.headers['content-length']).toBe('5');
   });
+
+  it('replays a raw request byte for byte through bash: two pipelined requests and a quote inside them', async () => {
+    const raw = 'GET /raw-one HTTP/1.1\r\nHost: x\r\nX-Quote: it\'s\r\n\r\nGET /raw-two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    const line = curlCommand({ method: 'GET', url: `${upstream.url}/raw-one`, headers: [], raw });
+    expect(line).toMatch(/^bash -c 'exec 3<>\/dev\/tcp\/127\.0\.0\.1\/\d+; /);
+    await promisify(execFile)('bash', ['-c', line], { timeout: 10_000 });
+    const seen = upstream.received().filter((r) => r.path.startsWith('/raw-'));
+    expect(seen.map((r) => [r.path, r.headers['x-quote']])).toEqual([['/raw-one', "it's"], ['/raw-two', undefined]]);
+  });
 });
+

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
+import { ANSWERS, ECHO_ANSWER_HEADER, startEchoUpstream, type EchoUpstream } from '../harness/echo-upstream.ts';
+import { sendRaw } from '../harness/send-raw.ts';
 
 describe('echo upstream', () => {
   let upstream: EchoUpstream | undefined;
@@ -57,4 +58,36 @@ describe('echo upstream', () => {
     expect(seen.headers.authorization).toBe('Bearer first');
     expect(seen.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1].toLowerCase() === 'authorization')).toEqual(['Bearer first', 'Bearer second']);
   });
+
+  const rawTo = (port: number, text: string, methods = ['GET']) => sendRaw({ host: '127.0.0.1', port, bytes: Buffer.from(text, 'latin1'), methods, timeoutMs: 2000, graceMs: 50 });
+
+  test('keeps the bytes of each connection, and what llhttp refused there (a smuggled request that never parsed)', async () => {
+    upstream = await startEchoUpstream();
+    await rawTo(upstream.port, 'GET /one HTTP/1.1\r\nHost: a\r\nx-gatecheck-request-id: first\r\n\r\n');
+    await rawTo(upstream.port, 'POST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nX-Id: second\r\n\r\n');
+    const [one, two] = upstream.connections();
+    expect(one.raw).toContain('x-gatecheck-request-id: first');
+    expect(one.parseError).toBeUndefined();
+    expect(upstream.received().map((r) => [r.path, r.connection])).toEqual([['/one', one.id]]);
+    expect(two.raw).toContain('X-Id: second');
+    expect(two.parseError).toMatch(/^HPE_INVALID_TRANSFER_ENCODING /);
+  });
+
+  test('answers an upgrade like any request, never 101, and goes on reading HTTP/1.1 on that connection', async () => {
+    upstream = await startEchoUpstream();
+    const r = await rawTo(upstream.port, 'GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nGET /after HTTP/1.1\r\nHost: a\r\n\r\n', ['GET', 'GET']);
+    expect(r.stream.responses.map((x) => x.status)).toEqual([200, 200]);
+    const seen = upstream.received();
+    expect(seen.map((x) => x.path)).toEqual(['/ws', '/after']);
+    expect(seen[0].headers.upgrade).toBe('websocket');
+    expect(seen[1].connection).toBe(seen[0].connection);
+  });
+
+  test('answers a request naming a deliberate answer with exactly those bytes', async () => {
+    upstream = await startEchoUpstream();
+    const r = await rawTo(upstream.port, `GET /bad HTTP/1.1\r\nHost: a\r\n${ECHO_ANSWER_HEADER}: content-length-and-chunked\r\n\r\n`);
+    expect(r.received).toBe(ANSWERS['content-length-and-chunked']);
+    expect(upstream.received().map((x) => x.path)).toEqual(['/bad']);
+  });
 });
+

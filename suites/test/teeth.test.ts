@@ -8,6 +8,7 @@ import type { RunReport } from '../harness/run-report.ts';
 import { runSuite } from '../harness/run-suite.ts';
 import { BLOCKING_LEVELS } from '../harness/verdict-rank.ts';
 import { startBrokenGateway, type BrokenGatewayFault } from './support/start-broken-gateway.ts';
+import { startBrokenHttpGateway, type BrokenHttpFault } from './support/start-broken-http-gateway.ts';
 
 /**
  * The suite has teeth: each deliberately broken gateway — one validation mistake each — is caught by at
@@ -64,6 +65,56 @@ const FAULTS: Fault[] = [
   { fault: 'cae-revokes-whole-user', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token'] },
 ];
 
+/**
+ * Below the token (http/ cases), against a small proxy with one mistake each and its honest twin. Every
+ * http/ case must fail against at least one of them, whatever its level (a SHOULD case that cannot fail
+ * is as hollow as a MUST one), and `by` names the cases written for that mistake.
+ */
+interface HttpFault {
+  fault: Exclude<BrokenHttpFault, 'none'>;
+  by: string[];
+}
+
+const CLIMBS = [
+  'encoded-slash-climbs-out-of-anonymous-route',
+  'encoded-backslash-climbs-out-of-anonymous-route',
+  'percent-encoded-dot-segments-climb-out-of-anonymous-route',
+  'half-encoded-dot-segments-climb-out-of-anonymous-route',
+  'fully-encoded-traversal-climbs-out-of-anonymous-route',
+  'double-encoded-dot-segments-climb-out-of-anonymous-route',
+  'double-encoded-slash-climbs-out-of-anonymous-route',
+  'dot-segment-with-path-parameter-climbs-out-of-anonymous-route',
+  'backslash-dot-segments-climb-out-of-anonymous-route',
+  'nul-before-dot-segments-climbs-out-of-anonymous-route',
+  'dot-segments-after-a-dot-name-climb-out-of-anonymous-route',
+];
+const SMUGGLING = [
+  'smuggling-content-length-and-chunked',
+  'smuggling-space-before-colon-in-transfer-encoding',
+  'smuggling-chunked-not-the-final-coding',
+  'smuggling-two-transfer-encoding-lines',
+  'smuggling-folded-transfer-encoding',
+  'smuggling-unknown-transfer-coding',
+  'smuggling-two-content-lengths',
+];
+const http = (ids: string[]) => ids.map((id) => `http/${id}`);
+const HTTP_FAULTS: HttpFault[] = [
+  { fault: 'raw-path-prefix-match', by: http([...CLIMBS, 'dot-segments-between-routes-with-different-requirements', 'encoded-slash-between-routes-with-different-requirements']) },
+  { fault: 'decode-after-match', by: http(['percent-encoded-dot-segments-climb-out-of-anonymous-route', 'half-encoded-dot-segments-climb-out-of-anonymous-route', 'encoded-slash-climbs-out-of-anonymous-route', 'fully-encoded-traversal-climbs-out-of-anonymous-route']) },
+  { fault: 'unmatched-paths-forwarded', by: http(['percent-encoded-letter-in-protected-path', 'trailing-dot-in-protected-path-segment', 'mixed-case-protected-path', 'absolute-form-protected-target']) },
+  { fault: 'host-not-checked', by: http(['two-host-headers', 'missing-host-header', 'host-header-with-a-path']) },
+  { fault: 'override-headers-forwarded', by: http(['request-target-override-headers-from-anonymous-route', 'method-override-header-to-stricter-method', 'x-http-method-header-to-stricter-method', 'method-override-query-parameter']) },
+  { fault: 'underscore-claim-headers-kept', by: http(['claim-header-with-underscores-on-anonymous-route']) },
+  { fault: 'connection-listed-removed-after-claims', by: http(['connection-lists-claim-headers']) },
+  { fault: 'connection-header-forwarded', by: http(['connection-listed-field-not-forwarded', 'connection-listed-on-second-connection-line']) },
+  { fault: 'connection-last-line-only', by: http(['connection-listed-on-second-connection-line']) },
+  { fault: 'upgrade-forwarded', by: http(['h2c-upgrade-not-forwarded']) },
+  { fault: 'naive-relay', by: http([...SMUGGLING, 'upstream-answer-with-content-length-and-chunked', 'claim-header-with-space-before-colon', 'claim-header-folded-onto-previous-line', 'claim-header-before-first-field-line']) },
+  { fault: 'frames-by-transfer-encoding', by: http(['smuggling-chunked-and-content-length']) },
+  { fault: 'upgrade-tunnelled', by: http(['websocket-upgrade-refused-then-unauthenticated-request', 'h2c-upgrade-not-forwarded']) },
+  { fault: 'upstream-framing-relayed', by: http(['upstream-answer-with-content-length-and-chunked']) },
+];
+
 /** Runs in flight at once; most of a run's time is waiting (cooldowns, expiry), not CPU. */
 const PARALLEL = 4;
 
@@ -77,6 +128,26 @@ async function runAgainst(fault: BrokenGatewayFault, only: string, clockSkewSeco
       target: { name: gateway.profile.name, baseUrl: gateway.url, profile: gateway.profile, idp: idpDriver(idp, 'contoso'), upstream, stop: gateway.stop },
       cases: await loadCases({ only }),
       concurrency: 8,
+    });
+  } finally {
+    await gateway.stop();
+    await upstream.close();
+    await idp.close();
+  }
+}
+
+async function runAgainstHttp(fault: BrokenHttpFault): Promise<RunReport> {
+  const idp = await createMockIdp({ port: 0 });
+  const upstream = await startEchoUpstream();
+  const tenant = idp.tenant('contoso');
+  const gateway = await startBrokenHttpGateway({ fault, issuer: tenant.issuer, jwksUri: tenant.jwksUri, audience: DEMO_AUDIENCE, upstreamUrl: upstream.url });
+  try {
+    return await runSuite({
+      target: { name: gateway.profile.name, baseUrl: gateway.url, profile: gateway.profile, idp: idpDriver(idp, 'contoso'), upstream, stop: gateway.stop },
+      cases: await loadCases({ only: 'http/*' }),
+      concurrency: 8,
+      // A proxy that waits for body bytes its framing promised (frames-by-transfer-encoding) holds a raw exchange this long.
+      requestTimeoutMs: 2000,
     });
   } finally {
     await gateway.stop();
@@ -104,11 +175,15 @@ const errors = (report: RunReport) => report.cases.filter((c) => c.verdict === '
 
 const baselines = new Map<string, RunReport>();
 const faulty = new Map<string, RunReport>();
+const httpFaulty = new Map<string, RunReport>();
+let httpBaseline: RunReport | undefined;
 let ran = false;
 
 beforeAll(async () => {
   const keys = [...new Map(FAULTS.map((f) => [baselineKey(f), f])).values()];
   const jobs: (() => Promise<void>)[] = [
+    async () => void (httpBaseline = await runAgainstHttp('none')),
+    ...HTTP_FAULTS.map((f) => async () => void httpFaulty.set(f.fault, await runAgainstHttp(f.fault))),
     ...keys.map((f) => async () => void baselines.set(baselineKey(f), await runAgainst('none', f.only, f.clockSkewSeconds))),
     ...FAULTS.map((f) => async () => void faulty.set(f.fault, await runAgainst(f.fault, f.only, f.clockSkewSeconds))),
   ];
@@ -119,8 +194,15 @@ beforeAll(async () => {
 afterAll(() => {
   if (process.env.GATECHECK_TEETH_DEBUG) {
     for (const f of FAULTS) console.log(f.fault, '←', caughtBy(f).join(' '));
+    for (const f of HTTP_FAULTS) console.log(f.fault, '←', httpCaughtBy(f.fault).join(' '));
   }
 });
+
+/** http/ cases (any level) the faulty proxy fails and its honest twin passes. */
+function httpCaughtBy(fault: string): string[] {
+  const held = new Set(httpBaseline!.cases.filter((c) => c.verdict === 'pass' || c.verdict === 'non-strict').map((c) => c.id));
+  return httpFaulty.get(fault)!.cases.filter((c) => c.verdict === 'fail' && held.has(c.id)).map((c) => c.id);
+}
 
 function caughtBy(f: Fault): string[] {
   const baseline = baselines.get(baselineKey(f))!;
@@ -148,6 +230,27 @@ describe('each deliberately broken gateway is caught by a MUST case', () => {
       expect(errors(report)).toEqual([]);
     });
   }
+});
+
+describe('each deliberately broken proxy is caught by the http/ cases written for its mistake', () => {
+  it('the honest proxy passes every http/ case, skipping none, with no harness error', () => {
+    expect(httpBaseline!.cases.filter((c) => c.verdict !== 'pass' && c.verdict !== 'non-strict').map((c) => `${c.id}: ${c.verdict} ${c.skipReason ?? c.errorMessage ?? c.steps.flatMap((s) => s.findings).join('; ')}`)).toEqual([]);
+    expect(httpBaseline!.cases.filter((c) => c.id.startsWith('http/')).length).toBeGreaterThanOrEqual(30);
+  });
+
+  for (const f of HTTP_FAULTS) {
+    it(`catches ${f.fault}`, () => {
+      const caught = httpCaughtBy(f.fault);
+      for (const id of f.by) expect(caught, `${id} should catch ${f.fault}`).toContain(id);
+      expect(errors(httpFaulty.get(f.fault)!)).toEqual([]);
+    });
+  }
+
+  it('every http/ case fails against at least one broken proxy its honest twin does not fail', () => {
+    const caught = new Set(HTTP_FAULTS.flatMap((f) => httpCaughtBy(f.fault)));
+    const ids = httpBaseline!.cases.map((c) => c.id).filter((id) => id.startsWith('http/'));
+    expect(ids.filter((id) => !caught.has(id))).toEqual([]);
+  });
 });
 
 describe('a target that refuses the genuine baseline is still run through every case', () => {

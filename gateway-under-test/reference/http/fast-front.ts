@@ -141,6 +141,15 @@ class FastConnection {
 
 function noop(): void {}
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Throws as node:http does for a header it would not write (RFC 9110 §5.1 token names, §5.5 field values). */
+function checkField(name: string, value: string): void {
+  if (!TOKEN.test(name)) throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), { code: 'ERR_INVALID_HTTP_TOKEN' });
+  if (UNSAFE_VALUE.test(value)) throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), { code: 'ERR_INVALID_CHAR' });
+}
+
 function hasBareLf(buffer: Buffer): boolean {
   for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) if (i === 0 || buffer[i - 1] !== 13) return true;
   return false;
@@ -171,6 +180,8 @@ class FastResponse implements GatewayResponse {
   chunked = false;
   bodyless = false;
   headerBlock = '';
+  /** Headers set with setHeader, name, value… */
+  extra: string[] | null = null;
 
   constructor(connection: FastConnection, head: boolean, close: boolean) {
     this.connection = connection;
@@ -182,22 +193,37 @@ class FastResponse implements GatewayResponse {
     return this.connection.socket.destroyed;
   }
 
+  /** Kept for the head, like node:http's; a header given to writeHead under the same name wins. */
   setHeader(name: string, value: string): void {
-    if (name.toLowerCase() === 'connection' && value.toLowerCase() === 'close') this.close = true;
+    checkField(name, value);
+    if (name.toLowerCase() === 'connection') {
+      // This front frames the connection itself: only the client's wish to close it is taken.
+      if (/(?:^|,)[\t ]*close[\t ]*(?:,|$)/i.test(value)) this.close = true;
+      return;
+    }
+    (this.extra ??= []).push(name, value);
   }
 
   writeHead(status: number, headers: string[] | Record<string, string>): this {
     let block = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
     let length = false;
     let date = false;
+    const given = this.extra ? new Set<string>() : null;
     const add = (name: string, value: string) => {
+      // node:http refuses the same (ERR_INVALID_HTTP_TOKEN, ERR_INVALID_CHAR): a CR or LF here would start a header of its own.
+      checkField(name, value);
       const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : '';
       if (lower === 'content-length') length = true;
       else if (lower === 'date') date = true;
+      given?.add(name.toLowerCase());
       block += `${name}: ${value}\r\n`;
     };
     if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) add(headers[i], headers[i + 1]);
     else for (const name in headers) add(name, headers[name]);
+    if (this.extra) {
+      const extra = this.extra;
+      for (let i = 0; i < extra.length; i += 2) if (!given!.has(extra[i].toLowerCase())) add(extra[i], extra[i + 1]);
+    }
     if (!date) block += `Date: ${httpDate()}\r\n`;
     // RFC 9110 §6.4.1: no content for these, whatever the headers say.
     this.bodyless = this.head || status === 204 || status === 304 || (status >= 100 && status < 200);

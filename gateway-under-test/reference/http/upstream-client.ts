@@ -318,6 +318,9 @@ class UpstreamConnection {
     }
     // RFC 9110 §15.2: interim answers are not the response; 101 would switch protocols, which no request here asked for.
     if (code >= 100 && code < 200) return code === 101 ? this.protocolError('unexpected 101') : true;
+    // RFC 9112 §6.3: both together "ought to be handled as an error"; undici refuses them too. Forwarding
+    // the Content-Length beside the chunked body would desynchronise the client's kept-alive connection.
+    if (codings !== undefined && length !== undefined) return this.protocolError('Content-Length with Transfer-Encoding');
     this.keepAlive = !close;
     // The upstream's own idle limit, less a second, like undici: reusing a socket it is closing fails the request.
     this.idleMs = keepAliveHint === undefined ? this.client.options.keepAliveTimeoutMs : Math.min(this.client.options.keepAliveTimeoutMs, Number(keepAliveHint) * 1000 - 1000);

@@ -1,0 +1,23 @@
+import { defineCase } from '../../harness/define-case.ts';
+import { grantedBy, methodBeyond, protectedTarget } from '../../harness/http-routes.ts';
+
+export default defineCase({
+  id: 'http/method-override-header-to-stricter-method',
+  title: 'does not forward X-HTTP-Method-Override turning an authorised GET into a method whose route needs more',
+  // Routes are authorised by the request line's method (RFC 9110 §9.1); an upstream honouring the
+  // override acts on another one. SHOULD: the hole needs such an upstream (Express method-override, Rails).
+  level: 'should',
+  references: [
+    { doc: 'RFC 9110', section: '9.1' },
+    { doc: 'OWASP REST Security Cheat Sheet', section: 'method override' },
+  ],
+  covers: ['X16', 'X08'],
+  features: [],
+  steps: (profile) => {
+    const target = protectedTarget(profile);
+    if ('skip' in target) return target;
+    const method = methodBeyond(profile, target.path, grantedBy(target.route));
+    if (!method) return { skip: 'every method on the protected path is allowed to its GET token' };
+    return [{ request: { path: target.path, headers: [['X-HTTP-Method-Override', method]] }, expect: { outcome: 'either', guard: { readings: ['overrides'] } } }];
+  },
+});
