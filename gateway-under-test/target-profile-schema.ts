@@ -8,7 +8,7 @@ export const profileRequirementSchema = z.strictObject({
   separator: z.string().min(1).default(' '),
 });
 
-/** The headers verified claims travel upstream in (DESIGN.md "Claims contract"), with their default names. */
+/** The headers verified claims travel upstream in (the claims contract), with their default names. */
 export const claimHeadersSchema = z
   .strictObject({
     userId: z.string().default('X-User-Id'),
@@ -20,7 +20,7 @@ export const claimHeadersSchema = z
   .prefault({});
 
 /**
- * The target contract (DESIGN.md "The target contract"): what a gateway under test is configured to
+ * The target contract (README: "Every verdict is computed from the target's contract"): what a gateway under test is configured to
  * enforce, from which every case computes its token and its expectation. The reference gateway's config,
  * the APIM/Apigee policy import and hand-written profile files all produce this one shape. Strict, so a
  * misspelt key is an error naming it rather than a silently different expectation; defaults are the

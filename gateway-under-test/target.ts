@@ -3,7 +3,7 @@ import type { profileRequirementSchema, targetProfileSchema } from './target-pro
 
 /**
  * What a gateway under test is configured to enforce, so the suite can compute expectations
- * (DESIGN.md "A target profile"), and the handle every target start gives back.
+ * (its JSON Schema: target-profile.schema.json), and the handle every target start gives back.
  */
 
 /** The target contract, defaults applied: see `targetProfileSchema`, its one definition. */

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from './config.ts';
 
 /**
- * Builds the claims-contract headers (DESIGN.md) for a verified token: X-User-Id (oid, else sub),
+ * Builds the claims-contract headers for a verified token: X-User-Id (oid, else sub),
  * X-Tenant-Id (tid), X-Client-Id (azp, else appid, else client_id), X-Roles and X-Scopes comma-joined.
  * Array elements are joined as-is: a role containing a comma is ambiguous downstream (catalogue F07),
  * which is why authorisation happens here on the array, never on the joined header.

@@ -127,7 +127,7 @@ export interface Expectation {
   responseHeaders?: Record<string, string | RegExp | null>;
   /**
    * The target's contract allows the gateway to accept this request, but RFC 8725 / RFC 9068 require a
-   * refusal (DESIGN.md "Verdict grades"). Use with `outcome: 'either'`: an acceptance that reaches the
+   * refusal (README: "Verdicts"). Use with `outcome: 'either'`: an acceptance that reaches the
    * upstream is graded `weaker` and names `clause`; a refusal is judged like a `reject` expectation
    * (upstream untouched, then `status` and `wwwAuthenticate` graded as usual), so it passes or is
    * `non-strict`. `clause` names the RFC, its section and the requirement in a few words.

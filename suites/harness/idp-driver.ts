@@ -8,7 +8,7 @@ type Endpoint = 'discovery' | 'jwks' | 'token' | 'attacker';
 /**
  * What the harness needs from the mock IdP, whether it runs in this process or elsewhere: mint a
  * recipe, apply a case's setup/teardown actions, count what the IdP served. Both faces give the same
- * result (DESIGN.md data flow); the in-process one skips the HTTP hop because it is on the hot path.
+ * result; the in-process one skips the HTTP hop because it is on the hot path.
  */
 export interface IdpDriver {
   url: string;

@@ -10,7 +10,7 @@ export interface Judgement {
 }
 
 /**
- * Grades one observation (DESIGN.md "A conformance case"). The security outcome is absolute and
+ * Grades one observation (one case: suites/harness/define-case.ts). The security outcome is absolute and
  * black-box: a rejection means "not 2xx and nothing reached the upstream", an acceptance means "2xx and
  * the upstream got the request with the expected claim headers"; getting that wrong is `fail`. Status
  * code, `WWW-Authenticate` (RFC 6750 §3) and other response headers are graded on their own: a gateway

@@ -10,8 +10,8 @@ import type { CaseContext } from './run-case.ts';
 import type { CaseResult, Observation } from './run-report.ts';
 
 /**
- * Before the cases, one token the contract accepts is sent to each protected route (DESIGN.md "The
- * target contract"). A route that refuses it is a MUST failure of the target, reported as a case
+ * Before the cases, one token the contract accepts is sent to each protected route (the README's
+ * paragraph on the target's contract). A route that refuses it is a MUST failure of the target, reported as a case
  * `baseline/<method>-<path>` with the reason when one can be found (audience form, token version,
  * issuer, token location, the claim rule), and the run goes on: a target that refuses genuine tokens may
  * still accept forged ones, and that is the finding that matters. Only what leaves no verdict meaningful

@@ -2,7 +2,7 @@ import type { Expectation } from './define-case.ts';
 
 /*
  * The RFC 8725 / RFC 9068 requirements a target's contract may relax, as Expectation.weaker values
- * (DESIGN.md "Verdict grades"). Each clause names the RFC, the section and the requirement; the wording
+ * (README: "Verdicts"). Each clause names the RFC, the section and the requirement; the wording
  * it stands for is quoted beside it. Requirements addressed to clients or authorization servers are not
  * here: a client-side MUST is not a gateway MUST.
  */

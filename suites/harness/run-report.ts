@@ -1,7 +1,7 @@
 import type { Expectation, Level, Reference, RequestSpec } from './define-case.ts';
 
 /**
- * DESIGN.md "Verdict grades". `weaker`: the target's contract allows what the gateway did, but it is
+ * README, "Verdicts". `weaker`: the target's contract allows what the gateway did, but it is
  * weaker than RFC 8725 / RFC 9068 require; it never fails the run and always names the clause.
  */
 export type Verdict = 'pass' | 'non-strict' | 'weaker' | 'fail' | 'skipped' | 'error';

@@ -2,7 +2,7 @@ import type { Level } from './define-case.ts';
 import type { Verdict } from './run-report.ts';
 
 /*
- * The one place verdicts are ordered and levels counted (DESIGN.md "Verdict grades"). The harness
+ * The one place verdicts are ordered and levels counted (README: "Verdicts"). The harness
  * combines steps with VERDICT_RANK, every report sorts with verdictSeverity and lists with VERDICTS, and
  * the exit code, summaries and tallies all use the level sets below.
  */

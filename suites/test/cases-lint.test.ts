@@ -220,7 +220,7 @@ describe('conformance cases (suites/cases)', () => {
           if (!OUTCOMES.includes(e.outcome)) wrong.push(`${c.id} (${profile.name}): outcome ${String(e.outcome)}`);
           if (e.outcome === 'accept' && e.status !== undefined && [e.status].flat().some((s) => s >= 400)) wrong.push(`${c.id}: accept with an error status`);
           if (e.outcome === 'reject' && e.upstream === 'reached') wrong.push(`${c.id}: a refusal that reaches the upstream`);
-          // A weaker grade names an RFC 8725 / RFC 9068 clause (DESIGN.md "Verdict grades") and lets the gateway choose.
+          // A weaker grade names an RFC 8725 / RFC 9068 clause (README: "Verdicts") and lets the gateway choose.
           if (e.weaker && e.outcome !== 'either') wrong.push(`${c.id} (${profile.name}): weaker with outcome ${e.outcome}, expected either`);
           if (e.weaker && !/^RFC (8725|9068) §\d+(\.\d+)*: \S/.test(e.weaker.clause)) wrong.push(`${c.id}: weaker clause "${e.weaker.clause}" does not name RFC 8725 or 9068, a section and the requirement`);
         }

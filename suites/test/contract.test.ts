@@ -9,7 +9,7 @@ import { routeFor } from '../harness/contract/route-for.ts';
 import { valueOutside } from '../harness/contract/value-outside.ts';
 
 /**
- * The target contract drives every token and expectation (DESIGN.md "The target contract"): baselines
+ * The target contract drives every token and expectation (README: "Every verdict is computed from the target's contract"): baselines
  * are tokens the mock really issues, changed only where a contract demands, and what cannot be met is
  * said, not forged. Run against a real mock IdP in process.
  */

@@ -20,7 +20,7 @@ export const FRESH_JTI = '{{fresh.jti}}';
 
 /**
  * The baseline token for `route`: the IdP's default token of `tokenProfile`, changed only where the
- * contract demands it (DESIGN.md "The target contract"). Changes stay within what Entra really issues
+ * contract demands it (README: "Every verdict is computed from the target's contract"). Changes stay within what Entra really issues
  * (the API whose application id the contract names as audience; a v1 token's audience in either
  * form) except for claim requirements, which are met by setting the claims, as a client granted those
  * roles would receive them. What cannot be met that way (an App ID URI audience on a v2 token, an
