@@ -239,7 +239,8 @@ export function buildProvider(runtime: TenantRuntime, options: ProviderOptions):
             lifetimeSeconds: Number(jwt.payload.exp) - Number(jwt.payload.iat),
             capabilities: clientCapabilities(requestContext(ctx?.req)?.claims),
           });
-          jwt.payload = claims.payload;
+          // Overrides set through the control API apply here, to tokens from the real endpoints only (the forge has its own recipe).
+          jwt.payload = runtime.claimOverrides.apply(claims.payload, { clientId: client.clientId, userOid: user?.oid });
           const kid = runtime.keys.primary().kid;
           jwt.header = claims.version === 1 ? { typ: 'JWT', x5t: kid, kid } : { typ: 'JWT', kid };
         },

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tenantIssuers, type IssuerStyle, type TenantIssuers } from './entra/issuers.ts';
 import { Revocations } from './cae/revocations.ts';
+import { ClaimOverrides } from './control/claim-overrides.ts';
 import { KeyStore } from './keys/key-store.ts';
 import type { Tenant } from './tenants/tenant-schema.ts';
 import { MockIdpConfigError } from './config.ts';
@@ -38,6 +39,8 @@ export interface TenantRuntime {
   identityHeader: string;
   /** Revoked users and sessions (continuous access evaluation). */
   revocations: Revocations;
+  /** Extra or changed claims for a client's or a user's next access tokens (control API `…/claim-overrides`). */
+  claimOverrides: ClaimOverrides;
   /** Shifts the times written into minted tokens (control API `PUT …/clock`). */
   clockOffsetSeconds: number;
   /** Seconds since the epoch, as this tenant's tokens see it. */
@@ -99,6 +102,7 @@ export async function createTenantRuntime(
     urls: tenantUrls(opts.baseUrl, tenant),
     identityHeader: opts.identityHeader ?? randomUUID(),
     revocations: new Revocations(),
+    claimOverrides: new ClaimOverrides(),
     clockOffsetSeconds: 0,
     now: () => Math.floor(Date.now() / 1000) + runtime.clockOffsetSeconds,
     accessTokenLifetime: () => randomInt(opts.lifetime.min, opts.lifetime.max + 1),

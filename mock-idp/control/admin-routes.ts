@@ -10,6 +10,7 @@ import { findVariant, VARIANTS } from '../mint/variants.ts';
 import { deviceCodeRoute } from '../flows/device-code-admin.ts';
 import { findTenant, type TenantRuntime } from '../tenant-runtime.ts';
 import { AdminError } from './admin-error.ts';
+import { ClaimOverrideRequestSchema, resolveTarget } from './claim-overrides.ts';
 import type { ControlState } from './control-state.ts';
 import { DISCOVERY_ONLY_FAULTS, ENDPOINTS, EndpointSchema, FaultRequestSchema, JWKS_ONLY_FAULTS, LOGGED_ENDPOINTS, LoggedEndpointSchema, type Endpoint } from './fault-schema.ts';
 
@@ -187,6 +188,20 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
     if (method === 'DELETE') return { json: { ...tenantJson, cleared: rt.revocations.clear() } };
     return { json: { ...tenantJson, revocations: rt.revocations.list(), list: rt.urls.revocations } };
   }
+  if (section === 'claim-overrides' && parts.length === 4) {
+    // PUT sets (or replaces) one client's or user's override, GET lists them, DELETE clears them all.
+    only('GET', 'PUT', 'DELETE');
+    if (method === 'DELETE') return { json: { ...tenantJson, cleared: rt.claimOverrides.clear() } };
+    if (method === 'GET') return { json: { ...tenantJson, overrides: rt.claimOverrides.list() } };
+    const request = parse(ClaimOverrideRequestSchema, await readJson(req));
+    const target = resolveTarget(rt.tenant, request);
+    if (!target) {
+      const field = request.client !== undefined ? 'client' : 'user';
+      const what = field === 'client' ? 'client or managed identity (client id or name)' : 'user (UPN or object id)';
+      throw new AdminError(400, 'invalid_request', `${field}: tenant ${rt.tenant.name} has no ${what} ${request.client ?? request.user}`, { field });
+    }
+    return { json: { ...tenantJson, override: rt.claimOverrides.set(target, request.claims, request.count) } };
+  }
   if (section === 'keys') return keyRoute(ctx, rt, method, item, extra, req, only, parts.length);
   if (section === 'checkpoints') return checkpointRoute(ctx, rt, method, item, extra, req, only, parts.length);
   if (section === 'device-codes') return deviceCodeRoute(rt, method, parts.slice(4), req);
@@ -195,8 +210,8 @@ async function route(ctx: AdminContext, req: IncomingMessage): Promise<Answer> {
 }
 
 /**
- * `POST …/checkpoints` records the tenant's keys (which, in which order and states), clock offset and
- * faults; `POST …/checkpoints/{id}/restore` puts them back; `DELETE …/checkpoints/{id}` forgets one.
+ * `POST …/checkpoints` records the tenant's keys (which, in which order and states), clock offset,
+ * faults, revocations and claim overrides; `POST …/checkpoints/{id}/restore` puts them back; `DELETE …/checkpoints/{id}` forgets one.
  * The keys stay in the mock: the answer names kids and states only.
  */
 async function checkpointRoute(

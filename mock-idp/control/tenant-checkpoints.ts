@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RevocationCheckpoint } from '../cae/revocations.ts';
+import type { ClaimOverrideCheckpoint } from './claim-overrides.ts';
 import type { KeyCheckpoint } from '../keys/key-store.ts';
 import type { TenantRuntime } from '../tenant-runtime.ts';
 import type { FaultTable } from './control-state.ts';
@@ -16,6 +17,7 @@ interface Checkpoint {
   clockOffsetSeconds: number;
   faults: Fault[];
   revocations: RevocationCheckpoint;
+  claimOverrides: ClaimOverrideCheckpoint;
 }
 
 /** What the control API says about a checkpoint: kids and states, never a key's private half. */
@@ -29,11 +31,13 @@ export interface CheckpointSummary {
   faults: string[];
   /** Revoked users (UPN) and sessions (sid). */
   revocations: string[];
+  /** Claim overrides, as `client:{client id}` or `user:{oid}`. */
+  claimOverrides: string[];
 }
 
 /**
  * Server-side checkpoints of what a test run changes on a tenant: its signing keys (which keys, in
- * which order and states), its clock offset, its faults and its revoked users and sessions. A run against a mock someone else started
+ * which order and states), its clock offset, its faults, its revoked users and sessions and its claim overrides. A run against a mock someone else started
  * takes one before its cases and restores it afterwards, so rotations, added keys, clock shifts,
  * faults and revocations do not outlive the run. The keys never leave this process: callers get an id.
  */
@@ -54,6 +58,7 @@ export class TenantCheckpoints {
       clockOffsetSeconds: rt.clockOffsetSeconds,
       faults: this.#faults.ofTenant(rt.tenant.id),
       revocations: rt.revocations.checkpoint(),
+      claimOverrides: rt.claimOverrides.checkpoint(),
     };
     this.#byId.set(checkpoint.id, checkpoint);
     const own = [...this.#byId.values()].filter((c) => c.tenantId === rt.tenant.id);
@@ -69,6 +74,7 @@ export class TenantCheckpoints {
     rt.clockOffsetSeconds = checkpoint.clockOffsetSeconds;
     this.#faults.replace(rt.tenant.id, checkpoint.faults);
     rt.revocations.restore(checkpoint.revocations);
+    rt.claimOverrides.restore(checkpoint.claimOverrides);
     return summary(rt, checkpoint);
   }
 
@@ -93,5 +99,6 @@ function summary(rt: TenantRuntime, c: Checkpoint): CheckpointSummary {
     offsetSeconds: c.clockOffsetSeconds,
     faults: c.faults.map((f) => f.endpoint),
     revocations: c.revocations.entries.map((r) => r.upn ?? r.oid ?? r.sid!),
+    claimOverrides: c.claimOverrides.entries.map((o) => `${o.target}:${o.id}`),
   };
 }

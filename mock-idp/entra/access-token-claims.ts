@@ -69,7 +69,8 @@ export function accessTokenClaims(input: AccessTokenInput): EntraClaims {
   if (roles.length) common.roles = roles;
   if (user) {
     common.scp = (input.scopes ?? []).join(' ');
-    if (user.groups.length) common.groups = user.groups;
+    if (user.groups.length > api.groupsOverageLimit) Object.assign(common, groupsOverage(user));
+    else if (user.groups.length) common.groups = user.groups;
     if (user.wids.length) common.wids = user.wids;
   } else {
     common.idtyp = 'app';
@@ -86,7 +87,15 @@ export function accessTokenClaims(input: AccessTokenInput): EntraClaims {
       azpacr: String(input.clientAuth),
       ver: '2.0',
     };
-    if (user) Object.assign(payload, { name: user.name, preferred_username: user.upn });
+    if (user) {
+      Object.assign(payload, { name: user.name, preferred_username: user.upn });
+      // v1 tokens carry these always (below); v2 tokens only when the API lists them as optional claims.
+      const wanted = new Set(api.optionalClaims);
+      if (wanted.has('upn')) payload.upn = user.upn;
+      if (wanted.has('given_name') && user.givenName) payload.given_name = user.givenName;
+      if (wanted.has('family_name') && user.familyName) payload.family_name = user.familyName;
+      if (wanted.has('ipaddr')) payload.ipaddr = '127.0.0.1';
+    }
     return { version, payload: sortEntra(payload) };
   }
   const payload: Record<string, unknown> = {
@@ -111,6 +120,21 @@ export function accessTokenClaims(input: AccessTokenInput): EntraClaims {
     });
   }
   return { version, payload: sortEntra(payload) };
+}
+
+/**
+ * Entra's groups overage: a user in more groups than fit (200 for a JWT) gets no `groups` claim but a
+ * distributed claim (OpenID Connect Core 5.6.2) pointing at Microsoft Graph, from which the API fetches
+ * the groups. Shape and endpoint as in Learn's access token claims reference, "Groups overage claim"
+ * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference), the same for v1
+ * and v2 access tokens. (The `hasgroups` claim replaces it only in implicit-flow ID tokens, which the
+ * mock does not issue with groups.)
+ */
+export function groupsOverage(user: User): Record<string, unknown> {
+  return {
+    _claim_names: { groups: 'src1' },
+    _claim_sources: { src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${user.oid}/getMemberObjects` } },
+  };
 }
 
 const ENTRA_ORDER = ['aud', 'iss', 'iat', 'nbf', 'exp'];

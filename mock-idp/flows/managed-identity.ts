@@ -140,7 +140,7 @@ export async function serveManagedIdentityToken(kind: IdentityEndpoint, rt: Tena
   const lifetime = rt.accessTokenLifetime();
   // MSAL sends the client capabilities it was configured with (`xms_cc=cp1`) as a query parameter.
   const capabilities = (query.get('xms_cc') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-  const { version, payload } = accessTokenClaims({
+  const { version, payload: built } = accessTokenClaims({
     tenant: rt.tenant,
     issuers: rt.issuers,
     api,
@@ -153,6 +153,7 @@ export async function serveManagedIdentityToken(kind: IdentityEndpoint, rt: Tena
     capabilities,
     extra: { xms_mirid: identity.resourceId },
   });
+  const payload = rt.claimOverrides.apply(built, { clientId: identity.clientId });
   const key = rt.keys.primary();
   const header = version === 1 ? { alg: 'RS256', typ: 'JWT', x5t: key.kid, kid: key.kid } : { alg: 'RS256', typ: 'JWT', kid: key.kid };
   const token = await new SignJWT(payload).setProtectedHeader(header).sign(key.privateKey);

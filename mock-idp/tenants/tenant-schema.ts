@@ -15,10 +15,22 @@ export const ApiSchema = z.strictObject({
   scopes: z.array(permission).default([]),
   appRoles: z.array(permission).default([]),
   /**
-   * Optional claims the API asked for in its manifest. `xms_cc` reaches the API's tokens only when it is
-   * listed here and the client asks for it in the `claims` parameter (Entra claims-challenge.md).
+   * Optional claims the API asked for in its manifest (`optionalClaims.accessToken`). `xms_cc` reaches
+   * the API's tokens only when it is listed here and the client asks for it in the `claims` parameter
+   * (Entra claims-challenge.md). `upn`, `given_name`, `family_name` and `ipaddr` are in Learn's
+   * optional claims reference (https://learn.microsoft.com/entra/identity-platform/optional-claims-reference)
+   * among the claims v1.0 tokens always carry and v2.0 tokens carry only when asked for: they add them
+   * to the API's v2 user tokens (a user without a given or family name gets none). `groups` is not
+   * here: the mock emits a user's groups in every user token, as an app with `groupMembershipClaims`
+   * set gets them, and the optional claim only changes their format.
    */
-  optionalClaims: z.array(z.enum(['xms_cc'])).default([]),
+  optionalClaims: z.array(z.enum(['xms_cc', 'upn', 'given_name', 'family_name', 'ipaddr'])).default([]),
+  /**
+   * How many groups a user token for this API carries before Entra's groups overage replaces them
+   * with a link to Microsoft Graph: 200 for JWTs in Entra; a small number lets a tenant file test
+   * the overage with a few groups.
+   */
+  groupsOverageLimit: z.number().int().min(1).max(200).default(200),
 });
 
 export const ClientSchema = z
