@@ -5,7 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { findPeerBinary } from '../gateway-under-test/index.ts';
 import {
-  checkpointTenants,
   formatLoadSummary,
   k6OperatorManifest,
   K6_SCRIPT,
@@ -23,9 +22,10 @@ import {
   startLoadEnvironment,
   type LoadResult,
   type Scenario,
-  type TenantCheckpoints,
 } from '../load/index.ts';
 import { didYouMean } from '../suites/harness/did-you-mean.ts';
+import { idpDriver } from '../suites/harness/idp-driver.ts';
+import { beginIdpSession, type IdpSession } from '../suites/harness/idp-session.ts';
 import { CliError } from './cli-error.ts';
 
 interface LoadOptions {
@@ -240,11 +240,13 @@ async function load(opts: LoadOptions): Promise<number> {
   const results: Array<{ target: string; result: LoadResult }> = [];
   let exit = 0;
   // The user's own mock gets its keys, clock and faults back when the run ends (not a manifest's: its events run later, in the cluster).
-  let checkpoints: TenantCheckpoints | undefined;
+  // The same session `gatecheck run` keeps, so Ctrl-C restores too.
+  const sessions: IdpSession[] = [];
   try {
-    if (opts.idp && env.control && !opts.k6Manifest && scenario.events.length > 0) {
-      checkpoints = await checkpointTenants(env.control, scenario.events.map((e) => e.tenant));
-      log(`checkpointed ${[...new Set(scenario.events.map((e) => e.tenant))].join(', ')} on ${opts.idp}; restored when the run ends`);
+    if (opts.idp && !opts.k6Manifest && scenario.events.length > 0) {
+      const tenants = [...new Set(scenario.events.map((e) => e.tenant))];
+      for (const tenant of tenants) sessions.push(await beginIdpSession(idpDriver(opts.idp, tenant, { adminToken: opts.adminToken })));
+      log(`checkpointed ${tenants.join(', ')} on ${opts.idp}; restored when the run ends`);
     }
     for (const [i, name] of targets.entries()) {
       const label = targets.length > 1 ? labels[i] : undefined;
@@ -284,7 +286,7 @@ async function load(opts: LoadOptions): Promise<number> {
     }
   } finally {
     try {
-      await checkpoints?.restore();
+      for (const session of sessions.splice(0).reverse()) await session.end();
     } finally {
       await env.stop();
     }

@@ -12,7 +12,6 @@ export { mintTokenPool, tokenPoolFile, type TokenPoolFile } from './runner/mint-
 export { runLoad, type RunLoadOptions, type LoadProgress } from './runner/run-load.ts';
 export { runScenario } from './runner/run-scenario.ts';
 export { OUTCOMES, ERROR_OUTCOMES, type LoadResult, type Outcome } from './runner/load-result.ts';
-export { checkpointTenants, type TenantCheckpoints } from './runner/checkpoint-tenants.ts';
 export { startLoadEnvironment, referenceLoadConfig, LOAD_TARGET_NAMES, type LoadEnvironment, type StartedLoadTarget } from './runner/start-load-targets.ts';
 export { k6OperatorManifest, planExpiry, K6_SCRIPT, type K6OperatorOptions } from './runner/k6-operator-manifest.ts';
 export { K6_VERSION_NOTE, k6RunArguments } from './runner/k6-version.ts';

@@ -40,8 +40,9 @@ interface CheckpointCalls {
   release(id: string): Promise<void>;
 }
 
-export function idpDriver(idp: MockIdp | string, tenant = 'contoso'): IdpDriver {
-  return typeof idp === 'string' ? overHttp(idp.replace(/\/$/, ''), tenant) : inProcess(idp, tenant);
+/** `adminToken`: the control API's bearer token, for a mock started with `--admin-token`. */
+export function idpDriver(idp: MockIdp | string, tenant = 'contoso', options: { adminToken?: string } = {}): IdpDriver {
+  return typeof idp === 'string' ? overHttp(idp.replace(/\/$/, ''), tenant, options.adminToken) : inProcess(idp, tenant);
 }
 
 /**
@@ -145,14 +146,14 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
   }, calls);
 }
 
-function overHttp(base: string, tenant: string): IdpDriver {
+function overHttp(base: string, tenant: string, adminToken?: string): IdpDriver {
   const t = encodeURIComponent(tenant);
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
     let res;
     try {
       res = await request(`${base}/_admin${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
