@@ -21,7 +21,7 @@ export function gatewayCommand(): Command {
     .option('--idp <url>', 'demo mode: trust tenant contoso of the mock IdP at URL for orders-api')
     .option('--upstream <url>', 'demo mode: where allowed requests go')
     .option('--apim-policy <file|dir>', 'emulate an Azure APIM policy or APIOps-extracted folder (needs --upstream; --idp stands in for login.microsoftonline.com)')
-    .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy (needs --upstream; --idp stands in for login.microsoftonline.com)')
+    .option('--apigee-policy <file|dir|zip>', 'emulate an Apigee VerifyJWT policy or exported proxy bundle, folder or .zip (needs --upstream; --idp stands in for login.microsoftonline.com)')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for the policy\'s {{named values}} and Apigee ref/uriRef/{variable} references')
     .option('--port <port>', 'public port (overrides the config)')
     .option('--admin-port <port>', 'admin port for /metrics (overrides the config)')

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { fileProblem, LINT_RULES, lintApimFolder, lintPolicy, loadPolicyValues, toSarif, type PolicyDiagnostic } from '../gateway-under-test/index.ts';
+import { isApigeeBundle, lintApigeeBundle } from '../gateway-under-test/reference/policies/index.ts';
 import { CliError } from './cli-error.ts';
 
 /**
@@ -12,7 +13,7 @@ import { CliError } from './cli-error.ts';
 export function lintCommand(): Command {
   return new Command('lint')
     .description('lint APIM / Apigee token-validation policies; exit 1 on errors')
-    .argument('<files...>', 'policy XML files, or APIOps-extracted folders (APIM)')
+    .argument('<files...>', 'policy XML files, APIOps-extracted folders (APIM), or exported Apigee proxies (folder or .zip)')
     .option('--format <format>', 'text or sarif', 'text')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for {{named values}} and Apigee ref/uriRef/{variable} references')
     .action(async (files: string[], opts: { format: string; policyValues?: string }) => {
@@ -20,6 +21,11 @@ export function lintCommand(): Command {
       const values = opts.policyValues === undefined ? undefined : await loadPolicyValues(opts.policyValues);
       const findings: PolicyDiagnostic[] = [];
       for (const file of files) {
+        // An exported Apigee proxy (folder or .zip): its VerifyJWT policies.
+        if (isApigeeBundle(file)) {
+          findings.push(...(await lintApigeeBundle(file, { values })));
+          continue;
+        }
         // An APIOps-extracted folder: every operation's policy as composed from its scopes.
         if (existsSync(file) && statSync(file).isDirectory()) {
           findings.push(...(await lintApimFolder(file, { values })));

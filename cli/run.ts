@@ -34,7 +34,7 @@ export function runCommand(): Command {
     .option('--idp <url>', 'a running mock IdP the gateway trusts (default: started in process on the port the profile names)')
     .option('--upstream-port <port>', 'port of the echo upstream your gateway forwards to (URL targets)', '9480')
     .option('--apim-policy <file|dir>', 'emulate an Azure APIM policy, or an APIOps-extracted folder, and run the suite against it')
-    .option('--apigee-policy <file>', 'emulate an Apigee VerifyJWT policy and run the suite against it')
+    .option('--apigee-policy <file|dir|zip>', 'emulate an Apigee VerifyJWT policy, or an exported proxy bundle (folder or .zip), and run the suite against it')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for the policy\'s {{named values}} and Apigee ref/uriRef/{variable} references')
     .option('--only <glob>', 'case ids to run, e.g. "claims/*" or "algorithm,keys/unknown-*"')
     .option('--report <dir>', 'where report.json, junit.xml and report.html go (default reports/<timestamp>)')

@@ -5,6 +5,9 @@ export { emulatePolicy, type EmulateOptions, type Emulation } from './emulate-po
 export { targetFromPolicy, type PolicyTarget } from './target-from-policy.ts';
 export { lintApimFolder, lintPolicy } from './lint-policy.ts';
 export { emulateApimFolder } from './emulate-apim-folder.ts';
+export { emulateApigeeBundle } from './emulate-apigee-bundle.ts';
+export { isApigeeBundle, readApigeeBundle, type ApigeeBundle } from './read-apigee-bundle.ts';
+export { lintApigeeBundle } from './lint-apigee-bundle.ts';
 export { readApimFolder, type ApimFolder, type ApimOperation } from './read-apim-folder.ts';
 export { LINT_RULES, type LintRule, type LintRuleId } from './lint-rules.ts';
 export { toSarif } from './to-sarif.ts';

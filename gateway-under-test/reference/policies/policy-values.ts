@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, parseDocument, LineCounter } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, LineCounter } from 'yaml';
 import { fileProblem } from '../../file-problem.ts';
 import { PolicyError } from './policy-error.ts';
 
@@ -13,7 +13,15 @@ export interface PolicyValues {
   /** The file the values came from, for messages. */
   file: string;
   values: ReadonlyMap<string, string>;
+  /**
+   * `apigee.apiKeys: [key, …]`: the API keys an Apigee VerifyAPIKey accepts (the consumer keys of the
+   * apps whose products include the proxy, which the bundle does not contain), with its line.
+   */
+  apiKeys?: { keys: string[]; line: number };
 }
+
+/** The one name whose value is a list: the keys Apigee VerifyAPIKey policies accept. */
+export const API_KEYS_NAME = 'apigee.apiKeys';
 
 const FLAG = '--policy-values';
 
@@ -41,6 +49,7 @@ export function parsePolicyValues(text: string, file: string): PolicyValues {
   if (doc.contents === null) throw new PolicyError('ERR_POLICY_VALUES', file, 1, 'is empty; expected name: value lines, e.g. aad-tenant-id: 7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c');
   if (!isMap(doc.contents)) throw new PolicyError('ERR_POLICY_VALUES', file, lineOf(doc.contents.range?.[0]), 'expected a mapping of name: value lines at the top level');
   const values = new Map<string, string>();
+  let apiKeys: PolicyValues['apiKeys'];
   for (const pair of doc.contents.items) {
     const keyNode = pair.key;
     const line = lineOf(isScalar(keyNode) ? keyNode.range?.[0] : undefined);
@@ -52,10 +61,26 @@ export function parsePolicyValues(text: string, file: string): PolicyValues {
       throw new PolicyError('ERR_POLICY_VALUES', file, line, `name "${name}": write it without the braces the policy puts around it (${name.replace(/^\{+|\}+$/g, '')}: value)`);
     }
     const value = pair.value;
+    if (name === API_KEYS_NAME) {
+      apiKeys = { keys: apiKeyList(value, file, line), line };
+      continue;
+    }
     if (!isScalar(value) || value.value === null || typeof value.value === 'object') {
       throw new PolicyError('ERR_POLICY_VALUES', file, line, `"${name}": expected a text value (write nested names flat, e.g. propertyset.idp.jwks_uri: https://…)`);
     }
     values.set(name, String(value.value));
   }
-  return { file, values };
+  return { file, values, ...(apiKeys ? { apiKeys } : {}) };
+}
+
+/** `apigee.apiKeys`: a list of keys, each as long as an Apigee consumer key is (at least 16 characters). */
+function apiKeyList(value: unknown, file: string, line: number): string[] {
+  const example = `${API_KEYS_NAME}: [first-key-of-at-least-16-chars, …]`;
+  if (!isSeq(value) || value.items.length === 0) throw new PolicyError('ERR_POLICY_VALUES', file, line, `"${API_KEYS_NAME}": expected a list of the API keys VerifyAPIKey accepts, e.g. ${example}`);
+  return value.items.map((item, i) => {
+    if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim().length < 16) {
+      throw new PolicyError('ERR_POLICY_VALUES', file, line, `"${API_KEYS_NAME}" item ${i + 1}: expected a key of at least 16 characters (an Apigee consumer key), e.g. ${example}`);
+    }
+    return item.value.trim();
+  });
 }

@@ -4,9 +4,11 @@ import { fileProblem } from '../../file-problem.ts';
 import type { TargetProfile } from '../../target.ts';
 import { parseGatewayConfig, type GatewayConfig } from '../config.ts';
 import { profileFromConfig } from '../profile-from-config.ts';
+import { emulateApigeeBundle } from './emulate-apigee-bundle.ts';
 import { emulateApimFolder } from './emulate-apim-folder.ts';
 import { emulatePolicy, type EmulateOptions, type Emulation } from './emulate-policy.ts';
 import { PolicyError } from './policy-error.ts';
+import { isApigeeBundle } from './read-apigee-bundle.ts';
 
 export interface PolicyTarget {
   config: GatewayConfig;
@@ -15,13 +17,16 @@ export interface PolicyTarget {
 }
 
 /**
- * A policy file (or an APIOps-extracted folder: APIM only) as a reference-gateway config and target profile, for `gatecheck gateway
+ * A policy file (or an APIOps-extracted folder, or an exported Apigee proxy as a folder or .zip) as a reference-gateway config and target profile, for `gatecheck gateway
  * --apim-policy` and `gatecheck run --apim-policy`: the profile says what the policy enforces, the
  * emulation's `notEmulated` which checks' verdicts don't speak for the real gateway.
  */
 export async function targetFromPolicy(file: string, options: Omit<EmulateOptions, 'file'>): Promise<PolicyTarget> {
   let emulation: Emulation;
-  if (existsSync(file) && statSync(file).isDirectory()) {
+  // An exported Apigee proxy: a .zip, or a folder holding apiproxy/.
+  if (isApigeeBundle(file)) {
+    emulation = await emulateApigeeBundle(file, options);
+  } else if (existsSync(file) && statSync(file).isDirectory()) {
     emulation = await emulateApimFolder(file, options);
   } else {
     let text: string;
