@@ -245,10 +245,14 @@ export async function emulateApigeeBundle(source: string, options: Omit<EmulateO
   }
   if (claimHeaders.size > 0) config.claimHeaders = Object.fromEntries([...claimHeaders].map(([f, h]) => [f, h.field]));
   if (routes.some((r) => r.auth === 'required')) {
-    const names = Object.entries(CONTRACT_HEADERS).map(([f, n]) => claimHeaders.get(f)?.field ?? n);
-    const uncovered = names.filter((n) => !covered.has(n.toLowerCase()));
+    // The reference gateway sets every contract header from the token and strips the client's copies;
+    // Apigee forwards a header no AssignMessage touches, and sends none that one only removes.
+    const unset = Object.entries(CONTRACT_HEADERS).filter(([f]) => !claimHeaders.has(f)).map(([, n]) => n);
+    const forwarded = unset.filter((n) => !covered.has(n.toLowerCase()));
+    const removed = unset.filter((n) => covered.has(n.toLowerCase()));
     const v = bundle.policies.get(firstName)!;
-    if (uncovered.length > 0) push(notEmulated(v.file, v.element.line, `the emulation sets and strips ${uncovered.join(', ')}; Apigee forwards a client's copy of a header no AssignMessage sets or removes`, ['claim-headers']));
+    if (forwarded.length > 0) push(notEmulated(v.file, v.element.line, `the emulation sets ${forwarded.join(', ')} from the token and strips a client's copy; Apigee forwards a client's copy of a header no AssignMessage sets or removes`, ['claim-headers']));
+    if (removed.length > 0) push(notEmulated(v.file, v.element.line, `the emulation sets ${removed.join(', ')} from the token; this proxy removes them and sets none`, ['claim-headers']));
   }
 
   for (const proxy of bundle.proxies) {
