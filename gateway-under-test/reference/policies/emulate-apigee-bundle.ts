@@ -438,7 +438,12 @@ function apiKeyLocation(p: ApigeeBundlePolicy, push: (d: PolicyDiagnostic) => vo
   return undefined;
 }
 
-/** AssignMessage on the request: headers removed, and headers set from a verified token's claim variable. */
+/**
+ * AssignMessage on the request: headers removed, and headers set from a verified token's claim variable,
+ * `{jwt.<VerifyJWT name>.claim.<claim>}` (or `.decoded.claim.`), as the VerifyJWT reference's "Flow
+ * variables" section names them (cloud.google.com/apigee/docs/api-platform/reference/policies/verify-jwt-policy);
+ * that naming was not re-read for this emulation. An empty `<Remove><Headers/>` removes every header.
+ */
 function assignMessage(p: ApigeeBundlePolicy, step: ApigeeStep, push: (d: PolicyDiagnostic) => void): { removesAuthorization: boolean; removed: string[]; claimHeaders: { name: string; value: string; variable: string[]; add: boolean; line: number }[] } {
   const out = { removesAuthorization: false, removed: [] as string[], claimHeaders: [] as { name: string; value: string; variable: string[]; add: boolean; line: number }[] };
   const assignTo = child(p.element, 'AssignTo');
