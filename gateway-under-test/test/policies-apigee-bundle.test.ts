@@ -203,6 +203,34 @@ describe('conditions and policies gatecheck cannot decide are named, with the ro
     expect(third.reached).toHaveLength(0);
   });
 
+  it('a MatchesPath pattern a prefix route cannot express is named; one it can becomes the route', async () => {
+    const flow = (name: string, policy: string, pattern: string) =>
+      `        <Flow name="${name}">\n            <Request>\n                <Step>\n                    <Name>${policy}</Name>\n                </Step>\n            </Request>\n            <Condition>(proxy.pathsuffix MatchesPath "${pattern}") and (request.verb = "GET")</Condition>\n        </Flow>\n`;
+    const dir = variant('one-segment', GOOD, {
+      'proxies/default.xml': read('proxies/default.xml').replace('        <Flow name="UnknownResource">', `${flow('GetOrder', 'VJ-Orders-Read', '/orders/*')}${flow('OrderItems', 'VJ-Orders-Write', '/orders/*/items')}        <Flow name="UnknownResource">`),
+    });
+    const { g, target } = await serve(dir);
+    expect(target.config.routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.require?.values.join(',')}`)).toEqual(['GET /orders-api/orders Orders.Read', 'POST /orders-api/orders Orders.Write', 'GET /orders-api/orders/* Orders.Read']);
+    const d = target.emulation.diagnostics.find((x) => x.checks?.includes('request-checks'))!;
+    expect([d.file.endsWith('apiproxy/proxies/default.xml'), d.line]).toEqual([true, 42]);
+    expect(d.message).toBe('proxy.pathsuffix MatchesPath "/orders/*", proxy.pathsuffix MatchesPath "/orders/*/items": the reference gateway\'s route /orders-api/orders/* takes /orders-api/orders/gatecheck/x as well as /orders-api/orders/x, which this proxy treats differently; both are emulated as /orders-api/orders/x');
+    const one = await send(g, 'GET', '/orders-api/orders/17', reader);
+    expect([one.status, one.reached.length]).toEqual([200, 1]);
+  });
+
+  it('a RaiseFault under a verb condition answers with no route; a status other than 404 is reported', async () => {
+    const dir = variant('verb-fault', GOOD, {
+      'policies/RF-No-Delete.xml': '<RaiseFault name="RF-No-Delete">\n    <FaultResponse>\n        <Set>\n            <StatusCode>405</StatusCode>\n        </Set>\n    </FaultResponse>\n</RaiseFault>\n',
+      'proxies/default.xml': read('proxies/default.xml').replace('            <Step>\n                <Name>VJ-Entra-Token</Name>', '            <Step>\n                <Name>RF-No-Delete</Name>\n                <Condition>request.verb = "DELETE"</Condition>\n            </Step>\n            <Step>\n                <Name>VJ-Entra-Token</Name>'),
+    });
+    const { g, target } = await serve(dir);
+    const d = target.emulation.diagnostics.find((x) => x.message.includes('RF-No-Delete'))!;
+    expect(d.checks).toEqual(['request-checks', 'failure-response']);
+    expect(d.message).toMatch(/^RaiseFault "RF-No-Delete" answers DELETE \/orders-api\S* with 405; the emulation answers 404 \(no route\)$/);
+    const del = await send(g, 'DELETE', '/orders-api/orders', writer);
+    expect([del.status, del.reached.length]).toEqual([404, 0]);
+  });
+
   it('a policy with no equivalent names its element, file and line and the checks it affects', async () => {
     const dir = variant('javascript', GOOD, {
       'policies/JS-Check.xml': '<Javascript name="JS-Check" timeLimit="200">\n    <ResourceURL>jsc://check.js</ResourceURL>\n</Javascript>\n',

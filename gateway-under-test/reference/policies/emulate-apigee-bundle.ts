@@ -40,8 +40,8 @@ interface Outcome {
 interface Candidate {
   path: string;
   probes: string[];
-  /** Where the pattern comes from, for messages. */
-  from?: { text: string; file: string; line: number };
+  /** The comparisons the route comes from, for messages. */
+  from: { text: string; file: string; line: number }[];
 }
 
 /**
@@ -88,12 +88,13 @@ export async function emulateApigeeBundle(source: string, options: Omit<EmulateO
         const [first, ...others] = results;
         const sig = (o: Outcome) => JSON.stringify([o.steps.map((s) => `${s.file}:${s.line}`), o.fault?.line, o.nullRoute?.line]);
         const differing = others.findIndex((r) => sig(r.outcome) !== sig(first.outcome));
-        if (differing >= 0 && candidate.from) {
+        if (differing >= 0 && candidate.from.length > 0) {
+          const [at] = candidate.from;
           push(
             notEmulated(
-              candidate.from.file,
-              candidate.from.line,
-              `${candidate.from.text}: the reference gateway's route ${candidate.path} also takes ${candidate.probes[differing + 1]}, which this proxy treats differently from ${candidate.probes[0]}; emulated as ${candidate.probes[0]}`,
+              at.file,
+              at.line,
+              `${[...new Set(candidate.from.map((f) => f.text))].join(', ')}: the reference gateway's route ${candidate.path} takes ${candidate.probes[differing + 1]} as well as ${candidate.probes[0]}, which this proxy treats differently; both are emulated as ${candidate.probes[0]}`,
               ['request-checks'],
             ),
           );
@@ -287,12 +288,11 @@ function otherMethod(methods: string[]): string {
  */
 function candidatesOf(base: string, texts: { text: string; file: string; line: number }[], conditions: Conditions): { candidates: Candidate[]; methods: string[] } {
   const byPath = new Map<string, Candidate>();
-  const add = (path: string, probes: string[], from?: Candidate['from']) => {
-    const c = byPath.get(path);
-    if (c) {
-      for (const p of probes) if (!c.probes.includes(p)) c.probes.push(p);
-      c.from ??= from;
-    } else byPath.set(path, { path, probes: [...probes], ...(from ? { from } : {}) });
+  const add = (path: string, probes: string[], from?: Candidate['from'][number]) => {
+    const c = byPath.get(path) ?? { path, probes: [], from: [] };
+    byPath.set(path, c);
+    for (const p of probes) if (!c.probes.includes(p)) c.probes.push(p);
+    if (from) c.from.push(from);
   };
   const verbs = new Set<string>();
   for (const t of texts) {
