@@ -29,7 +29,7 @@ interface MatrixOptions {
 export function matrixCommand(): Command {
   return new Command('matrix')
     .description('run the suite against several targets and write the comparison matrix')
-    .requiredOption('--targets <list>', `comma-separated: ${TARGET_NAMES.join(', ')}, URL=PROFILE_FILE for your own gateway, apim-policy=FILE or apigee-policy=FILE for a policy`)
+    .requiredOption('--targets <list>', `comma-separated: ${TARGET_NAMES.join(', ')}, URL=PROFILE_FILE for your own gateway, apim-policy=FILE|DIR or apigee-policy=FILE|DIR|ZIP for a policy or an exported API`)
     .option('--idp <url>', 'a running mock IdP the URL targets trust')
     .option('--policy-values <file>', 'YAML or JSON name: value lines for the policies\' {{named values}} and Apigee references')
     .option('--only <glob>', 'case ids to run')

@@ -51,7 +51,7 @@ const APIGEE_POLICIES = new Set(['VerifyJWT', 'GenerateJWT', 'DecodeJWT', 'Verif
 
 export function readApigeePolicy(root: PolicyElement, file: string): ApigeeVerifyJwt {
   if (root.name !== 'VerifyJWT') {
-    if (APIGEE_POLICIES.has(root.name)) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, root.line, `<${root.name}> is an Apigee policy gatecheck does not emulate (only VerifyJWT)`);
+    if (APIGEE_POLICIES.has(root.name)) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', file, root.line, `<${root.name}> is an Apigee policy gatecheck does not emulate on its own (only VerifyJWT); give the exported proxy (its apiproxy/ folder or .zip) to emulate it in its flows`);
     throw new PolicyError('ERR_POLICY_UNKNOWN', file, root.line, `unknown policy <${root.name}> (expected APIM <policies> or Apigee <VerifyJWT>)`);
   }
   const r = new ElementReader(root, file, ['name', 'continueOnError', 'enabled', 'async']);
