@@ -53,7 +53,7 @@ const REFERENCE = 'reference gateway';
 const REFERENCE_NODE = 'reference gateway on node:http + undici';
 const EXPRESS = 'express-oauth2-jwt-bearer';
 
-function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, fastPaths = true): GatewayConfigInput {
+export function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, fastPaths = true): GatewayConfigInput {
   return {
     // Off, node:http parses and answers every request and undici sends every upstream request.
     http: { fastFront: fastPaths },
