@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApacheOauth2, MOD_OAUTH2 } from '../gateway-under-test/apache-oauth2/start-apache-oauth2.ts';
 import { startApacheOpenidc, MOD_AUTH_OPENIDC } from '../gateway-under-test/apache-openidc/start-apache-openidc.ts';
@@ -9,6 +9,7 @@ import { findPeerBinary } from '../gateway-under-test/process/find-peer-binary.t
 import { startNodeJwtBearer } from '../gateway-under-test/node-jwt-bearer/start-node-jwt-bearer.ts';
 import type { GatewayOptions } from '../gateway-under-test/process/gateway-options.ts';
 import { startTestIssuer, type TestIssuer } from '../suites/harness/test-issuer.ts';
+import { mintTokenPool } from '../load/runner/mint-pool.ts';
 import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
 import { commandVersion, debianPackageVersion, packageVersion } from './machine-info.ts';
@@ -16,6 +17,13 @@ import { processTreeCpuMs } from './process-cpu.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
 import { StealGuard } from './steal-guard.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
+
+type Mode = 'same' | 'revisit' | 'fresh';
+
+interface TokenSource {
+  file: string;
+  order: 'cycle' | 'once';
+}
 
 type Server = 'upstream' | 'reference' | 'reference-node' | 'haproxy' | 'apache' | 'express';
 
@@ -45,7 +53,7 @@ const REFERENCE = 'reference gateway';
 const REFERENCE_NODE = 'reference gateway on node:http + undici';
 const EXPRESS = 'express-oauth2-jwt-bearer';
 
-function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, fastPaths = true): GatewayConfigInput {
+export function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, fastPaths = true): GatewayConfigInput {
   return {
     // Off, node:http parses and answers every request and undici sends every upstream request.
     http: { fastFront: fastPaths },
@@ -64,15 +72,29 @@ function referenceConfig(issuer: TestIssuer, upstream: string, workers: number, 
   };
 }
 
-async function mintPool(issuer: TestIssuer, size: number, ctx: BenchContext): Promise<string[]> {
-  const tokens: string[] = [];
-  const started = Date.now();
-  for (let i = 0; i < size; i++) {
-    if (i % 2500 === 0 && i > 0) ctx.log(`  minted ${i}/${size} tokens`);
-    ctx.signal.throwIfAborted();
-    tokens.push(await issuer.token({ claims: { jti: `bench-${i}-${started}` } }));
-  }
-  return tokens;
+/** Distinct valid tokens (a unique `jti` each), signed on every core by the token pool's worker threads. */
+async function mintPool(issuer: TestIssuer, count: number, ctx: BenchContext): Promise<{ tokens: string[]; seconds: number }> {
+  let reported = 0;
+  const pool = await mintTokenPool({
+    ...issuer.signingTemplate(),
+    count,
+    uniqueClaim: 'jti',
+    onProgress: (n, total) => {
+      if (n - reported >= 100_000) ctx.log(`  minted ${(reported = n).toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+    },
+  });
+  ctx.signal.throwIfAborted();
+  return { tokens: pool.tokens, seconds: pool.elapsedMs / 1000 };
+}
+
+/**
+ * Never-seen tokens need a pool no gateway can exhaust: the fastest validating target's warm-up rate
+ * (one repeated token, which a caching gateway answers faster than it can verify, so an upper bound)
+ * with half again as headroom, for every measurement a target can make.
+ */
+export function freshPoolSize(fastestAuthRps: number, durationSeconds: number, measurementsPerTarget: number, connections: number): number {
+  const perMeasurement = Math.ceil(fastestAuthRps * 1.5 * durationSeconds) + connections;
+  return perMeasurement * measurementsPerTarget;
 }
 
 /** A target that answers anything but 200 to a valid token would benchmark its error path. */
@@ -114,6 +136,7 @@ function combineRounds(list: Measured[]): Combined {
     p99Ms: mean((r) => r.p99Ms),
     maxMs: Math.max(...list.map((r) => r.maxMs)),
     statusErrors: list.reduce((sum, r) => sum + r.statusErrors, 0),
+    reused: list.reduce((sum, r) => sum + r.reused, 0),
     socketErrors: list.reduce((sum, r) => sum + r.socketErrors, 0),
     cpuUsPerRequest: cpu.every((c) => c !== undefined) ? mean((r) => r.cpuUsPerRequest!) : undefined,
     stealPercent: list.every((r) => r.stealPercent !== undefined) ? Math.max(...list.map((r) => r.stealPercent!)) : undefined,
@@ -169,12 +192,16 @@ function table(
 }
 
 /**
- * Token-validating gateways side by side on one machine in one run: each against its own
- * pass-through route, in two modes: one repeated token, and a pool of distinct tokens rotated per
- * request. The pool fits the reference gateway's verified-token cache: it verifies each pooled token
- * once, in its first distinct-token slot, and serves it from the cache after that, like 10,000 callers
- * each calling again; HAProxy has no such cache and verifies every request. Ratios within a run are
- * the result; absolute req/s drift between runs.
+ * Token-validating gateways side by side on one machine in one run, each against its own pass-through
+ * route, in three token modes:
+ * - one repeated token: the best case for any gateway that caches verified tokens;
+ * - a pool revisited: `--tokens` distinct tokens sent round and round, like that many callers each
+ *   calling again; a caching gateway verifies each once and then answers from its cache;
+ * - never-seen tokens: every request of a validating target carries a token that target has never
+ *   received in the whole run, so each one is verified. This is the work a gateway does for new
+ *   callers and after every token refresh, and the mode the goals are judged on.
+ * HAProxy jwt_verify and the Apache modules keep no verified-token cache and verify in every mode.
+ * Ratios within a run are the result; absolute req/s drift between runs.
  */
 export const gatewayBench: BenchGroup = {
   name: 'gateway',
@@ -193,12 +220,12 @@ export const gatewayBench: BenchGroup = {
     const dir = mkdtempSync(join(tmpdir(), 'gatecheck-bench-'));
     ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
 
-    ctx.log(`minting ${settings.tokens} distinct tokens…`);
+    ctx.log(`minting ${settings.tokens.toLocaleString('en-US')} distinct tokens for the revisited pool…`);
     const sameToken = await issuer.token();
-    const pool = await mintPool(issuer, settings.tokens, ctx);
-    const files = { same: join(dir, 'same.tokens'), rotate: join(dir, 'rotate.tokens') };
+    const revisited = await mintPool(issuer, settings.tokens, ctx);
+    const files = { same: join(dir, 'same.tokens'), revisit: join(dir, 'revisit.tokens') };
     writeFileSync(files.same, `${sameToken}\n`);
-    writeFileSync(files.rotate, `${pool.join('\n')}\n`);
+    writeFileSync(files.revisit, `${revisited.tokens.join('\n')}\n`);
 
     const targets: Target[] = [
       { label: 'upstream direct (no gateway)', server: 'upstream', kind: 'direct', url: upstream.url, path: API_PATH, pid: upstream.pid },
@@ -265,12 +292,13 @@ export const gatewayBench: BenchGroup = {
       else live.push(target);
     }
 
-    const load = async (target: Target, tokensFile: string, durationSeconds: number): Promise<Measured> => {
+    const load = async (target: Target, tokens: TokenSource, durationSeconds: number): Promise<Measured> => {
       const before = processTreeCpuMs(target.pid);
       const result = await runWrk({
         url: target.url,
         path: target.path,
-        tokensFile,
+        tokensFile: tokens.file,
+        tokenOrder: tokens.order,
         durationSeconds,
         connections: settings.connections,
         threads: settings.threads,
@@ -282,11 +310,46 @@ export const gatewayBench: BenchGroup = {
     };
 
     ctx.log('warming up (1 s each)…');
-    for (const target of live) await load(target, files.same, 1);
+    let fastestAuthRps = 0;
+    for (const target of live) {
+      const warm = await load(target, { file: files.same, order: 'cycle' }, 1);
+      if (target.kind === 'auth') fastestAuthRps = Math.max(fastestAuthRps, warm.requestsPerSecond);
+    }
 
-    const modes = [
-      { name: 'same', file: files.same, caption: 'One repeated valid token' },
-      { name: 'rotate', file: files.rotate, caption: `${settings.tokens.toLocaleString('en-US')} distinct valid tokens, rotated per request` },
+    // Retries after host steal are measurements too: each one needs tokens of its own.
+    const measurementsPerTarget = settings.rounds * (1 + settings.stealRetries);
+    const freshCount = freshPoolSize(fastestAuthRps, settings.durationSeconds, measurementsPerTarget, settings.connections);
+    ctx.log(`minting ${freshCount.toLocaleString('en-US')} never-seen tokens (fastest validating warm-up ${fmt.rps(fastestAuthRps)} req/s × 1.5 × ${settings.durationSeconds} s × ${measurementsPerTarget} measurement(s) per target)…`);
+    const fresh = await mintPool(issuer, freshCount, ctx);
+    const freshPerMeasurement = Math.floor(freshCount / measurementsPerTarget);
+    notes.push(
+      `Never-seen tokens: ${freshCount.toLocaleString('en-US')} minted in ${fresh.seconds.toFixed(1)} s on ${availableParallelism()} worker thread(s); each validating target gets its own unused slice of ${freshPerMeasurement.toLocaleString('en-US')} per measurement (sized from the fastest validating warm-up, ${fmt.rps(fastestAuthRps)} req/s, × 1.5), and wrk sends no token twice. Different gateways receive the same tokens: none of them shares a cache with another.`,
+    );
+    // Per validating target, the next unused index of the never-seen pool.
+    const freshNext = new Map<string, number>();
+    const freshSlice = (target: Target): TokenSource => {
+      const start = freshNext.get(target.label) ?? 0;
+      const end = Math.min(start + freshPerMeasurement, fresh.tokens.length);
+      freshNext.set(target.label, end);
+      const file = join(dir, 'fresh.tokens');
+      // A pool that ran out still yields a file; wrk then repeats tokens and counts them as reused.
+      writeFileSync(file, `${fresh.tokens.slice(start, Math.max(end, start + 1)).join('\n')}\n`);
+      return { file, order: 'once' };
+    };
+
+    const modes: Array<{ name: Mode; caption: string; source: (target: Target) => TokenSource }> = [
+      { name: 'same', caption: 'One repeated valid token (cached by any gateway that caches verified tokens)', source: () => ({ file: files.same, order: 'cycle' }) },
+      {
+        name: 'revisit',
+        caption: `${settings.tokens.toLocaleString('en-US')} distinct valid tokens revisited in turn (after the first pass: cache hits for a gateway that caches)`,
+        source: () => ({ file: files.revisit, order: 'cycle' }),
+      },
+      {
+        name: 'fresh',
+        caption: 'Never-seen valid tokens: each request to a validating target carries a token it has never received (goals judged here)',
+        // Pass-through routes and the upstream read no token: the revisited pool serves them.
+        source: (target) => (target.kind === 'auth' ? freshSlice(target) : { file: files.revisit, order: 'cycle' }),
+      },
     ];
     const rounds = new Map(modes.map((m) => [m.name, new Map<string, Measured[]>()]));
     const total = settings.rounds * modes.length * live.length;
@@ -298,13 +361,13 @@ export const gatewayBench: BenchGroup = {
       for (const mode of modes) {
         for (const target of live) {
           ctx.signal.throwIfAborted();
-          const m = await guard.measure(`round ${round} ${mode.name} ${target.label}`, () => load(target, mode.file, settings.durationSeconds));
+          const m = await guard.measure(`round ${round} ${mode.name} ${target.label}`, () => load(target, mode.source(target), settings.durationSeconds));
           const r: Measured = { ...m.result, stealPercent: m.stealPercent };
           const list = rounds.get(mode.name)!;
           list.set(target.label, [...(list.get(target.label) ?? []), r]);
           done++;
           ctx.log(
-            `  [${done}/${total}] ${mode.name.padEnd(6)} ${target.label.padEnd(40)} ${fmt.rps(r.requestsPerSecond).padStart(8)} req/s  p50 ${fmt.ms(r.p50Ms)} ms  p99 ${fmt.ms(r.p99Ms)} ms${r.statusErrors ? `  STATUS≥400 ${r.statusErrors}` : ''}${r.socketErrors ? `  SOCKET ERRORS (${r.socketErrorDetail})` : ''}`,
+            `  [${done}/${total}] ${mode.name.padEnd(6)} ${target.label.padEnd(40)} ${fmt.rps(r.requestsPerSecond).padStart(8)} req/s  p50 ${fmt.ms(r.p50Ms)} ms  p99 ${fmt.ms(r.p99Ms)} ms${r.statusErrors ? `  STATUS≥400 ${r.statusErrors}` : ''}${r.socketErrors ? `  SOCKET ERRORS (${r.socketErrorDetail})` : ''}${r.reused ? `  REUSED ${r.reused} tokens (pool ran out)` : ''}`,
           );
         }
       }
@@ -315,28 +378,39 @@ export const gatewayBench: BenchGroup = {
     const tables = modes.map((m) => table(m.caption, targets, all.get(m.name)!, skipped, settings.rounds));
 
     // Per round as well as overall: one round hit by the host's noise can move a mean across a goal.
-    const ratio = (mode: string, a: string, b: string) => {
+    const ratio = (mode: Mode, a: string, b: string, pick: (r: Measured) => number | undefined = (r) => r.requestsPerSecond) => {
       const list = rounds.get(mode);
       const ra = list?.get(a);
       const rb = list?.get(b);
       if (!ra || !rb) return undefined;
-      // A pair whose kept attempt still saw more steal than allowed says more about the host than the servers.
-      const disturbed = ra.map((r, i) => guard.disturbance(r.stealPercent, rb[i].stealPercent));
-      return roundRatio(ra.map((r) => r.requestsPerSecond), rb.map((r) => r.requestsPerSecond), disturbed);
+      const va = ra.map(pick);
+      const vb = rb.map(pick);
+      if (va.some((v) => v === undefined) || vb.some((v) => v === undefined)) return undefined;
+      const unjudged = ra.map((r, i) =>
+        // A pair whose kept attempt still saw more steal than allowed says more about the host than the servers;
+        // one that ran out of never-seen tokens measured cache hits, not verification.
+        r.reused + rb[i].reused > 0 ? 'the never-seen pool ran out' : guard.disturbance(r.stealPercent, rb[i].stealPercent),
+      );
+      return roundRatio(va as number[], vb as number[], unjudged);
     };
-    if (all.get('same')?.has(REFERENCE)) {
+    const cpu = (r: Measured) => r.cpuUsPerRequest;
+    if (all.get('fresh')?.has(REFERENCE)) {
       notes.push(
-        `Reference gateway goals: one repeated token ${describeRoundRatio(ratio('same', REFERENCE, 'reference gateway pass-through route'), 0.8)} its own pass-through; ` +
-          `distinct tokens ${describeRoundRatio(ratio('rotate', REFERENCE, HAPROXY_JWT), 1)} HAProxy jwt_verify ` +
-          `and ${describeRoundRatio(ratio('rotate', REFERENCE, OPENIDC), 2)} mod_auth_openidc; ` +
-          `${describeRoundRatio(ratio('rotate', REFERENCE, EXPRESS))} express-oauth2-jwt-bearer (no goal); ` +
-          `${describeRoundRatio(ratio('rotate', REFERENCE, REFERENCE_NODE))} the same gateway on node:http + undici (\`http.fastFront\` and \`upstream.fastClient\` off; no goal).`,
+        `Reference gateway goals, on never-seen tokens: ${describeRoundRatio(ratio('fresh', REFERENCE, HAPROXY_JWT), 1)} HAProxy jwt_verify's req/s, ` +
+          `at ${describeRoundRatio(ratio('fresh', REFERENCE, HAPROXY_JWT, cpu), 1, 'at-most')} its server CPU µs per request; ` +
+          `${describeRoundRatio(ratio('fresh', REFERENCE, OPENIDC), 2)} mod_auth_openidc; ` +
+          `${describeRoundRatio(ratio('fresh', REFERENCE, EXPRESS))} express-oauth2-jwt-bearer (no goal); ` +
+          `${describeRoundRatio(ratio('fresh', REFERENCE, REFERENCE_NODE))} the same gateway on node:http + undici (\`http.fastFront\` and \`upstream.fastClient\` off; no goal). ` +
+          `One repeated token (cached): ${describeRoundRatio(ratio('same', REFERENCE, 'reference gateway pass-through route'), 0.8)} its own pass-through. ` +
+          `Revisited pool (cached after its first pass, no goal): ${describeRoundRatio(ratio('revisit', REFERENCE, HAPROXY_JWT))} HAProxy jwt_verify.`,
       );
     }
     notes.push(
-      `Warm-ups use the repeated token, so the reference gateway verifies each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens once, in its first distinct-token measurement (round 1, its first attempt if it was taken again), and serves them from its verified-token cache after that. HAProxy jwt_verify keeps no such cache and verifies every request.`,
+      `Warm-ups use the repeated token. In the revisited mode the reference gateway verifies each of the ${settings.tokens.toLocaleString('en-US')} pooled tokens once, in its first measurement of that mode, and serves them from its verified-token cache after that; in the never-seen mode it verifies every request. HAProxy jwt_verify and the Apache modules keep no such cache and verify every request in every mode.`,
     );
     notes.push(guard.note());
+    const exhausted = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.reused > 0);
+    if (exhausted.length > 0) notes.push(`Ran out of never-seen tokens (some requests repeated a token, so a cache could answer them; not judged): ${exhausted.map(([l]) => l).join(', ')}.`);
     const failures = [...all.values()].flatMap((m) => [...m.entries()]).filter(([, r]) => r.statusErrors + r.socketErrors > 0);
     if (failures.length > 0) {
       notes.push(`Runs with errors (status ≥ 400 or socket errors), treat their numbers as suspect: ${[...new Set(failures.map(([l]) => l))].join(', ')}.`);

@@ -7,16 +7,16 @@ import { startGatewayProcess, type RunningGateway } from '../../gateway-under-te
  * Runs `bench/child/<script>` in its own Node 22 process on a free port (argv: PORT [CONFIG.json]),
  * with the same lifecycle as the real gateways: temp dir, wait for the port, group kill on stop.
  */
-export function startNodeChild(name: string, script: string, config?: unknown): Promise<RunningGateway> {
+export function startNodeChild(name: string, script: string, config?: unknown, nodeArgs: string[] = []): Promise<RunningGateway> {
   const entry = fileURLToPath(new URL(`./${script}`, import.meta.url));
   return startGatewayProcess({
     name,
     binary: process.execPath,
     prepare(dir, port) {
-      if (config === undefined) return [entry, String(port)];
+      if (config === undefined) return [...nodeArgs, entry, String(port)];
       const file = join(dir.conf, 'config.json');
       writeFileSync(file, JSON.stringify(config));
-      return [entry, String(port), file];
+      return [...nodeArgs, entry, String(port), file];
     },
   });
 }

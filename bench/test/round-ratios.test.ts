@@ -38,4 +38,12 @@ describe('rounds measured while the host was disturbed', () => {
     // Without a goal, no verdict and no judging to explain.
     expect(describeRoundRatio(r)).toBe('1.25× (per round 1.20 / 1.30)');
   });
+
+  test('a cost goal (CPU per request) is met when every judged round is at most the goal', () => {
+    const r = roundRatio([50, 55], [60, 60])!;
+    expect(goalVerdict(r, 1, 'at-most')).toBe('met');
+    expect(describeRoundRatio(r, 1, 'at-most')).toBe('0.88× (per round 0.83 / 0.92; goal ≤ 1: met)');
+    expect(goalVerdict(roundRatio([70, 65], [60, 60])!, 1, 'at-most')).toBe('not met');
+    expect(goalVerdict(roundRatio([50, 65], [60, 60])!, 1, 'at-most')).toBe('undecided');
+  });
 });

@@ -30,6 +30,34 @@ describe('bench load driver', () => {
     }
   });
 
+  test('once order: no token is sent twice while the pool lasts, and every repeat after it runs out is counted', async (ctx) => {
+    ctx.skip(wrk.skipReason !== undefined, wrk.skipReason);
+    const upstream = await startEchoUpstream({ capacity: 200_000 });
+    try {
+      const big = join(dir, 'big.tokens');
+      writeFileSync(big, `${Array.from({ length: 100_000 }, (_, i) => `fresh-${i}`).join('\n')}\n`);
+      const fresh = await runWrk({ url: upstream.url, path: '/api/orders', tokensFile: big, tokenOrder: 'once', durationSeconds: 1, connections: 4, threads: 2 });
+      const sent = upstream.received().map((r) => r.headers.authorization);
+      expect(sent.length).toBeGreaterThan(10);
+      expect(sent.length).toBeLessThan(100_000);
+      expect(new Set(sent).size).toBe(sent.length);
+      expect(fresh.reused).toBe(0);
+      // Both threads sent: their shares are the two halves of the pool.
+      expect(sent.some((t) => Number(t!.split('-')[1]) < 50_000)).toBe(true);
+      expect(sent.some((t) => Number(t!.split('-')[1]) >= 50_000)).toBe(true);
+
+      upstream.clear();
+      const small = join(dir, 'small.tokens');
+      writeFileSync(small, 'one\ntwo\nthree\nfour\n');
+      const out = await runWrk({ url: upstream.url, path: '/api/orders', tokensFile: small, tokenOrder: 'once', durationSeconds: 1, connections: 2, threads: 2 });
+      expect(out.requests).toBeGreaterThan(10);
+      // Every request after the first four sent a token again; in-flight requests at the end are sent but not counted.
+      expect(out.reused).toBeGreaterThanOrEqual(out.requests - 4);
+    } finally {
+      await upstream.close();
+    }
+  });
+
   test('--duration accepts 10s, 1m, 1500ms and bare seconds', () => {
     expect([parseDuration('10s'), parseDuration('1m'), parseDuration('1500ms'), parseDuration('7')]).toEqual([10, 60, 2, 7]);
     expect(() => parseDuration('ten')).toThrow(RangeError);

@@ -10,6 +10,11 @@ export interface WrkOptions {
   path: string;
   /** One bearer token per line; a file with one line is the "same token" mode. */
   tokensFile: string;
+  /**
+   * `cycle` (default): the pool is walked again and again. `once`: no token is sent twice; the result's
+   * `reused` counts the requests that had to repeat one because the file ran out.
+   */
+  tokenOrder?: 'cycle' | 'once';
   /** Another Lua script with the same `GATECHECK_WRK` result line, called with `-- scriptArgs` instead of the token pool's. */
   script?: { file: string; args: string[] };
   durationSeconds: number;
@@ -31,6 +36,8 @@ export interface WrkResult {
   socketErrors: number;
   /** `connect/read/write/timeout` counts when socketErrors > 0, for the log. */
   socketErrorDetail: string;
+  /** Requests that carried a token this measurement had already sent (`once` order only; 0 otherwise). */
+  reused: number;
 }
 
 export class WrkError extends GatecheckError {
@@ -57,7 +64,7 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
     '-s', options.script?.file ?? SCRIPT,
     options.url,
     '--',
-    ...(options.script?.args ?? [options.tokensFile, options.path]),
+    ...(options.script?.args ?? [options.tokensFile, options.path, options.tokenOrder ?? 'cycle', String(options.threads)]),
   ];
   return new Promise((resolve, reject) => {
     execFile(
@@ -82,6 +89,7 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
           statusErrors: r.status_errors,
           socketErrors: r.connect_errors + r.read_errors + r.write_errors + r.timeouts,
           socketErrorDetail: `connect ${r.connect_errors}, read ${r.read_errors}, write ${r.write_errors}, timeout ${r.timeouts}`,
+          reused: r.reused ?? 0,
         });
       },
     );

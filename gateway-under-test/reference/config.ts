@@ -216,6 +216,11 @@ export const gatewayConfigSchema = z
         enabled: z.boolean().default(true),
         maxEntries: z.number().int().min(0).default(50_000),
         maxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+        /**
+         * Store a token on its second verification, not its first: a token sent once (a new caller, a
+         * refreshed token) then costs no cache entry. Off: every verified token is stored.
+         */
+        admitOnSecondSighting: z.boolean().default(true),
         /** Cap for tokens without `exp` (only when `requireExp` is off). */
         maxTtlSeconds: z.number().positive().default(300),
       })

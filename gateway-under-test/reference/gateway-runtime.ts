@@ -22,7 +22,7 @@ export interface GatewayRuntime {
 
 /** Turns the config into what the pipeline reads on every request: lookup tables and key caches. */
 export function createGatewayRuntime(config: GatewayConfig, events: JwksEvents = {}, now: () => number = Date.now): GatewayRuntime {
-  const tokenCache = config.tokenCache.enabled ? new VerifiedTokenCache(config.tokenCache.maxEntries, config.tokenCache.maxBytes) : null;
+  const tokenCache = config.tokenCache.enabled ? new VerifiedTokenCache(config.tokenCache.maxEntries, config.tokenCache.maxBytes, config.tokenCache.admitOnSecondSighting) : null;
   const all: JwksCache[] = [];
   const dispatcher = keyFetchDispatcher(config.jwks.caFile);
   const jwksOptions = { ...config.jwks, ...(dispatcher ? { dispatcher } : {}) };

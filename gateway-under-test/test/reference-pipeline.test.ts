@@ -433,14 +433,27 @@ describe('time checks', () => {
 });
 
 describe('verified-token cache', () => {
-  it('serves the second request from the cache and still refuses it once exp has passed (RFC 7519 §4.1.4)', async () => {
+  it('stores a token on its second verification and serves the third from the cache, still refusing it once exp has passed (RFC 7519 §4.1.4)', async () => {
     const now = nowSeconds();
     const t = token(claims({ exp: now + 5 }));
+    const size = base.tokenCache!.size;
     expect((await run(base, t)).ctx.cacheHit).toBe(false);
-    const second = await run(base, t);
-    expect(second.reason).toBeUndefined();
-    expect(second.ctx.cacheHit).toBe(true);
+    expect(base.tokenCache!.size).toBe(size);
+    expect((await run(base, t)).ctx.cacheHit).toBe(false);
+    const third = await run(base, t);
+    expect(third.reason).toBeUndefined();
+    expect(third.ctx.cacheHit).toBe(true);
     expect((await run(base, t, { nowMs: (now + 6) * 1000 })).reason).toBe('token_expired');
+  });
+  it('keeps no entry for tokens seen once, and stores on the first sighting with admitOnSecondSighting off', async () => {
+    const once = await runtime({});
+    for (let i = 0; i < 50; i++) expect((await run(once, token(claims({ jti: `once-${i}` })))).reason).toBeUndefined();
+    expect(once.tokenCache!.size).toBe(0);
+    const eager = await runtime({ tokenCache: { admitOnSecondSighting: false } });
+    const t = token();
+    await run(eager, t);
+    expect(eager.tokenCache!.size).toBe(1);
+    expect((await run(eager, t)).ctx.cacheHit).toBe(true);
   });
   it('is keyed by the whole token: a changed signature byte is verified afresh and fails', async () => {
     const t = token();
@@ -455,6 +468,7 @@ describe('verified-token cache', () => {
   it('still applies route authorisation on a hit (RFC 6750 §3.1 insufficient_scope)', async () => {
     const t = token();
     await run(base, t);
+    await run(base, t);
     const requirement: CompiledRequirement = { values: ['Orders.Write'], claims: ['roles', 'scp'], match: 'any', separator: ' ', scope: 'Orders.Write' };
     const { reason, ctx } = await run(base, t, { requirement });
     expect(ctx.cacheHit).toBe(true);
@@ -462,12 +476,20 @@ describe('verified-token cache', () => {
   });
   it('stays within maxEntries, evicting the oldest', async () => {
     const rt = await runtime({ tokenCache: { maxEntries: 3 } });
-    for (let i = 0; i < 5; i++) await run(rt, token(claims({ jti: String(i) })));
+    for (let i = 0; i < 5; i++) {
+      const t = token(claims({ jti: String(i) }));
+      await run(rt, t);
+      await run(rt, t);
+    }
     expect(rt.tokenCache!.size).toBe(3);
   });
   it('stays within maxBytes', async () => {
     const rt = await runtime({ tokenCache: { maxBytes: 6000 } });
-    for (let i = 0; i < 10; i++) await run(rt, token(claims({ jti: String(i) })));
+    for (let i = 0; i < 10; i++) {
+      const t = token(claims({ jti: String(i) }));
+      await run(rt, t);
+      await run(rt, t);
+    }
     expect(rt.tokenCache!.bytes).toBeLessThanOrEqual(6000);
     expect(rt.tokenCache!.size).toBeGreaterThan(0);
   });

@@ -36,6 +36,11 @@ export interface TestIssuer {
   /** How often the JWKS was fetched: gateways cache it, tests can check they do. */
   jwksFetches(): number;
   token(spec?: TokenSpec): Promise<string>;
+  /**
+   * What a token pool minter needs to sign many valid tokens at once (load/runner/mint-pool.ts): the
+   * header and claims `token()` would use now, valid for an hour, and the signing key.
+   */
+  signingTemplate(): { header: Record<string, unknown>; claims: Record<string, unknown>; privateKey: KeyObject };
   close(): Promise<void>;
 }
 
@@ -89,6 +94,23 @@ export async function startTestIssuer({
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   jwksUri = `${origin}/discovery/v2.0/keys`;
 
+  const validClaims = (): Record<string, unknown> => {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      iss: issuer,
+      aud: audience,
+      sub: 'gatecheck-test-user',
+      oid: '11111111-2222-4333-8444-555555555555',
+      tid: '00000000-0000-4000-8000-00000000c0de',
+      azp: 'gatecheck-test-client',
+      roles: [role],
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      ver: '2.0',
+    };
+  };
+
   return {
     issuer,
     audience,
@@ -100,26 +122,13 @@ export async function startTestIssuer({
     publicJwk: jwk,
     jwksFetches: () => fetches,
     async token({ claims = {}, signWith = 'primary' }: TokenSpec = {}) {
-      const now = Math.floor(Date.now() / 1000);
-      const payload: Record<string, unknown> = {
-        iss: issuer,
-        aud: audience,
-        sub: 'gatecheck-test-user',
-        oid: '11111111-2222-4333-8444-555555555555',
-        tid: '00000000-0000-4000-8000-00000000c0de',
-        azp: 'gatecheck-test-client',
-        roles: [role],
-        iat: now,
-        nbf: now,
-        exp: now + 3600,
-        ver: '2.0',
-        ...claims,
-      };
+      const payload: Record<string, unknown> = { ...validClaims(), ...claims };
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
       if (signWith === 'none') return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`;
       const key = signWith === 'attacker' ? attacker.privateKey : primary.privateKey;
       return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
     },
+    signingTemplate: () => ({ header: { alg: 'RS256', typ: 'JWT', kid }, claims: validClaims(), privateKey: primary.privateKey }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -24,6 +24,9 @@ export default defineCase({
     const issued = exp - 3600;
     return [
       { token: { claims: { exp: { in: `${exp}s` }, iat: { in: `${issued}s` }, nbf: { in: `${issued}s` } } }, expect: { outcome: 'accept' } },
+      // Three times while valid: a cache that stores a token only on a later sighting holds it too.
+      { reuseToken: 0, expect: { outcome: 'accept' } },
+      { reuseToken: 0, expect: { outcome: 'accept' } },
       {
         // exp has whole-second resolution: the two seconds left, and one more to be past exp + skew.
         before: [{ action: 'wait', ms: 3000 }],

@@ -21,6 +21,7 @@ export const BROKEN_GATEWAY_FAULTS = [
   'issuer-prefix-match', // iss.startsWith(trusted): a tenant or path appended still passes
   // verified-token cache
   'cache-ignores-exp',
+  'cache-ignores-exp-admits-on-second-sighting', // stores a token on its second verification only, then ignores exp
   'cache-serves-expired-under-skew', // the cache adds the declared skew on top of a verdict that already had it
   // algorithm and signature
   'alg-none-accepted',
@@ -114,6 +115,7 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
   await fetchKeys();
 
   const cache = new Map<string, Claims>();
+  const sightings = new Set<string>();
   const counters = new Map<string, number[]>();
   const limited = (key: string) => {
     const now = Date.now();
@@ -183,7 +185,7 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     const cached = cache.get(raw);
     const nowMs = Date.now();
     if (cached) {
-      if (fault === 'cache-ignores-exp') return cached;
+      if (fault === 'cache-ignores-exp' || fault === 'cache-ignores-exp-admits-on-second-sighting') return cached;
       const until = typeof cached.exp === 'number' ? cached.exp + skew * (fault === 'cache-serves-expired-under-skew' ? 2 : 1) : 0;
       return until * 1000 > nowMs ? cached : 'invalid';
     }
@@ -214,7 +216,8 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     if (payload.exp === undefined && fault !== 'exp-not-required') return 'invalid';
     if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skew <= now)) return 'invalid';
     if (payload.nbf !== undefined && fault !== 'nbf-ignored' && (typeof payload.nbf !== 'number' || payload.nbf - skew > now)) return 'invalid';
-    cache.set(raw, payload);
+    if (fault !== 'cache-ignores-exp-admits-on-second-sighting' || sightings.has(raw)) cache.set(raw, payload);
+    else sightings.add(raw);
     return payload;
   }
 
