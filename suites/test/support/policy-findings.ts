@@ -20,12 +20,15 @@ export interface PolicyFindings {
 
 /**
  * Every policy fixture under apim/ and apigee/ and the published ones under public/, as `dir/file.xml`,
- * and the APIOps-extracted folders under apiops/, as `apiops/name`.
+ * the APIOps-extracted folders under apiops/, as `apiops/name`, and the exported Apigee proxy bundles
+ * under apigee-bundles/, as `apigee-bundles/name`.
  */
 export async function policyFixtures(): Promise<string[]> {
   const out: string[] = [];
   for (const dir of ['apim', 'apigee', 'public/apim', 'public/apigee']) for (const f of (await readdir(join(POLICY_FIXTURES, dir))).filter((n) => n.endsWith('.xml')).sort()) out.push(`${dir}/${f}`);
-  for (const e of (await readdir(join(POLICY_FIXTURES, 'apiops'), { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) out.push(`apiops/${e.name}`);
+  for (const dir of ['apiops', 'apigee-bundles']) {
+    for (const e of (await readdir(join(POLICY_FIXTURES, dir), { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) out.push(`${dir}/${e.name}`);
+  }
   return out;
 }
 
@@ -37,7 +40,8 @@ export function policyValuesFile(fixture: string): string | undefined {
 
 /** Runs the whole suite against one policy, emulated, and says what it found. */
 export async function policyFindings(fixture: string, cases?: LoadedCase[]): Promise<PolicyFindings> {
-  const kind = fixture.includes('apigee/') ? 'apigee' : 'apim';
+  const kind = fixture.includes('apigee/') || fixture.startsWith('apigee-bundles/') ? 'apigee' : 'apim';
+  const folder = fixture.startsWith('apiops/') || fixture.startsWith('apigee-bundles/');
   const valuesFile = policyValuesFile(fixture);
   let target;
   try {
@@ -46,8 +50,8 @@ export async function policyFindings(fixture: string, cases?: LoadedCase[]): Pro
   } catch (e) {
     // Stable across runs: the line and the message, without the absolute path or the mock's port.
     // A folder's refusal names the file inside it: kept, relative to the folder.
-    const inFolder = fixture.startsWith('apiops/') ? (e as Error).message.split(`${join(POLICY_FIXTURES, fixture)}/`).join('') : (e as Error).message;
-    return { refused: inFolder.replace(/^.*?\.xml:(\d+): /, fixture.startsWith('apiops/') ? '$&' : 'line $1: ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') };
+    const inFolder = folder ? (e as Error).message.split(`${join(POLICY_FIXTURES, fixture)}/`).join('') : (e as Error).message;
+    return { refused: inFolder.replace(/^.*?\.xml:(\d+): /, folder ? '$&' : 'line $1: ').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT') };
   }
   try {
     const report = await runSuite({ target, cases: cases ?? (await loadCases({})) });
