@@ -88,13 +88,12 @@ async function mintPool(issuer: TestIssuer, count: number, ctx: BenchContext): P
 }
 
 /**
- * Never-seen tokens need a pool no gateway can exhaust: the fastest validating target's warm-up rate
- * (one repeated token, which a caching gateway answers faster than it can verify, so an upper bound)
- * with half again as headroom, for every measurement a target can make.
+ * Never-seen tokens for one measurement of one target, more than it can send: the fastest validating
+ * target's warm-up rate (one repeated token, which a caching gateway answers faster than it can verify,
+ * so an upper bound) with half again as headroom, plus the requests in flight when wrk stops.
  */
-export function freshPoolSize(fastestAuthRps: number, durationSeconds: number, measurementsPerTarget: number, connections: number): number {
-  const perMeasurement = Math.ceil(fastestAuthRps * 1.5 * durationSeconds) + connections;
-  return perMeasurement * measurementsPerTarget;
+function freshSliceSize(fastestAuthRps: number, durationSeconds: number, connections: number): number {
+  return Math.ceil(fastestAuthRps * 1.5 * durationSeconds) + connections;
 }
 
 /** A target that answers anything but 200 to a valid token would benchmark its error path. */
@@ -316,28 +315,30 @@ export const gatewayBench: BenchGroup = {
       if (target.kind === 'auth') fastestAuthRps = Math.max(fastestAuthRps, warm.requestsPerSecond);
     }
 
-    // Retries after host steal are measurements too: each one needs tokens of its own.
-    const measurementsPerTarget = settings.rounds * (1 + settings.stealRetries);
-    const freshCount = freshPoolSize(fastestAuthRps, settings.durationSeconds, measurementsPerTarget, settings.connections);
-    ctx.log(`minting ${freshCount.toLocaleString('en-US')} never-seen tokens (fastest validating warm-up ${fmt.rps(fastestAuthRps)} req/s × 1.5 × ${settings.durationSeconds} s × ${measurementsPerTarget} measurement(s) per target)…`);
-    const fresh = await mintPool(issuer, freshCount, ctx);
-    const freshPerMeasurement = Math.floor(freshCount / measurementsPerTarget);
-    notes.push(
-      `Never-seen tokens: ${freshCount.toLocaleString('en-US')} minted in ${fresh.seconds.toFixed(1)} s on ${availableParallelism()} worker thread(s); each validating target gets its own unused slice of ${freshPerMeasurement.toLocaleString('en-US')} per measurement (sized from the fastest validating warm-up, ${fmt.rps(fastestAuthRps)} req/s, × 1.5), and wrk sends no token twice. Different gateways receive the same tokens: none of them shares a cache with another.`,
-    );
+    // One slice per round and target up front; a measurement taken again after host steal mints its own.
+    const freshPerMeasurement = freshSliceSize(fastestAuthRps, settings.durationSeconds, settings.connections);
+    const freshCount = freshPerMeasurement * settings.rounds;
+    ctx.log(`minting ${freshCount.toLocaleString('en-US')} never-seen tokens (fastest validating warm-up ${fmt.rps(fastestAuthRps)} req/s × 1.5 × ${settings.durationSeconds} s, per round)…`);
+    const first = await mintPool(issuer, freshCount, ctx);
+    const fresh = { tokens: first.tokens, seconds: first.seconds };
     // Per validating target, the next unused index of the never-seen pool.
     const freshNext = new Map<string, number>();
-    const freshSlice = (target: Target): TokenSource => {
+    const freshSlice = async (target: Target): Promise<TokenSource> => {
       const start = freshNext.get(target.label) ?? 0;
-      const end = Math.min(start + freshPerMeasurement, fresh.tokens.length);
+      if (start + freshPerMeasurement > fresh.tokens.length) {
+        ctx.log(`  minting ${freshPerMeasurement.toLocaleString('en-US')} more never-seen tokens for ${target.label}…`);
+        const more = await mintPool(issuer, freshPerMeasurement, ctx);
+        fresh.tokens.push(...more.tokens);
+        fresh.seconds += more.seconds;
+      }
+      const end = start + freshPerMeasurement;
       freshNext.set(target.label, end);
       const file = join(dir, 'fresh.tokens');
-      // A pool that ran out still yields a file; wrk then repeats tokens and counts them as reused.
-      writeFileSync(file, `${fresh.tokens.slice(start, Math.max(end, start + 1)).join('\n')}\n`);
+      writeFileSync(file, `${fresh.tokens.slice(start, end).join('\n')}\n`);
       return { file, order: 'once' };
     };
 
-    const modes: Array<{ name: Mode; caption: string; source: (target: Target) => TokenSource }> = [
+    const modes: Array<{ name: Mode; caption: string; source: (target: Target) => TokenSource | Promise<TokenSource> }> = [
       { name: 'same', caption: 'One repeated valid token (cached by any gateway that caches verified tokens)', source: () => ({ file: files.same, order: 'cycle' }) },
       {
         name: 'revisit',
@@ -361,7 +362,7 @@ export const gatewayBench: BenchGroup = {
       for (const mode of modes) {
         for (const target of live) {
           ctx.signal.throwIfAborted();
-          const m = await guard.measure(`round ${round} ${mode.name} ${target.label}`, () => load(target, mode.source(target), settings.durationSeconds));
+          const m = await guard.measure(`round ${round} ${mode.name} ${target.label}`, async () => load(target, await mode.source(target), settings.durationSeconds));
           const r: Measured = { ...m.result, stealPercent: m.stealPercent };
           const list = rounds.get(mode.name)!;
           list.set(target.label, [...(list.get(target.label) ?? []), r]);
@@ -372,6 +373,9 @@ export const gatewayBench: BenchGroup = {
         }
       }
     }
+    notes.push(
+      `Never-seen tokens: ${fresh.tokens.length.toLocaleString('en-US')} minted in ${fresh.seconds.toFixed(1)} s on ${availableParallelism()} worker thread(s); each validating target gets its own unused slice of ${freshPerMeasurement.toLocaleString('en-US')} per measurement (the fastest validating warm-up, ${fmt.rps(fastestAuthRps)} req/s, × 1.5 × the duration), and wrk sends no token twice. Different gateways receive the same tokens: none of them shares a cache with another.`,
+    );
     const all = new Map(
       modes.map((m) => [m.name, new Map([...rounds.get(m.name)!].map(([label, list]) => [label, combineRounds(list)]))]),
     );
