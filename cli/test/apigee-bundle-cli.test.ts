@@ -41,22 +41,22 @@ const edit = (file: string, from: string, to: string) => writeFileSync(file, rea
 
 describe('gatecheck run --apigee-policy BUNDLE: bad bundles are one line naming the file, exit 2, nothing written', () => {
   const cases: [string, () => Promise<string> | string, RegExp][] = [
-    ['no-proxies', () => variant('no-proxies', (a) => rmSync(join(a, 'proxies'), { recursive: true })), /^gatecheck run: \S+no-proxies:0: no ProxyEndpoint: apiproxy\/proxies\/ is empty or missing; expected an exported Apigee proxy .+\n$/],
+    ['no-proxies', () => variant('no-proxies', (a) => rmSync(join(a, 'proxies'), { recursive: true })), /^gatecheck run: \S+no-proxies: no ProxyEndpoint: apiproxy\/proxies\/ is empty or missing; expected an exported Apigee proxy .+\n$/],
     ['empty-proxies', () => variant('empty-proxies', (a) => {
       rmSync(join(a, 'proxies'), { recursive: true });
       mkdirSync(join(a, 'proxies'));
-    }), /^gatecheck run: \S+empty-proxies:0: no ProxyEndpoint: .+\n$/],
+    }), /^gatecheck run: \S+empty-proxies: no ProxyEndpoint: .+\n$/],
     ['not-a-zip', () => {
       const f = join(tmp, 'not-a-zip.zip');
       writeFileSync(f, 'this is a text file, not an archive\n');
       return f;
-    }, /^gatecheck run: \S+not-a-zip\.zip:0: not a zip archive \(.+\); expected an exported Apigee proxy .+, as a folder or a \.zip\n$/],
+    }, /^gatecheck run: \S+not-a-zip\.zip: not a zip archive \(.+\); expected an exported Apigee proxy .+, as a folder or a \.zip\n$/],
     ['no-apiproxy', async () => {
       const dir = join(tmp, 'no-apiproxy-src');
       cpSync(join(GOOD, 'apiproxy'), join(dir, 'bundle'), { recursive: true });
       return zipBundle(dir, join(tmp, 'no-apiproxy.zip'));
-    }, /^gatecheck run: \S+no-apiproxy\.zip:0: no apiproxy\/ folder in the archive; .+\n$/],
-    ['zip-slip', () => zipBundle(GOOD, join(tmp, 'zip-slip.zip'), { 'apiproxy/policies/RF-': '../../../policies/RF-' }), /^gatecheck run: \S+zip-slip\.zip:0: .*points outside the archive.*zip-slip.*; refusing the archive\n$/],
+    }, /^gatecheck run: \S+no-apiproxy\.zip: no apiproxy\/ folder in the archive; .+\n$/],
+    ['zip-slip', () => zipBundle(GOOD, join(tmp, 'zip-slip.zip'), { 'apiproxy/policies/RF-': '../../../policies/RF-' }), /^gatecheck run: \S+zip-slip\.zip: .*points outside the archive.*zip-slip.*; refusing the archive\n$/],
     ['huge-entry', () => {
       const dir = join(tmp, 'huge-src');
       cpSync(GOOD, dir, { recursive: true });
@@ -64,7 +64,7 @@ describe('gatecheck run --apigee-policy BUNDLE: bad bundles are one line naming 
       // Compresses to a few kilobytes; unpacked it is larger than any exported proxy file.
       writeFileSync(join(dir, 'apiproxy/resources/jsc/huge.js'), Buffer.alloc(5 * 1024 * 1024, 0x20));
       return zipBundle(dir, join(tmp, 'huge-entry.zip'));
-    }, /^gatecheck run: \S+huge-entry\.zip:0: entry "apiproxy\/resources\/jsc\/huge\.js" makes the archive unpack to more than 32 MiB \(or one file to more than 4 MiB\): not an exported proxy bundle\n$/],
+    }, /^gatecheck run: \S+huge-entry\.zip: entry "apiproxy\/resources\/jsc\/huge\.js" makes the archive unpack to more than 32 MiB \(or one file to more than 4 MiB\): not an exported proxy bundle\n$/],
     ['missing-policy', () => variant('missing-policy', (a) => edit(join(a, 'proxies/default.xml'), '<Name>VJ-Orders-Read</Name>', '<Name>VJ-Orders-Reader</Name>')), /^gatecheck run: \S+missing-policy\/apiproxy\/proxies\/default\.xml:20: <Step><Name>VJ-Orders-Reader<\/Name>: no policy named "VJ-Orders-Reader" in apiproxy\/policies\/; add it or fix the name .+\n$/],
     ['unknown-element', () => variant('unknown-element', (a) => writeFileSync(join(a, 'policies/Check-Token.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<CheckToken name="Check-Token"/>\n')), /^gatecheck run: \S+unknown-element\/apiproxy\/policies\/Check-Token\.xml:2: unknown policy <CheckToken>: not an Apigee policy type; .+\n$/],
   ];

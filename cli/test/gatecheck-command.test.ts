@@ -75,7 +75,7 @@ describe('gatecheck run: bad input is one line and exit 2', () => {
 describe('a missing file is named, with where it was looked for and what to give instead', () => {
   test.each([
     [['run', '--target', 'http://127.0.0.1:9', '--profile', 'mine.yaml'], 'gatecheck run: cannot read profile mine.yaml: no such file (looked for DIR/mine.yaml); give --profile a YAML or JSON profile (fixtures/targets/example-gateway.profile.yaml is an example)'],
-    [['run', '--apim-policy', 'policy.xml'], 'gatecheck run: policy.xml:0: cannot read the policy: no such file (looked for DIR/policy.xml); give the path of an APIM or Apigee policy XML file'],
+    [['run', '--apim-policy', 'policy.xml'], 'gatecheck run: policy.xml: cannot read the policy: no such file (looked for DIR/policy.xml); give the path of an APIM or Apigee policy XML file'],
     [['gateway', '--config', 'gw.yaml'], 'gatecheck gateway: config: cannot read gw.yaml: no such file (looked for DIR/gw.yaml); give the path of a YAML or JSON reference-gateway config'],
     [['mint', '--recipe', 'r.json'], 'gatecheck mint: cannot read recipe r.json: no such file (looked for DIR/r.json); give --recipe the path of a JSON or YAML token recipe, or use --variant NAME (--list shows them)'],
     [['lint', 'p.xml'], 'gatecheck lint: cannot read policy p.xml: no such file (looked for DIR/p.xml); give the path of an APIM or Apigee policy XML file'],

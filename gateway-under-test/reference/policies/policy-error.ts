@@ -10,9 +10,10 @@ export type PolicyErrorCode = 'ERR_POLICY_XML' | 'ERR_POLICY_UNKNOWN' | 'ERR_POL
 export class PolicyError extends GatecheckError {
   declare readonly code: PolicyErrorCode;
   readonly file: string;
+  /** 0 when the problem has no line (a file that cannot be read, a folder that lacks a part). */
   readonly line: number;
   constructor(code: PolicyErrorCode, file: string, line: number, message: string) {
-    super(code, `${file}:${line}: ${message}`);
+    super(code, `${line > 0 ? `${file}:${line}` : file}: ${message}`);
     this.file = file;
     this.line = line;
   }
