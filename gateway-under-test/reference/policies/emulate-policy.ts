@@ -1,6 +1,7 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import { ANY_ISSUER, ANY_TENANT, IDENTITY_CLAIMS, TENANT_PLACEHOLDER, type GatewayConfigInput } from '../config.ts';
 import { parseKeyExpression } from './counter-key.ts';
+import { emulateChoose } from './emulate-choose.ts';
 import { isExpression } from './element-reader.ts';
 import { note, notEmulated, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
@@ -22,6 +23,8 @@ export interface EmulateOptions {
   fetch?: typeof fetch;
   /** `--policy-values`: what the policy's named values and references stand for. */
   values?: PolicyValues;
+  /** An APIOps operation's method and route: its `<choose>` conditions are evaluated for that request. */
+  operation?: { method: string; route: string };
 }
 
 export interface Emulation {
@@ -71,6 +74,14 @@ export async function emulateReadPolicy(policy: Policy, options: EmulateOptions)
   config.upstream = { url: options.upstreamUrl };
   const checks = new Set<PolicyCheck>();
   for (const d of diagnostics) for (const c of d.checks ?? []) checks.add(c);
+  // A <choose> that runs no validation for some requests: served so, judged against the validation the rest have.
+  const open = config.routes.filter((r) => r.auth === 'anonymous');
+  if (open.length > 0 && policy.kind === 'apim' && !options.operation) {
+    const c = policy.chooses[0];
+    diagnostics.push(note(c?.file ?? file, c?.line ?? 1, `the <choose> lets ${open.map((r) => `${r.methods?.join(',')} ${r.path}`).join('; ')} through without any token validation; emulated as APIM runs it, unvalidated, and judged against the validation the other requests have`));
+    const contract = { ...config, routes: config.routes.map((r) => ({ ...r, auth: 'required' as const })) };
+    return { kind: policy.kind, policy, config, contract, diagnostics, notEmulated: [...checks].sort() };
+  }
   return { kind: policy.kind, policy, config, diagnostics, notEmulated: [...checks].sort() };
 }
 
@@ -110,10 +121,14 @@ type Issuer = GatewayConfigInput['issuers'][number];
 
 async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigInput> {
   const { diagnostics: d } = ctx;
-  const [v, ...more] = policy.validations;
-  const conditional = policy.chooses.find((c) => c.validates);
+  const [top, ...more] = policy.validations;
+  // Only inside <choose>: the first one stands for how tokens are validated (emulate-choose holds the
+  // others to it); its required claims apply where it runs, so they are the routes', not the token's.
+  const conditional = policy.conditionalValidations[0];
+  const v = top ?? (conditional && policy.inbound.some((s) => s.kind === 'choose') ? { ...conditional, requiredClaims: [] } : undefined);
   if (!v && conditional) {
-    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', conditional.file, conditional.line, '<choose> is not emulated: which token validation runs depends on its policy-expression conditions');
+    const c = policy.chooses.find((x) => x.validates)!;
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', c.file, c.line, `<choose> outside inbound is not emulated: which token validation runs depends on its conditions`);
   }
   if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', ctx.file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
   // Remarks on the validation name the file it is in (in a composed folder policy, not the operation's).
@@ -225,6 +240,8 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
     routes: [{ path: '/*', methods: ['*'], forwardAuthorization }],
     upstream: { url: ctx.options.upstreamUrl },
   };
+  const chosen = emulateChoose(policy, v, ctx.options.operation, d);
+  if (chosen) config.routes = chosen.map((r) => ({ ...r, forwardAuthorization }));
   emulateRateLimits(policy, v, config, ctx);
   emulateSetHeaders(policy, v, config, ctx);
   for (const ch of policy.checkHeaders) {
@@ -322,7 +339,8 @@ function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     else if (src.kind === 'parsed-claim' && rl.index > v.index && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim)) key = src.claim;
     if (!key) return void d.push(notEmulated(rl.file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
     config.rateLimits = { policy: { key: [key as 'sub'], limit: calls, windowSeconds: period } };
-    config.routes[0].rateLimit = 'policy';
+    // A route no validation guards has no validated claim to count by: APIM's key expression fails there.
+    for (const route of config.routes) if (route.auth !== 'anonymous' || key === 'client_ip') route.rateLimit = 'policy';
   });
 }
 
