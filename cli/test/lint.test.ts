@@ -84,6 +84,7 @@ const BAD: Record<string, string[]> = {
   'apigee/bad-ignore-critical-headers.xml': ['apigee-ignore-critical-headers'],
   'apigee/bad-continue-on-error.xml': ['apigee-continue-on-error'],
   'apiops/bad-operation-drops-base': ['apim-operation-drops-base'],
+  'apiops/bad-choose-method-unauthenticated': ['apim-choose-unvalidated-branch'],
 };
 
 /** Fixtures with no finding at all. */
@@ -98,6 +99,7 @@ const CLEAN = [
   'apim/ms-validate-azure-ad-token.xml',
   'public/apigee/apigee-samples-verify-idp-token.xml',
   'apiops/good-orders',
+  'apiops/good-choose-by-role',
 ];
 
 /**
@@ -126,6 +128,7 @@ const GOOD: Record<string, string> = {
   'apigee-ignore-critical-headers': 'apigee/good-verify-jwt.xml',
   'apigee-continue-on-error': 'apigee/good-verify-jwt.xml',
   'apim-operation-drops-base': 'apiops/good-orders',
+  'apim-choose-unvalidated-branch': 'apiops/good-choose-by-role',
 };
 
 /** What lint says about each published policy, kept verbatim in fixtures/policies/public (with its values file). */
