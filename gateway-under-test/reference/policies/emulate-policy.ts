@@ -322,6 +322,9 @@ function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void
   (token.claimValues ??= []).push({ claims: ['azp', 'appid'], values: v.clientApplicationIds, match: 'any', separator: NO_SPLIT });
   applyRequiredClaims(v.requiredClaims, token, ctx);
   ctx.diagnostics.push(note(ctx.file, v.line, 'validate-azure-ad-token: exp required and no clock skew assumed (not documented by Microsoft)'));
+  if (v.decryptionKeysLine !== undefined) ctx.diagnostics.push(notEmulated(ctx.file, v.decryptionKeysLine, 'decryption-keys (encrypted tokens) are not emulated', ['signature']));
+  // Learn documents backend-application-ids only as "acceptable backend application IDs": emulated as accepted audiences.
+  if (v.backendApplicationIds.length > 0) ctx.diagnostics.push(note(ctx.file, v.line, 'backend-application-ids are emulated as audiences the token may carry, alongside <audiences>'));
 }
 
 function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {

@@ -75,6 +75,8 @@ export interface ApimAzureAdToken extends TokenSource {
   backendApplicationIds: string[];
   audiences: string[] | null;
   requiredClaims: ApimRequiredClaim[];
+  /** Where `<decryption-keys>` stands (encrypted tokens), when it does. */
+  decryptionKeysLine?: number;
 }
 
 export interface ApimRateLimitByKey {
@@ -396,7 +398,8 @@ function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureA
   const r = new ElementReader(el, file, AZURE_AD_ATTRS);
   // Unlike validate-jwt, header-name defaults to Authorization here (documented), so no source is fine.
   const hasSource = ['header-name', 'query-parameter-name', 'token-value'].some((a) => r.attr(a) !== undefined);
-  const source = hasSource ? readTokenSource(r) : { file: r.file, headerName: 'Authorization', failedStatus: r.int('failed-validation-httpcode') ?? 401, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
+  const failedStatus = isExpression(r.attr('failed-validation-httpcode')) ? 401 : (r.int('failed-validation-httpcode') ?? 401);
+  const source = hasSource ? readTokenSource(r) : { file: r.file, headerName: 'Authorization', failedStatus, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
   if (!r.attr('tenant-id')) r.fail('<validate-azure-ad-token> needs tenant-id');
   const v: ApimAzureAdToken = {
     kind: 'validate-azure-ad-token',
@@ -416,7 +419,8 @@ function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureA
     else if (c.name === 'backend-application-ids') v.backendApplicationIds = listOf(c, 'application-id', file);
     else if (c.name === 'audiences') v.audiences = listOf(c, 'audience', file);
     else if (c.name === 'required-claims') v.requiredClaims.push(...readRequiredClaims(c, file));
-    else if (c.name !== 'decryption-keys') throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `unknown element <${c.name}> in <validate-azure-ad-token>`);
+    else if (c.name === 'decryption-keys') v.decryptionKeysLine = c.line;
+    else throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `unknown element <${c.name}> in <validate-azure-ad-token>`);
   }
   if (v.clientApplicationIds.length === 0) r.fail('<validate-azure-ad-token> needs <client-application-ids> with at least one <application-id> (documented as required)');
   return v;
