@@ -175,6 +175,30 @@ describe('a single policy whose <choose> decides by method, path and claims', ()
   });
 });
 
+describe('rate-limit-by-key through the evaluator', () => {
+  const limited = (attrs: string) => policy(`${validateJwt('', ' output-token-variable-name="jwt"')}\n<rate-limit-by-key calls="2" renewal-period="60" counter-key="@(((Jwt)context.Variables[&quot;jwt&quot;]).Subject)"${attrs} />`);
+
+  it('an increment-condition in the subset is evaluated per route: always true counts every request, and the third call is refused', async () => {
+    const { e, g } = await single(limited(' increment-condition="@(context.Request.Method != &quot;GATECHECK&quot; || true)"'));
+    expect(e.notEmulated).not.toContain('rate-limit');
+    const sub: TokenRecipe = { claims: { sub: 'rate-limited-caller' } };
+    expect((await send(g, 'GET', '/x', sub)).status).toBe(200);
+    expect((await send(g, 'GET', '/x', sub)).status).toBe(200);
+    expect((await send(g, 'GET', '/x', sub)).status).toBe(429);
+  });
+
+  it('one outside the subset (the response, comparisons) is "not emulated" with its line, and every allowed request counts', async () => {
+    const { e } = await single(limited(' increment-condition="@(context.Response.StatusCode == 200)"'));
+    expect(e.diagnostics.find((d) => d.checks?.includes('rate-limit'))?.message).toBe('not emulated: increment-condition @(context.Response.StatusCode == 200) at policy.xml:4 (context.Response is outside the supported subset); every allowed request counts');
+    expect(e.config.routes[0].rateLimit).toBe('policy');
+  });
+
+  it('a counter key on the subscription is read as such, and not emulated (the reference gateway keys on claims or the address)', async () => {
+    const { e } = await single(policy(`${validateJwt()}\n<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription?.Key ?? &quot;anonymous&quot;)" />`));
+    expect(e.diagnostics.find((d) => d.checks?.includes('rate-limit'))?.message).toContain('counter-key @(context.Subscription?.Key ?? "anonymous") is not emulated');
+  });
+});
+
 describe('published policies with <choose>, verbatim', () => {
   it('Power Query sign-in (api-management-policy-snippets): an empty Bearer is refused, a token with user_impersonation passes', async () => {
     const file = 'public/apim/snippets-power-query.xml';

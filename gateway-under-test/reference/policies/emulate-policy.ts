@@ -2,6 +2,8 @@ import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import { ANY_ISSUER, ANY_TENANT, IDENTITY_CLAIMS, TENANT_PLACEHOLDER, type GatewayConfigInput } from '../config.ts';
 import { parseKeyExpression } from './counter-key.ts';
 import { emulateChoose } from './emulate-choose.ts';
+import { evaluatePolicyExpression } from './policy-expression-evaluate.ts';
+import { parsePolicyExpression } from './policy-expression-parse.ts';
 import { isExpression } from './element-reader.ts';
 import { note, notEmulated, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
@@ -334,7 +336,7 @@ function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     const calls = Number(rl.calls);
     const period = Number(rl.renewalPeriod);
     if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(rl.file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));
-    if (rl.incrementCondition) d.push(notEmulated(rl.file, rl.line, 'increment-condition is not emulated: every allowed request counts', ['rate-limit']));
+    const counts = rl.incrementCondition ? incrementCondition(rl.incrementCondition, rl.file, rl.line, config.routes, d) : () => true;
     const src = parseKeyExpression(rl.counterKey);
     let key: string | undefined;
     if (src.kind === 'ip') key = 'client_ip';
@@ -343,8 +345,38 @@ function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     if (!key) return void d.push(notEmulated(rl.file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
     config.rateLimits = { policy: { key: [key as 'sub'], limit: calls, windowSeconds: period } };
     // A route no validation guards has no validated claim to count by: APIM's key expression fails there.
-    for (const route of config.routes) if (route.auth !== 'anonymous' || key === 'client_ip') route.rateLimit = 'policy';
+    for (const route of config.routes) if ((route.auth !== 'anonymous' || key === 'client_ip') && counts(route)) route.rateLimit = 'policy';
   });
+}
+
+/**
+ * Which routes an increment-condition counts on: evaluated (policy-expression-evaluate.ts) for each
+ * route's methods and path. One that reads anything else (the response, claims, headers), or that
+ * differs between methods sharing a route, counts every allowed request and says so.
+ */
+function incrementCondition(condition: string, file: string, line: number, routes: GatewayConfigInput['routes'], d: PolicyDiagnostic[]): (route: GatewayConfigInput['routes'][number]) => boolean {
+  const all = () => true;
+  const refuse = (why: string) => (d.push(notEmulated(file, line, `not emulated: increment-condition ${condition} at ${file}:${line} (${why}); every allowed request counts`, ['rate-limit'])), all);
+  if (!isExpression(condition)) return /^\s*true\s*$/i.test(condition) ? all : refuse('not a policy expression');
+  const parsed = parsePolicyExpression(condition);
+  if (!parsed.ok) return refuse(parsed.reason);
+  const verdicts = new Map<GatewayConfigInput['routes'][number], boolean>();
+  const readsPath = JSON.stringify(parsed.expr).includes('"name":"Path"');
+  for (const route of routes) {
+    if (readsPath && route.path.endsWith('*')) return refuse(`it reads the path, and route ${route.path} is a prefix`);
+    const methods = !route.methods || route.methods.includes('*') ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'GATECHECKOTHER'] : route.methods;
+    const path = route.path.replace(/\*$/, '');
+    const values = new Set<unknown>();
+    for (const method of methods) {
+      const r = evaluatePolicyExpression(parsed.expr, { method, path, ipAddress: '192.0.2.1', headers: {}, query: {}, variables: {}, subscription: null });
+      if (r.kind !== 'value') return refuse(r.kind === 'unsupported' ? r.message : `it reads what the request has not yet given: ${r.message}`);
+      if (typeof r.value !== 'boolean') return refuse('its value is not a bool');
+      values.add(r.value);
+    }
+    if (values.size > 1) return refuse(`it differs between the methods of route ${route.path}`);
+    verdicts.set(route, values.has(true));
+  }
+  return (route) => verdicts.get(route) ?? true;
 }
 
 function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {

@@ -122,6 +122,8 @@ function tokenize(text: string, start: number): Token[] {
       i += num[0].length;
       continue;
     }
+    const op = ['>=', '<=', '=>', '++', '--', '+', '-', '*', '/', '%', '?', ':', '=', '|', '&', '^', '~'].find((x) => text.startsWith(x, i) && !PUNCT.some((q) => q.length > x.length && text.startsWith(q, i)));
+    if (op) throw new Refusal(`the operator "${op}" is outside the supported subset`, i);
     const p = PUNCT.find((x) => text.startsWith(x, i));
     if (!p) throw new Refusal(`the operator ${JSON.stringify(text.slice(i, i + 2).trim() || c)} is outside the supported subset`, i);
     out.push({ t: 'punct', value: p, at: i });
@@ -200,6 +202,7 @@ class Parser {
       const t = this.next() as { value: '==' | '!='; at: number };
       left = { kind: 'binary', op: t.value, left, right: this.unary(), at: t.at };
     }
+    if (this.isPunct('<') || this.isPunct('>')) throw new Refusal(`the operator "${(this.peek() as { value: string }).value}" is outside the supported subset`, this.peek().at);
     return left;
   }
 
