@@ -152,6 +152,7 @@ const PUBLIC: Record<string, string[]> = {
   'public/apim/snippets-custom-error-messages.xml': ['apim-authorization-forwarded', 'apim-no-audiences', 'apim-hmac-key-named-value'],
   'public/apim/snippets-oauth-proxy-validate-token-fragment.xml': ['apim-authorization-forwarded', 'apim-azure-ad-no-audiences'],
   'public/apim/snippets-power-query.xml': ['apim-authorization-forwarded'],
+  'public/apim/snippets-parse-jwt-with-expressions.xml': ['apim-authorization-forwarded', 'apim-no-audiences', 'apim-hmac-key-named-value'],
   'public/apigee/apigee-samples-verify-idp-token.xml': [],
   'public/apigee/apigee-samples-verify-signed.xml': ['apigee-no-issuer'],
   'public/apigee/apigee-samples-verify-encrypted.xml': ['apigee-no-issuer'],

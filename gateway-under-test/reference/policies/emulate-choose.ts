@@ -71,14 +71,17 @@ export function emulateChoose(policy: ApimPolicy, base: Validation, operation: {
   const a = analyse(policy.inbound, base, d);
   const topLevel = new Set(policy.validations);
   const unconditional = policy.inbound.some((s) => s.kind === 'validate');
-  // A <when> that can't be evaluated and doesn't only refuse: which branch runs is unknown.
+  // A <when> that can't be evaluated: which branch runs is unknown.
   for (const [branch, skip] of a.skipped) {
-    if (rejectsOnly(branch.steps)) {
+    // Only beside an unconditional validation is a <when> that refuses safe to leave out: without one,
+    // whether any validation runs at all depends on the condition.
+    if (unconditional && rejectsOnly(branch.steps)) {
       d.push(notEmulated(branch.file, branch.line, `not emulated: ${branch.condition} at ${branch.file}:${branch.line} (${skip.why}); this <when> only refuses requests, and the emulation never takes it`, ['request-checks', 'failure-response']));
       continue;
     }
     const message = `not emulated: ${branch.condition} at ${branch.file}:${branch.line} (${skip.why})`;
-    if (!unconditional) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', branch.file, branch.line, `${message}: which token validation runs depends on it`);
+    // The error names file and line before its message already.
+    if (!unconditional) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', branch.file, branch.line, `not emulated: ${branch.condition} (${skip.why}): whether or which token validation runs depends on it`);
     d.push(notEmulated(branch.file, branch.line, `${message}; the <choose> is skipped, only the unconditional token validation is emulated`, ['claims', 'request-checks']));
     return null;
   }
@@ -468,7 +471,7 @@ function routeFor(runner: Runner, method: string, path: string, worlds: Record<s
   } catch (err) {
     if (!(err instanceof Unmappable)) throw err;
     const first = runner.base;
-    report(notEmulated(first.file, first.line, `${err.message}; ${where} is emulated with the unconditional validation only`, ['claims', 'request-checks']));
+    report(notEmulated(first.file, first.line, `${err.message}; ${where} is emulated with token validation and no claim requirement`, ['claims', 'request-checks']));
     return { auth: 'required' };
   }
   if (anonymous.allowed) {

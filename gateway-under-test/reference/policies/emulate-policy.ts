@@ -72,6 +72,11 @@ export async function emulateReadPolicy(policy: Policy, options: EmulateOptions)
   const diagnostics = [...policy.diagnostics];
   const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
   const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);
+  // Validations only inside <choose>: the first stands for how tokens are validated (emulateApim), and
+  // what reads the emulated policy (the harness's trust check, a folder's messages) finds it first.
+  if (policy.kind === 'apim' && policy.validations.length === 0 && policy.conditionalValidations.length > 0) {
+    policy = { ...policy, validations: [policy.conditionalValidations[0]] };
+  }
   config.listen = { host: '127.0.0.1', port: options.port ?? 8080 };
   config.upstream = { url: options.upstreamUrl };
   const checks = new Set<PolicyCheck>();
