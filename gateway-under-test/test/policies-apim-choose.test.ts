@@ -209,6 +209,13 @@ describe('published policies with <choose>, verbatim', () => {
     );
   });
 
+  it('a condition on a variable another policy sets (cache-lookup-value) is not evaluated as if unset', async () => {
+    const { e } = await single(policy(`${validateJwt()}\n<cache-lookup-value key="k" variable-name="cached" />\n<choose>\n<when condition="@(!context.Variables.ContainsKey(&quot;cached&quot;))">\n${validateJwt(role('Orders.Write'))}\n</when>\n</choose>`));
+    expect(e.config.routes).toHaveLength(1);
+    expect(e.config.routes[0].require).toBeUndefined();
+    expect(e.diagnostics.find((d) => d.line === 6)?.message).toContain('it reads variable "cached", which no set-variable or token validation here sets');
+  });
+
   it('beside an unconditional validation, a <when> outside the subset that only refuses is never taken, and reported', async () => {
     const { e, g } = await single(policy(`${validateJwt()}\n<choose>\n<when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Legacy&quot;, &quot;&quot;) == &quot;1&quot;)">\n<return-response><set-status code="410" /></return-response>\n</when>\n</choose>`));
     expect(await send(g, 'GET', '/x', {})).toMatchObject({ status: 200, reached: 1 });

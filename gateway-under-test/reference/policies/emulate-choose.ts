@@ -166,6 +166,17 @@ function rejectsOnly(steps: ApimStep[]): boolean {
 function analyse(steps: ApimStep[], base: Validation, d: PolicyDiagnostic[]): Analysis {
   const a: Analysis = { parsed: new Map(), skipped: new Map(), methods: new Set(), exactPaths: new Set(), prefixPaths: new Set(), claims: new Map() };
   const tokenHeader = (base.headerName ?? 'Authorization').toLowerCase();
+  // Variables the emulation knows the value of: set-variable's and the validations' output variables.
+  // Any other (cache-lookup-value, send-request) is set by what the emulation doesn't run.
+  const known = new Set<string>();
+  const collect = (list: ApimStep[]) => {
+    for (const s of list) {
+      if (s.kind === 'set-variable') known.add(s.name);
+      else if (s.kind === 'validate' && s.validation.outputVariable) known.add(s.validation.outputVariable);
+      else if (s.kind === 'choose') for (const b of [...s.branches.map((x) => x.steps), s.otherwise ?? []]) collect(b);
+    }
+  };
+  collect(steps);
   const visitSteps = (list: ApimStep[]) => {
     for (const s of list) {
       if (s.kind === 'validate') {
@@ -187,7 +198,7 @@ function analyse(steps: ApimStep[], base: Validation, d: PolicyDiagnostic[]): An
           } else {
             // Every node is evaluated whatever the request, so one evaluation finds what is outside the subset.
             const probe = evaluatePolicyExpression(p.expr, PROBE);
-            const why = probe.kind === 'unsupported' ? probe.message : readsOf(p.expr, a, tokenHeader);
+            const why = probe.kind === 'unsupported' ? probe.message : readsOf(p.expr, a, tokenHeader, known);
             if (why) a.skipped.set(b, { why });
             else a.parsed.set(b.condition, p.expr);
           }
@@ -226,7 +237,7 @@ const literal = (n: Node | undefined): string | undefined => (n?.kind === 'strin
  * tell requests apart by. Parents are known from the walk: `Path` must be compared as a whole
  * (==, !=, Equals, StartsWith with a literal), a header must be the token header read as a JWT.
  */
-function readsOf(root: Node, a: Analysis, tokenHeader: string): string | undefined {
+function readsOf(root: Node, a: Analysis, tokenHeader: string, known: Set<string>): string | undefined {
   const strings: Node[] = [];
   /** Literals that are names (of claims, headers, variables), separators, methods or paths: not claim values. */
   const names = new Set<Node>();
@@ -238,6 +249,11 @@ function readsOf(root: Node, a: Analysis, tokenHeader: string): string | undefin
     if (n.kind === 'string') strings.push(n);
     if (n.kind === 'call' && ['GetValueOrDefault', 'ContainsKey', 'Split'].includes(n.method)) for (const arg of n.args) names.add(arg);
     if (n.kind === 'index') names.add(n.index);
+    if (isContext(n, 'Variables')) {
+      const name = parent?.kind === 'index' ? literal(parent.index) : parent?.kind === 'call' ? literal(parent.args[0]) : undefined;
+      if (name === undefined) problem ??= 'it reads context.Variables other than one variable by a literal name';
+      else if (!known.has(name)) problem ??= `it reads variable ${JSON.stringify(name)}, which no set-variable or token validation here sets (another policy, or an enclosing scope, does)`;
+    }
     if (n.kind === 'member' && ['IpAddress', 'Subscription', 'Query'].includes(n.name)) problem ??= `it reads context.Request.${n.name === 'Subscription' ? 'Subscription' : n.name}, which the reference gateway's routes can't tell requests apart by`;
     if (isContext(n, 'Request', 'Method')) {
       const other = comparedWith(n, parent);
