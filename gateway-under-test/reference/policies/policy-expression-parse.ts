@@ -14,9 +14,22 @@
  *   indexing                   a["key"], a[1], a?["key"]
  *   casts                      (Jwt)x, (string)x, (bool)x
  *   operators                  ! x, x == y, x != y, x && y, x || y, x ?? y, ( x )
- * Which members and methods exist, and what they mean, is the evaluator's business
- * (policy-expression-evaluate.ts); this file only knows the grammar. Precedence, lowest first, as in
- * C#: `??`, `||`, `&&`, `==` `!=`, unary `!` and casts, then member access, calls and indexing.
+ * Precedence, lowest first, as in C#: `??`, `||`, `&&`, `==` `!=`, unary `!` and casts, then member
+ * access, calls and indexing. Everything else (`+`, `<`, `? :`, `new`, lambdas, `$"…"`, statements
+ * other than one `return`) is refused here.
+ *
+ * The members the evaluator (policy-expression-evaluate.ts) gives a meaning to:
+ *   context.Request.Method | .Url.Path | .Url.Query | .IpAddress | .Headers
+ *   context.Subscription (null without a key) .Key | .Id
+ *   context.Variables[name] | .GetValueOrDefault<T>(name[, default]) | .ContainsKey(name)
+ *   Jwt (a validation's output variable, or string.AsJwt()): .Claims | .Subject | .Issuer | .Id
+ *   Claims, Headers, Query: [name] (string[]; a missing name throws, as in APIM),
+ *     .GetValueOrDefault(name[, default]) (the values joined with commas, as Learn documents)
+ *   string: .ToString() .ToLower() .ToUpper() (and the Invariant forms) .Trim() .Equals(s[, StringComparison.X])
+ *     .StartsWith(s[, cmp]) .EndsWith(s[, cmp]) .Contains(s) (a substring) .Split(c, …) .AsJwt()
+ *   string[]: .Contains(s) (a whole element) .First() .Last() .FirstOrDefault() .LastOrDefault() [i]
+ *   bool: .ToString()
+ * Anything else parses but is refused by the evaluator, whatever the request.
  */
 export type PolicyExpression =
   | { kind: 'string'; value: string; at: number }
