@@ -126,6 +126,21 @@ describe('a single policy whose <choose> decides by method, path and claims', ()
     ]);
   });
 
+  it('HEAD is not GET to a condition: where they differ HEAD gets a route of its own, ahead of the GET route it would otherwise match', async () => {
+    const { e, g } = await single(policy(`<choose>\n<when condition="@(context.Request.Method == &quot;GET&quot; || context.Request.Url.Path == &quot;/reports&quot;)">${validateJwt(role('Orders.Read'))}</when>\n<otherwise>${validateJwt()}</otherwise>\n</choose>`));
+    // The exact path the condition names comes first: every method there needs the role.
+    expect(e.config.routes.map((r) => [r.methods, r.path, r.require?.values])).toEqual([
+      [['*'], '/reports', ['Orders.Read']],
+      [['HEAD'], '/*', undefined],
+      [['GET'], '/*', ['Orders.Read']],
+      [['*'], '/*', undefined],
+    ]);
+    expect(await send(g, 'HEAD', '/x', roles('Orders.Write'))).toMatchObject({ status: 200 });
+    expect(await send(g, 'GET', '/x', roles('Orders.Write'))).toMatchObject({ status: 403, reached: 0 });
+    expect(await send(g, 'POST', '/reports', roles('Orders.Write'))).toMatchObject({ status: 403, reached: 0 });
+    expect(await send(g, 'POST', '/reports/2026', roles('Orders.Write'))).toMatchObject({ status: 200, reached: 1 });
+  });
+
   it('a path the <when> exempts from validation is served open, and judged against the validation of the rest', async () => {
     const { e, g } = await single(policy(`<choose>\n<when condition="@(context.Request.Url.Path.StartsWith(&quot;/public/&quot;))" />\n<otherwise>${validateJwt()}</otherwise>\n</choose>`));
     expect(await send(g, 'GET', '/public/status', null)).toMatchObject({ status: 200, reached: 1 });
