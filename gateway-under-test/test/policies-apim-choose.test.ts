@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockIdp, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-import { emulatePolicy, loadPolicyValues, parseGatewayConfig, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
+import { emulatePolicy, loadPolicyValues, parseGatewayConfig, readPolicy, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
 import { emulateApimFolder, parsePolicyValues } from '../reference/policies/index.ts';
 import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
 
@@ -187,6 +187,18 @@ describe('a single policy whose <choose> decides by method, path and claims', ()
     await expect(emulatePolicy(policy(`<choose>\n<when condition="@(context.Api.Name == &quot;a&quot;)">${validateJwt()}</when>\n</choose>`), { file: 'p.xml', upstreamUrl: upstream.url, authority: idp.url })).rejects.toThrow(
       'p.xml:4: not emulated: @(context.Api.Name == "a") (context.Api is outside the supported subset): whether or which token validation runs depends on it',
     );
+  });
+});
+
+describe('a <choose> APIM would refuse is refused with its line', () => {
+  it.each([
+    ['<choose>\n<when>\n<return-response />\n</when>\n</choose>', 'p.xml:4: <when> needs condition'],
+    ['<choose>\n<otherwise />\n<when condition="@(true)" />\n</choose>', 'p.xml:5: <when> after <otherwise>: <otherwise> comes last'],
+    ['<choose>\n<otherwise />\n</choose>', 'p.xml:3: <choose> needs at least one <when>'],
+    ['<choose>\n<when condition="@(true)" />\n<base />\n</choose>', 'p.xml:5: <choose> holds <when> and <otherwise>, found <base>'],
+    ['<choose>\n<when condition="@(true)"><validate-jwt header-name="Authorization"><audiences /></validate-jwt></when>\n</choose>', 'p.xml:4: <audiences> needs at least one <audience>'],
+  ])('%s', (inbound, message) => {
+    expect(() => readPolicy(policy(inbound), 'p.xml')).toThrow(message);
   });
 });
 
