@@ -163,6 +163,16 @@ describe('a single policy whose <choose> decides by method, path and claims', ()
     expect(e.notEmulated).not.toContain('claims');
   });
 
+  it('set-variable from the validated token\'s claims feeds a later condition: DELETE needs Orders.Admin', async () => {
+    const { e, g } = await single(
+      policy(`${validateJwt('', ' output-token-variable-name="jwt"')}\n<set-variable name="isAdmin" value="@(((Jwt)context.Variables[&quot;jwt&quot;]).Claims.GetValueOrDefault(&quot;roles&quot;, &quot;&quot;).Split(',').Contains(&quot;Orders.Admin&quot;))" />\n<choose>\n<when condition="@(context.Request.Method == &quot;DELETE&quot; &amp;&amp; !(bool)context.Variables[&quot;isAdmin&quot;])">\n<return-response><set-status code="403" /></return-response>\n</when>\n</choose>`),
+    );
+    expect(e.config.routes.map((r) => [r.methods, r.require?.values])).toEqual([[['DELETE'], ['Orders.Admin']], [['*'], undefined]]);
+    expect(await send(g, 'DELETE', '/orders/1', roles('Orders.Write'))).toMatchObject({ status: 403, reached: 0 });
+    expect(await send(g, 'DELETE', '/orders/1', roles('Orders.Admin'))).toMatchObject({ status: 200, reached: 1 });
+    expect(await send(g, 'GET', '/orders/1', roles('Orders.Write'))).toMatchObject({ status: 200, reached: 1 });
+  });
+
   it('a substring test on the joined roles is emulated as a whole-role test and says so, listing the claims checks', async () => {
     const { e } = await single(
       policy(`${validateJwt('', ' output-token-variable-name="jwt"')}\n<choose>\n<when condition="@(!((Jwt)context.Variables[&quot;jwt&quot;]).Claims.GetValueOrDefault(&quot;roles&quot;, &quot;&quot;).Contains(&quot;Orders.Write&quot;))">\n<return-response><set-status code="403" /></return-response>\n</when>\n</choose>`),
@@ -241,6 +251,12 @@ describe('published policies with <choose>, verbatim', () => {
     expect(e.config.routes).toHaveLength(1);
     expect(e.config.routes[0].require).toBeUndefined();
     expect(e.diagnostics.find((d) => d.line === 6)?.message).toContain('it reads variable "cached", which no set-variable or token validation here sets');
+  });
+
+  it('a variable set from a header is not emulated, and the condition reading it says which set-variable', async () => {
+    const { e } = await single(policy(`${validateJwt()}\n<set-variable name="env" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Env&quot;, &quot;prod&quot;))" />\n<choose>\n<when condition="@((string)context.Variables[&quot;env&quot;] == &quot;test&quot;)">\n${validateJwt(role('Tester'))}\n</when>\n</choose>`));
+    expect(e.config.routes[0].require).toBeUndefined();
+    expect(e.diagnostics.find((d) => d.line === 6)?.message).toContain('it reads variable "env"; its set-variable, @(context.Request.Headers.GetValueOrDefault("X-Env", "prod")) at policy.xml:4, is not emulated: it reads the X-Env header');
   });
 
   it('beside an unconditional validation, a <when> outside the subset that only refuses is never taken, and reported', async () => {

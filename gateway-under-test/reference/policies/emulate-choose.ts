@@ -177,6 +177,7 @@ function analyse(steps: ApimStep[], base: Validation, d: PolicyDiagnostic[]): An
     }
   };
   collect(steps);
+  const unknownVariables = new Map<string, string>();
   const visitSteps = (list: ApimStep[]) => {
     for (const s of list) {
       if (s.kind === 'validate') {
@@ -187,9 +188,13 @@ function analyse(steps: ApimStep[], base: Validation, d: PolicyDiagnostic[]): An
           if (c.separator) entry.separator ??= c.separator;
         }
       } else if (s.kind === 'set-variable' && isExpression(s.value)) {
+        // What it reads counts as the conditions' reads: its value is theirs once they read the variable.
         const p = parsePolicyExpression(s.value);
-        if (p.ok) a.parsed.set(s.value, p.expr);
-        else d.push(notEmulated(s.file, s.line, `not emulated: ${s.value} at ${s.file}:${s.line} (${p.reason})`, ['request-checks']));
+        const probe = p.ok ? evaluatePolicyExpression(p.expr, PROBE) : undefined;
+        const why = !p.ok ? p.reason : probe?.kind === 'unsupported' ? probe.message : readsOf(p.expr, a, tokenHeader, known, unknownVariables);
+        if (p.ok && !why) a.parsed.set(s.value, p.expr);
+        // A condition reading this variable is then skipped, not evaluated with the variable unset.
+        else unknownVariables.set(s.name, `its set-variable, ${s.value} at ${s.file}:${s.line}, is not emulated: ${why}`);
       } else if (s.kind === 'choose') {
         for (const b of s.branches) {
           const p = parsePolicyExpression(b.condition);
@@ -198,7 +203,7 @@ function analyse(steps: ApimStep[], base: Validation, d: PolicyDiagnostic[]): An
           } else {
             // Every node is evaluated whatever the request, so one evaluation finds what is outside the subset.
             const probe = evaluatePolicyExpression(p.expr, PROBE);
-            const why = probe.kind === 'unsupported' ? probe.message : readsOf(p.expr, a, tokenHeader, known);
+            const why = probe.kind === 'unsupported' ? probe.message : readsOf(p.expr, a, tokenHeader, known, unknownVariables);
             if (why) a.skipped.set(b, { why });
             else a.parsed.set(b.condition, p.expr);
           }
@@ -237,7 +242,7 @@ const literal = (n: Node | undefined): string | undefined => (n?.kind === 'strin
  * tell requests apart by. Parents are known from the walk: `Path` must be compared as a whole
  * (==, !=, Equals, StartsWith with a literal), a header must be the token header read as a JWT.
  */
-function readsOf(root: Node, a: Analysis, tokenHeader: string, known: Set<string>): string | undefined {
+function readsOf(root: Node, a: Analysis, tokenHeader: string, known: Set<string>, unknownVariables: Map<string, string>): string | undefined {
   const strings: Node[] = [];
   /** Literals that are names (of claims, headers, variables), separators, methods or paths: not claim values. */
   const names = new Set<Node>();
@@ -252,6 +257,7 @@ function readsOf(root: Node, a: Analysis, tokenHeader: string, known: Set<string
     if (isContext(n, 'Variables')) {
       const name = parent?.kind === 'index' ? literal(parent.index) : parent?.kind === 'call' ? literal(parent.args[0]) : undefined;
       if (name === undefined) problem ??= 'it reads context.Variables other than one variable by a literal name';
+      else if (unknownVariables.has(name)) problem ??= `it reads variable ${JSON.stringify(name)}; ${unknownVariables.get(name)}`;
       else if (!known.has(name)) problem ??= `it reads variable ${JSON.stringify(name)}, which no set-variable or token validation here sets (another policy, or an enclosing scope, does)`;
     }
     if (n.kind === 'member' && ['IpAddress', 'Subscription', 'Query'].includes(n.name)) problem ??= `it reads context.Request.${n.name === 'Subscription' ? 'Subscription' : n.name}, which the reference gateway's routes can't tell requests apart by`;
