@@ -265,14 +265,16 @@ function readsOf(root: Node, a: Analysis, tokenHeader: string, known: Set<string
       const other = comparedWith(n, parent);
       if (other === undefined) problem ??= 'it uses context.Request.Method other than comparing it with a literal';
       else {
-        a.methods.add(other.value.toUpperCase());
+        // A literal no HTTP method can be (a space, a digit) never matches: no route for it.
+        if (/^[A-Za-z]+$/.test(other.value)) a.methods.add(other.value.toUpperCase());
         names.add(other);
       }
     }
     if (isContext(n, 'Request', 'Url', 'Path')) {
       const starts = parent?.kind === 'call' && parent.target === n && parent.method === 'StartsWith' && parent.args.length === 1 && parent.args[0].kind === 'string' ? parent.args[0] : undefined;
       const other = starts === undefined ? comparedWith(n, parent, true) : undefined;
-      if (starts?.kind === 'string') {
+      if ((starts ?? other)?.value.includes('*')) problem ??= 'it compares the path with a literal holding "*", which a route would read as a prefix';
+      else if (starts?.kind === 'string') {
         a.prefixPaths.add(starts.value);
         names.add(starts);
       } else if (other !== undefined) {
