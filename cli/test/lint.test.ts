@@ -84,6 +84,7 @@ const BAD: Record<string, string[]> = {
   'apigee/bad-ignore-critical-headers.xml': ['apigee-ignore-critical-headers'],
   'apigee/bad-continue-on-error.xml': ['apigee-continue-on-error'],
   'apiops/bad-operation-drops-base': ['apim-operation-drops-base'],
+  'apiops/bad-choose-method-unauthenticated': ['apim-choose-unvalidated-branch'],
 };
 
 /** Fixtures with no finding at all. */
@@ -98,6 +99,7 @@ const CLEAN = [
   'apim/ms-validate-azure-ad-token.xml',
   'public/apigee/apigee-samples-verify-idp-token.xml',
   'apiops/good-orders',
+  'apiops/good-choose-by-role',
 ];
 
 /**
@@ -126,6 +128,7 @@ const GOOD: Record<string, string> = {
   'apigee-ignore-critical-headers': 'apigee/good-verify-jwt.xml',
   'apigee-continue-on-error': 'apigee/good-verify-jwt.xml',
   'apim-operation-drops-base': 'apiops/good-orders',
+  'apim-choose-unvalidated-branch': 'apiops/good-choose-by-role',
 };
 
 /** What lint says about each published policy, kept verbatim in fixtures/policies/public (with its values file). */
@@ -149,6 +152,7 @@ const PUBLIC: Record<string, string[]> = {
   'public/apim/snippets-custom-error-messages.xml': ['apim-authorization-forwarded', 'apim-no-audiences', 'apim-hmac-key-named-value'],
   'public/apim/snippets-oauth-proxy-validate-token-fragment.xml': ['apim-authorization-forwarded', 'apim-azure-ad-no-audiences'],
   'public/apim/snippets-power-query.xml': ['apim-authorization-forwarded'],
+  'public/apim/snippets-parse-jwt-with-expressions.xml': ['apim-authorization-forwarded', 'apim-no-audiences', 'apim-hmac-key-named-value'],
   'public/apigee/apigee-samples-verify-idp-token.xml': [],
   'public/apigee/apigee-samples-verify-signed.xml': ['apigee-no-issuer'],
   'public/apigee/apigee-samples-verify-encrypted.xml': ['apigee-no-issuer'],

@@ -137,9 +137,9 @@ describe('emulation of what exports carry', () => {
     expect(e.diagnostics.find((d) => d.rule === 'not-emulated' && d.checks?.includes('audience'))?.line).toBe(3);
   });
 
-  test('token validation inside <choose>, and an encrypted Apigee JWT, are refused naming their line', async () => {
-    await expect(emulate('<policies>\n<inbound>\n<choose>\n<when condition="@(true)"><validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/t1/v2.0/.well-known/openid-configuration" /></validate-jwt></when>\n</choose>\n</inbound>\n</policies>')).rejects.toThrow(
-      'policy.xml:3: <choose> is not emulated: which token validation runs depends on its policy-expression conditions',
+  test('token validation under a condition outside the expression subset, and an encrypted Apigee JWT, are refused naming their line', async () => {
+    await expect(emulate('<policies>\n<inbound>\n<choose>\n<when condition="@(context.Api.Name == &quot;orders&quot;)"><validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/t1/v2.0/.well-known/openid-configuration" /></validate-jwt></when>\n</choose>\n</inbound>\n</policies>')).rejects.toThrow(
+      'policy.xml:4: not emulated: @(context.Api.Name == "orders") (context.Api is outside the supported subset): whether or which token validation runs depends on it',
     );
     const xml = readFileSync(join(FIXTURES, 'public/apigee/apigee-samples-verify-encrypted.xml'), 'utf8');
     await expect(emulate(xml, 'desired_subject: s\ndesired_audience: a\n')).rejects.toThrow('policy.xml:17: <Algorithms>: encrypted JWTs (JWE) are not emulated; gatecheck emulates signed JWTs (<Algorithm>)');

@@ -43,7 +43,7 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
       runs.push({ op, forwardAuthorization });
       continue;
     }
-    runs.push({ op, emulation: await emulateReadPolicy(policy, { ...options, file: op.file }), forwardAuthorization });
+    runs.push({ op, emulation: await emulateReadPolicy(policy, { ...options, file: op.file, operation: { method: op.method, route: op.route } }), forwardAuthorization });
   }
   const validated = runs.filter((r) => r.emulation);
   if (validated.length === 0) {
@@ -86,22 +86,26 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
   for (const r of validated) {
     const own = rulesOf(r.emulation!).filter((c) => !common.includes(c));
     const v = validationOf(r.emulation!);
+    // What the operation's <choose> requires (emulate-choose): one more rule of the route's.
+    const chosen = r.emulation!.config.routes[0]?.require;
+    if (chosen && !own.includes(JSON.stringify(chosen))) own.push(JSON.stringify(chosen));
     if (own.length > 1) {
       throw new PolicyError('ERR_POLICY_NOT_EMULABLE', v.file, v.line, `operation ${r.op.id} requires ${own.length} claim rules the other operations do not: the reference gateway gives a route one requirement`);
     }
     if (own.length === 1) {
       requirements.set(r.op, JSON.parse(own[0]) as Requirement);
-      diagnostics.push(note(v.file, v.line, `operation ${r.op.id}'s required claim is emulated as the requirement of route ${r.op.method} ${r.op.route}: refused with 403 insufficient_scope, where APIM answers with failed-validation-httpcode (401 by default)`));
+      if (own[0] !== JSON.stringify(chosen)) diagnostics.push(note(v.file, v.line, `operation ${r.op.id}'s required claim is emulated as the requirement of route ${r.op.method} ${r.op.route}: refused with 403 insufficient_scope, where APIM answers with failed-validation-httpcode (401 by default)`));
     }
   }
 
+  const servedAuth = (r: (typeof runs)[number]) => (r.emulation ? (r.emulation.config.routes[0]?.auth ?? 'required') : 'anonymous');
   const route = (r: (typeof runs)[number], auth: 'required' | 'anonymous'): Route => ({
     path: r.op.route,
     methods: [r.op.method],
     auth,
     forwardAuthorization: r.forwardAuthorization,
-    ...(requirements.has(r.op) ? { require: requirements.get(r.op) } : {}),
-    ...(r.emulation?.config.rateLimits ? { rateLimit: 'policy' } : {}),
+    ...(requirements.has(r.op) && auth === 'required' ? { require: requirements.get(r.op) } : {}),
+    ...(r.emulation?.config.rateLimits && r.emulation.config.routes[0]?.rateLimit ? { rateLimit: 'policy' } : {}),
   });
   const served: Route[] = [];
   const promised: Route[] = [];
@@ -110,7 +114,11 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
       const drop = r.op.drops.find((d) => d.dropped.some(containsValidation))!;
       diagnostics.push(note(drop.file, drop.line, `<inbound> without <base />: operation ${r.op.id} (${r.op.method} ${r.op.path}) runs none of the enclosing scopes' inbound policies, token validation included; emulated as APIM runs it, unvalidated, and judged against the API's validation`));
     }
-    served.push(route(r, r.emulation ? 'required' : 'anonymous'));
+    if (r.emulation && servedAuth(r) === 'anonymous') {
+      const c = (r.emulation.policy.kind === 'apim' ? r.emulation.policy.chooses[0] : undefined) ?? { file: r.op.file, line: 1 };
+      diagnostics.push(note(c.file, c.line, `the <choose> lets operation ${r.op.id} (${r.op.method} ${r.op.path}) through without any token validation; emulated as APIM runs it, unvalidated, and judged against the API's validation`));
+    }
+    served.push(route(r, servedAuth(r)));
     promised.push(route(r, 'required'));
   }
   const config: GatewayConfigInput = { ...first.emulation!.config, routes: order(served, runs), token: { ...first.emulation!.config.token, claimValues: common.map((c) => JSON.parse(c) as Requirement) } };

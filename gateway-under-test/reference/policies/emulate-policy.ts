@@ -1,6 +1,9 @@
 import { createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import { ANY_ISSUER, ANY_TENANT, IDENTITY_CLAIMS, TENANT_PLACEHOLDER, type GatewayConfigInput } from '../config.ts';
 import { parseKeyExpression } from './counter-key.ts';
+import { emulateChoose } from './emulate-choose.ts';
+import { evaluatePolicyExpression } from './policy-expression-evaluate.ts';
+import { parsePolicyExpression } from './policy-expression-parse.ts';
 import { isExpression } from './element-reader.ts';
 import { note, notEmulated, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
@@ -22,6 +25,8 @@ export interface EmulateOptions {
   fetch?: typeof fetch;
   /** `--policy-values`: what the policy's named values and references stand for. */
   values?: PolicyValues;
+  /** An APIOps operation's method and route: its `<choose>` conditions are evaluated for that request. */
+  operation?: { method: string; route: string };
 }
 
 export interface Emulation {
@@ -67,10 +72,23 @@ export async function emulateReadPolicy(policy: Policy, options: EmulateOptions)
   const diagnostics = [...policy.diagnostics];
   const ctx = { file, options, diagnostics, fetch: options.fetch ?? fetch };
   const config = policy.kind === 'apim' ? await emulateApim(policy, ctx) : emulateApigee(policy, ctx);
+  // Validations only inside <choose>: the first stands for how tokens are validated (emulateApim), and
+  // what reads the emulated policy (the harness's trust check, a folder's messages) finds it first.
+  if (policy.kind === 'apim' && policy.validations.length === 0 && policy.conditionalValidations.length > 0) {
+    policy = { ...policy, validations: [policy.conditionalValidations[0]] };
+  }
   config.listen = { host: '127.0.0.1', port: options.port ?? 8080 };
   config.upstream = { url: options.upstreamUrl };
   const checks = new Set<PolicyCheck>();
   for (const d of diagnostics) for (const c of d.checks ?? []) checks.add(c);
+  // A <choose> that runs no validation for some requests: served so, judged against the validation the rest have.
+  const open = config.routes.filter((r) => r.auth === 'anonymous');
+  if (open.length > 0 && policy.kind === 'apim' && !options.operation) {
+    const c = policy.chooses[0];
+    diagnostics.push(note(c?.file ?? file, c?.line ?? 1, `the <choose> lets ${open.map((r) => `${r.methods?.join(',')} ${r.path}`).join('; ')} through without any token validation; emulated as APIM runs it, unvalidated, and judged against the validation the other requests have`));
+    const contract = { ...config, routes: config.routes.map((r) => ({ ...r, auth: 'required' as const })) };
+    return { kind: policy.kind, policy, config, contract, diagnostics, notEmulated: [...checks].sort() };
+  }
   return { kind: policy.kind, policy, config, diagnostics, notEmulated: [...checks].sort() };
 }
 
@@ -110,10 +128,14 @@ type Issuer = GatewayConfigInput['issuers'][number];
 
 async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigInput> {
   const { diagnostics: d } = ctx;
-  const [v, ...more] = policy.validations;
-  const conditional = policy.chooses.find((c) => c.validates);
+  const [top, ...more] = policy.validations;
+  // Only inside <choose>: the first one stands for how tokens are validated (emulate-choose holds the
+  // others to it); its required claims apply where it runs, so they are the routes', not the token's.
+  const conditional = policy.conditionalValidations[0];
+  const v = top ?? (conditional && policy.inbound.some((s) => s.kind === 'choose') ? { ...conditional, requiredClaims: [] } : undefined);
   if (!v && conditional) {
-    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', conditional.file, conditional.line, '<choose> is not emulated: which token validation runs depends on its policy-expression conditions');
+    const c = policy.chooses.find((x) => x.validates)!;
+    throw new PolicyError('ERR_POLICY_NOT_EMULABLE', c.file, c.line, `<choose> outside inbound is not emulated: which token validation runs depends on its conditions`);
   }
   if (!v) throw new PolicyError('ERR_POLICY_NOT_EMULABLE', ctx.file, 1, 'no <validate-jwt> or <validate-azure-ad-token>: nothing validates tokens, so there is nothing to emulate');
   // Remarks on the validation name the file it is in (in a composed folder policy, not the operation's).
@@ -225,6 +247,8 @@ async function emulateApim(policy: ApimPolicy, ctx: Ctx): Promise<GatewayConfigI
     routes: [{ path: '/*', methods: ['*'], forwardAuthorization }],
     upstream: { url: ctx.options.upstreamUrl },
   };
+  const chosen = emulateChoose(policy, v, ctx.options.operation, d);
+  if (chosen) config.routes = chosen.map((r) => ({ ...r, forwardAuthorization }));
   emulateRateLimits(policy, v, config, ctx);
   emulateSetHeaders(policy, v, config, ctx);
   for (const ch of policy.checkHeaders) {
@@ -305,6 +329,9 @@ function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void
   (token.claimValues ??= []).push({ claims: ['azp', 'appid'], values: v.clientApplicationIds, match: 'any', separator: NO_SPLIT });
   applyRequiredClaims(v.requiredClaims, token, ctx);
   ctx.diagnostics.push(note(ctx.file, v.line, 'validate-azure-ad-token: exp required and no clock skew assumed (not documented by Microsoft)'));
+  if (v.decryptionKeysLine !== undefined) ctx.diagnostics.push(notEmulated(ctx.file, v.decryptionKeysLine, 'decryption-keys (encrypted tokens) are not emulated', ['signature']));
+  // Learn documents backend-application-ids only as "acceptable backend application IDs": emulated as accepted audiences.
+  if (v.backendApplicationIds.length > 0) ctx.diagnostics.push(note(ctx.file, v.line, 'backend-application-ids are emulated as audiences the token may carry, alongside <audiences>'));
 }
 
 function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
@@ -314,7 +341,7 @@ function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     const calls = Number(rl.calls);
     const period = Number(rl.renewalPeriod);
     if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(rl.file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));
-    if (rl.incrementCondition) d.push(notEmulated(rl.file, rl.line, 'increment-condition is not emulated: every allowed request counts', ['rate-limit']));
+    const counts = rl.incrementCondition ? incrementCondition(rl.incrementCondition, rl.file, rl.line, config.routes, d) : () => true;
     const src = parseKeyExpression(rl.counterKey);
     let key: string | undefined;
     if (src.kind === 'ip') key = 'client_ip';
@@ -322,8 +349,39 @@ function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][numb
     else if (src.kind === 'parsed-claim' && rl.index > v.index && (IDENTITY_CLAIMS as readonly string[]).includes(src.claim)) key = src.claim;
     if (!key) return void d.push(notEmulated(rl.file, rl.line, `counter-key ${rl.counterKey} is not emulated (the reference gateway keys limits on validated identity claims or the caller address)`, ['rate-limit']));
     config.rateLimits = { policy: { key: [key as 'sub'], limit: calls, windowSeconds: period } };
-    config.routes[0].rateLimit = 'policy';
+    // A route no validation guards has no validated claim to count by: APIM's key expression fails there.
+    for (const route of config.routes) if ((route.auth !== 'anonymous' || key === 'client_ip') && counts(route)) route.rateLimit = 'policy';
   });
+}
+
+/**
+ * Which routes an increment-condition counts on: evaluated (policy-expression-evaluate.ts) for each
+ * route's methods and path. One that reads anything else (the response, claims, headers), or that
+ * differs between methods sharing a route, counts every allowed request and says so.
+ */
+function incrementCondition(condition: string, file: string, line: number, routes: GatewayConfigInput['routes'], d: PolicyDiagnostic[]): (route: GatewayConfigInput['routes'][number]) => boolean {
+  const all = () => true;
+  const refuse = (why: string) => (d.push(notEmulated(file, line, `not emulated: increment-condition ${condition} at ${file}:${line} (${why}); every allowed request counts`, ['rate-limit'])), all);
+  if (!isExpression(condition)) return /^\s*true\s*$/i.test(condition) ? all : refuse('not a policy expression');
+  const parsed = parsePolicyExpression(condition);
+  if (!parsed.ok) return refuse(parsed.reason);
+  const verdicts = new Map<GatewayConfigInput['routes'][number], boolean>();
+  const readsPath = JSON.stringify(parsed.expr).includes('"name":"Path"');
+  for (const route of routes) {
+    if (readsPath && route.path.endsWith('*')) return refuse(`it reads the path, and route ${route.path} is a prefix`);
+    const methods = !route.methods || route.methods.includes('*') ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'GATECHECKOTHER'] : route.methods;
+    const path = route.path.replace(/\*$/, '');
+    const values = new Set<unknown>();
+    for (const method of methods) {
+      const r = evaluatePolicyExpression(parsed.expr, { method, path, ipAddress: '192.0.2.1', headers: {}, query: {}, variables: {}, subscription: null });
+      if (r.kind !== 'value') return refuse(r.kind === 'unsupported' ? r.message : `it reads what the request has not yet given: ${r.message}`);
+      if (typeof r.value !== 'boolean') return refuse('its value is not a bool');
+      values.add(r.value);
+    }
+    if (values.size > 1) return refuse(`it differs between the methods of route ${route.path}`);
+    verdicts.set(route, values.has(true));
+  }
+  return (route) => verdicts.get(route) ?? true;
 }
 
 function emulateSetHeaders(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {

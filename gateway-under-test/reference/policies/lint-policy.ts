@@ -4,7 +4,7 @@ import { lintRule, type LintRuleId } from './lint-rules.ts';
 import type { PolicyDiagnostic } from './policy-diagnostic.ts';
 import type { PolicyValues } from './policy-values.ts';
 import type { ApigeeVerifyJwt } from './read-apigee-policy.ts';
-import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
+import type { ApimPolicy, ApimStep, ApimValidateJwt } from './read-apim-policy.ts';
 import type { PolicyElement } from './parse-policy-xml.ts';
 import { readApimFolder } from './read-apim-folder.ts';
 import { readParsedPolicy, readPolicy, type Policy } from './read-policy.ts';
@@ -110,6 +110,18 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
     if (unvalidated) hit('apim-rate-limit-unvalidated-key', rl.line, rl.counterKey, rl.file);
     else if (before.length > 0 && src.kind !== 'validated-claim') hit('apim-rate-limit-key-not-claim', rl.line, rl.counterKey, rl.file);
   }
+  // A validation before or after the <choose> guards every request; without one, each way through it must validate.
+  if (p.validations.length === 0) {
+    for (const step of p.inbound) {
+      if (step.kind !== 'choose') continue;
+      const ways = [...step.branches.map((b) => ({ steps: b.steps, file: b.file, line: b.line })), { steps: step.otherwise, file: step.file, line: step.line }];
+      if (!ways.some((w) => w.steps && guards(w.steps))) continue;
+      for (const w of ways) {
+        if (w.steps && guards(w.steps)) continue;
+        hit('apim-choose-unvalidated-branch', w.line, w.steps ? 'this <when> runs no validation' : 'no <otherwise>: a request no <when> matches runs no validation', w.file);
+      }
+    }
+  }
   for (const ch of p.checkHeaders) {
     if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line, undefined, ch.file);
   }
@@ -125,6 +137,16 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
     }) || h.values.some((v) => /AsJwt\(\)|\(Jwt\)|context\.Variables/.test(v));
     if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`, h.file);
   }
+}
+
+/** Whether every way through these steps validates a token or refuses the request. */
+function guards(steps: ApimStep[]): boolean {
+  for (const s of steps) {
+    if (s.kind === 'validate') return true;
+    if (s.kind === 'return-response') return s.status === null || s.status >= 400;
+    if (s.kind === 'choose' && s.branches.every((b) => guards(b.steps)) && s.otherwise && guards(s.otherwise)) return true;
+  }
+  return false;
 }
 
 /**

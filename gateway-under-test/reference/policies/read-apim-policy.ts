@@ -75,6 +75,8 @@ export interface ApimAzureAdToken extends TokenSource {
   backendApplicationIds: string[];
   audiences: string[] | null;
   requiredClaims: ApimRequiredClaim[];
+  /** Where `<decryption-keys>` stands (encrypted tokens), when it does. */
+  decryptionKeysLine?: number;
 }
 
 export interface ApimRateLimitByKey {
@@ -104,6 +106,23 @@ export interface ApimCheckHeader {
   values: string[];
 }
 
+/** One policy of the inbound section, in order: what decides whether a request reaches the backend. */
+export type ApimStep =
+  | { kind: 'validate'; validation: ApimValidateJwt | ApimAzureAdToken }
+  | ApimChoose
+  | { kind: 'return-response'; file: string; line: number; /** set-status code; null when computed or taken from a variable. */ status: number | null }
+  | { kind: 'set-variable'; file: string; line: number; name: string; value: string }
+  | { kind: 'other'; file: string; line: number; name: string };
+
+/** `<choose>`: the first `<when>` whose condition holds runs, else `<otherwise>` (choose-policy.md). */
+export interface ApimChoose {
+  kind: 'choose';
+  file: string;
+  line: number;
+  branches: { condition: string; file: string; line: number; steps: ApimStep[] }[];
+  otherwise: ApimStep[] | null;
+}
+
 export interface ApimPolicy {
   kind: 'apim';
   file: string;
@@ -117,6 +136,8 @@ export interface ApimPolicy {
   chooses: { file: string; line: number; validates: boolean }[];
   /** Token validations inside `<choose>`: linted, never emulated (which one runs is decided at run time). */
   conditionalValidations: (ApimValidateJwt | ApimAzureAdToken)[];
+  /** The inbound section as a sequence of steps, `<choose>` with its branches. */
+  inbound: ApimStep[];
   diagnostics: PolicyDiagnostic[];
 }
 
@@ -132,7 +153,7 @@ const RATE_LIMIT_ATTRS = ['calls', 'renewal-period', 'counter-key', 'increment-c
  * section it is meant to be pasted into, and says so in a note.
  */
 export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
-  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], chooses: [], conditionalValidations: [], diagnostics: [] };
+  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], chooses: [], conditionalValidations: [], inbound: [], diagnostics: [] };
   const d = policy.diagnostics;
   let sections: PolicyElement[];
   if (root.name === 'policies') {
@@ -161,13 +182,14 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
           d.push(note(f, el.line, `<base/> in ${section.name}: policies inherited from outer scopes are not in this file and are not emulated`));
           break;
         case 'validate-jwt':
-          policy.validations.push(readValidateJwt(el, f, index, d));
-          if (!inbound) d.push(notEmulated(f, el.line, `<validate-jwt> in ${section.name} is emulated as if in inbound`, ['token-location']));
+        case 'validate-azure-ad-token': {
+          const v = el.name === 'validate-jwt' ? readValidateJwt(el, f, index, d) : readAzureAd(el, f, index);
+          policy.validations.push(v);
+          // Outside inbound it still validates, as if in inbound: a step of the emulated inbound.
+          policy.inbound.push({ kind: 'validate', validation: v });
+          if (!inbound) d.push(notEmulated(f, el.line, `<${el.name}> in ${section.name} is emulated as if in inbound`, ['token-location']));
           break;
-        case 'validate-azure-ad-token':
-          policy.validations.push(readAzureAd(el, f, index));
-          if (!inbound) d.push(notEmulated(f, el.line, `<validate-azure-ad-token> in ${section.name} is emulated as if in inbound`, ['token-location']));
-          break;
+        }
         case 'rate-limit-by-key': {
           const r = new ElementReader(el, f, RATE_LIMIT_ATTRS);
           for (const req of ['calls', 'renewal-period', 'counter-key']) if (!r.attr(req)) r.fail(`<rate-limit-by-key> needs ${req}`);
@@ -199,13 +221,21 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
         }
         case 'choose': {
           const validates = containsValidation(el);
-          for (const inner of validationsIn(el)) {
-            policy.conditionalValidations.push(inner.name === 'validate-jwt' ? readValidateJwt(inner, f, index, []) : readAzureAd(inner, f, index));
-          }
+          const choose = readChoose(el, f, index);
+          policy.conditionalValidations.push(...validationsOf(choose.branches.flatMap((b) => b.steps).concat(choose.otherwise ?? [])));
           policy.chooses.push({ file: f, line: el.line, validates });
-          d.push(notEmulated(f, el.line, `<choose> is not emulated: its conditions are policy expressions${validates ? ', and the token validation inside it runs only when they hold' : ''}`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
+          // Inbound chooses are emulated (emulate-choose.ts), which says what it can't; elsewhere they decide no access.
+          if (inbound) policy.inbound.push(choose);
+          else d.push(notEmulated(f, el.line, `<choose> in ${section.name} is not emulated`, validates ? ['token-location', 'signature', 'issuer', 'audience', 'claims'] : ['request-checks']));
           break;
         }
+        case 'return-response':
+          if (inbound) policy.inbound.push(readReturnResponse(el, f));
+          else d.push(notEmulated(f, el.line, `<return-response> in ${section.name} is not emulated`, ['request-checks']));
+          break;
+        case 'set-variable':
+          if (inbound) policy.inbound.push(readSetVariable(el, f));
+          break;
         case 'forward-request':
           // In backend it is what the reference gateway does with every allowed request: send it upstream.
           if (section.name !== 'backend') d.push(notEmulated(f, el.line, `<forward-request> in ${section.name} is not emulated`, ['request-checks']));
@@ -216,6 +246,73 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
     }
   }
   return policy;
+}
+
+/** A `<choose>`'s branches as steps; the element rules are choose-policy.md's. */
+function readChoose(el: PolicyElement, file: string, index: number): ApimChoose {
+  const r = new ElementReader(el, file, []);
+  const choose: ApimChoose = { kind: 'choose', file: r.file, line: el.line, branches: [], otherwise: null };
+  for (const c of el.children) {
+    const cf = c.file ?? file;
+    if (c.name === 'when') {
+      const cr = new ElementReader(c, cf, ['condition']);
+      if (!cr.attr('condition')?.trim()) cr.fail('<when> needs condition');
+      if (choose.otherwise) cr.fail('<when> after <otherwise>: <otherwise> comes last');
+      choose.branches.push({ condition: cr.attr('condition')!.trim(), file: cr.file, line: c.line, steps: readSteps(c.children, cf, index) });
+    } else if (c.name === 'otherwise') {
+      const cr = new ElementReader(c, cf, []);
+      if (choose.otherwise) cr.fail('a second <otherwise>');
+      choose.otherwise = readSteps(c.children, cf, index);
+    } else {
+      throw new PolicyError('ERR_POLICY_UNKNOWN', cf, c.line, `<choose> holds <when> and <otherwise>, found <${c.name}>`);
+    }
+  }
+  if (choose.branches.length === 0) r.fail('<choose> needs at least one <when>');
+  return choose;
+}
+
+function readSteps(children: PolicyElement[], file: string, index: number): ApimStep[] {
+  return children.map((c): ApimStep => {
+    const f = c.file ?? file;
+    if (!APIM_KNOWN_POLICIES.has(c.name)) throw new PolicyError('ERR_POLICY_UNKNOWN', f, c.line, `unknown APIM policy <${c.name}>`);
+    switch (c.name) {
+      case 'validate-jwt':
+        // Its remarks are the emulation's to make, for the branch it runs in.
+        return { kind: 'validate', validation: readValidateJwt(c, f, index, []) };
+      case 'validate-azure-ad-token':
+        return { kind: 'validate', validation: readAzureAd(c, f, index) };
+      case 'choose':
+        return readChoose(c, f, index);
+      case 'return-response':
+        return readReturnResponse(c, f);
+      case 'set-variable':
+        return readSetVariable(c, f);
+      default:
+        return { kind: 'other', file: f, line: c.line, name: c.name };
+    }
+  });
+}
+
+function validationsOf(steps: ApimStep[]): (ApimValidateJwt | ApimAzureAdToken)[] {
+  return steps.flatMap((s) => (s.kind === 'validate' ? [s.validation] : s.kind === 'choose' ? validationsOf(s.branches.flatMap((b) => b.steps).concat(s.otherwise ?? [])) : []));
+}
+
+/** return-response-policy.md: the status of its `<set-status>`, 200 without one. */
+function readReturnResponse(el: PolicyElement, file: string): ApimStep {
+  const r = new ElementReader(el, file, ['response-variable-name']);
+  const status = el.children.find((c) => c.name === 'set-status');
+  let code: number | null = r.attr('response-variable-name') !== undefined ? null : 200;
+  if (status) {
+    const sr = new ElementReader(status, status.file ?? file, ['code', 'reason']);
+    code = isExpression(sr.attr('code')) ? null : (sr.int('code') ?? 200);
+  }
+  return { kind: 'return-response', file: r.file, line: el.line, status: code };
+}
+
+function readSetVariable(el: PolicyElement, file: string): ApimStep {
+  const r = new ElementReader(el, file, ['name', 'value']);
+  if (!r.attr('name') || r.attr('value') === undefined) r.fail('<set-variable> needs name and value');
+  return { kind: 'set-variable', file: r.file, line: el.line, name: r.attr('name')!, value: r.attr('value')! };
 }
 
 function validationsIn(el: PolicyElement): PolicyElement[] {
@@ -301,7 +398,8 @@ function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureA
   const r = new ElementReader(el, file, AZURE_AD_ATTRS);
   // Unlike validate-jwt, header-name defaults to Authorization here (documented), so no source is fine.
   const hasSource = ['header-name', 'query-parameter-name', 'token-value'].some((a) => r.attr(a) !== undefined);
-  const source = hasSource ? readTokenSource(r) : { file: r.file, headerName: 'Authorization', failedStatus: r.int('failed-validation-httpcode') ?? 401, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
+  const failedStatus = isExpression(r.attr('failed-validation-httpcode')) ? 401 : (r.int('failed-validation-httpcode') ?? 401);
+  const source = hasSource ? readTokenSource(r) : { file: r.file, headerName: 'Authorization', failedStatus, failedMessage: r.attr('failed-validation-error-message'), outputVariable: r.attr('output-token-variable-name') };
   if (!r.attr('tenant-id')) r.fail('<validate-azure-ad-token> needs tenant-id');
   const v: ApimAzureAdToken = {
     kind: 'validate-azure-ad-token',
@@ -321,7 +419,8 @@ function readAzureAd(el: PolicyElement, file: string, index: number): ApimAzureA
     else if (c.name === 'backend-application-ids') v.backendApplicationIds = listOf(c, 'application-id', file);
     else if (c.name === 'audiences') v.audiences = listOf(c, 'audience', file);
     else if (c.name === 'required-claims') v.requiredClaims.push(...readRequiredClaims(c, file));
-    else if (c.name !== 'decryption-keys') throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `unknown element <${c.name}> in <validate-azure-ad-token>`);
+    else if (c.name === 'decryption-keys') v.decryptionKeysLine = c.line;
+    else throw new PolicyError('ERR_POLICY_UNKNOWN', file, c.line, `unknown element <${c.name}> in <validate-azure-ad-token>`);
   }
   if (v.clientApplicationIds.length === 0) r.fail('<validate-azure-ad-token> needs <client-application-ids> with at least one <application-id> (documented as required)');
   return v;
