@@ -18,8 +18,8 @@ const HOP_BY_HOP = new Set([
  * One pass over the raw headers: Node folds duplicate Authorization headers into one, which would hide
  * A05, and touching req.headers would make Node build the whole header object per request. Sorts each
  * line into the token lines, what later steps check (Host, Connection, the subscription key, whether
- * there is a body and of what type) and what may go upstream; nothing is refused here, so the checks
- * keep their order.
+ * there is a body and of what type) and what may go upstream. It refuses nothing itself: what it finds
+ * is judged by the steps after it, in their order.
  */
 export const scanHeaders: RequestStep = {
   name: 'scan-headers',
