@@ -43,8 +43,8 @@ export const REQUEST_STEPS: readonly RequestStep[] = [
 
 /**
  * Runs the steps and answers a refusal. Synchronous until a step returns a promise, so a request that
- * waits on nothing (cached keys, no form body, no backend token to fetch) allocates none: the
- * returned promise, when there is one, only settles the request's end for the caller's error handling.
+ * waits on nothing (cached keys, no form body, no backend token to fetch) allocates none; a promise
+ * is returned only once a step has waited, for the caller to catch what a later step throws.
  */
 export function runRequest(state: RequestState, env: RequestEnv, steps: readonly RequestStep[] = REQUEST_STEPS): void | Promise<void> {
   return runFrom(0, state, env, steps);
