@@ -90,10 +90,10 @@ async function mintPool(issuer: TestIssuer, count: number, ctx: BenchContext): P
 /**
  * Never-seen tokens for one measurement of one target, more than it can send: the fastest validating
  * target's warm-up rate (one repeated token, which a caching gateway answers faster than it can verify,
- * so an upper bound) with half again as headroom, plus the requests in flight when wrk stops.
+ * so an upper bound) with as much again as headroom (a 1 s warm-up can run before the JIT and the machine settle), plus the requests in flight when wrk stops.
  */
 function freshSliceSize(fastestAuthRps: number, durationSeconds: number, connections: number): number {
-  return Math.ceil(fastestAuthRps * 1.5 * durationSeconds) + connections;
+  return Math.ceil(fastestAuthRps * 2 * durationSeconds) + connections;
 }
 
 /** A target that answers anything but 200 to a valid token would benchmark its error path. */
@@ -318,7 +318,7 @@ export const gatewayBench: BenchGroup = {
     // One slice per round and target up front; a measurement taken again after host steal mints its own.
     const freshPerMeasurement = freshSliceSize(fastestAuthRps, settings.durationSeconds, settings.connections);
     const freshCount = freshPerMeasurement * settings.rounds;
-    ctx.log(`minting ${freshCount.toLocaleString('en-US')} never-seen tokens (fastest validating warm-up ${fmt.rps(fastestAuthRps)} req/s × 1.5 × ${settings.durationSeconds} s, per round)…`);
+    ctx.log(`minting ${freshCount.toLocaleString('en-US')} never-seen tokens (fastest validating warm-up ${fmt.rps(fastestAuthRps)} req/s × 2 × ${settings.durationSeconds} s, per round)…`);
     const first = await mintPool(issuer, freshCount, ctx);
     const fresh = { tokens: first.tokens, seconds: first.seconds };
     // Per validating target, the next unused index of the never-seen pool.
@@ -374,7 +374,7 @@ export const gatewayBench: BenchGroup = {
       }
     }
     notes.push(
-      `Never-seen tokens: ${fresh.tokens.length.toLocaleString('en-US')} minted in ${fresh.seconds.toFixed(1)} s on ${availableParallelism()} worker thread(s); each validating target gets its own unused slice of ${freshPerMeasurement.toLocaleString('en-US')} per measurement (the fastest validating warm-up, ${fmt.rps(fastestAuthRps)} req/s, × 1.5 × the duration), and wrk sends no token twice. Different gateways receive the same tokens: none of them shares a cache with another.`,
+      `Never-seen tokens: ${fresh.tokens.length.toLocaleString('en-US')} minted in ${fresh.seconds.toFixed(1)} s on ${availableParallelism()} worker thread(s); each validating target gets its own unused slice of ${freshPerMeasurement.toLocaleString('en-US')} per measurement (the fastest validating warm-up, ${fmt.rps(fastestAuthRps)} req/s, × 2 × the duration), and wrk sends no token twice. Different gateways receive the same tokens: none of them shares a cache with another.`,
     );
     const all = new Map(
       modes.map((m) => [m.name, new Map([...rounds.get(m.name)!].map(([label, list]) => [label, combineRounds(list)]))]),
