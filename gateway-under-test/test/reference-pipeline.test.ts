@@ -455,15 +455,24 @@ describe('verified-token cache', () => {
     expect(eager.tokenCache!.size).toBe(1);
     expect((await run(eager, t)).ctx.cacheHit).toBe(true);
   });
-  it('is keyed by the whole token: a changed signature byte is verified afresh and fails', async () => {
-    const t = token();
+  it('is matched on the whole token: a changed signature byte or payload, with the cached token\'s ending, is verified afresh and fails', async () => {
+    const t = token(claims({ jti: 'whole-token' }));
     await run(base, t);
+    await run(base, t);
+    expect((await run(base, t)).ctx.cacheHit).toBe(true);
     const [h, p, s] = t.split('.');
     const sig = Buffer.from(s, 'base64url');
     sig[0] ^= 1;
-    const { reason, ctx } = await run(base, `${h}.${p}.${sig.toString('base64url')}`);
-    expect(ctx.cacheHit).toBe(false);
-    expect(reason).toBe('signature_invalid');
+    // The cache finds entries by the token's last characters: these share them with the cached token.
+    const flipped = await run(base, `${h}.${p}.${sig.toString('base64url')}`);
+    expect(flipped.ctx.cacheHit).toBe(false);
+    expect(flipped.reason).toBe('signature_invalid');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = await run(base, `${h}.${Buffer.from(JSON.stringify({ ...payload, roles: ['Admin'] })).toString('base64url')}.${s}`);
+    expect(forged.ctx.cacheHit).toBe(false);
+    expect(forged.reason).toBe('signature_invalid');
+    // The genuine token is still served from its entry.
+    expect((await run(base, t)).ctx.cacheHit).toBe(true);
   });
   it('still applies route authorisation on a hit (RFC 6750 §3.1 insufficient_scope)', async () => {
     const t = token();
