@@ -254,3 +254,55 @@ export function runCount(fallback: number): number {
   const n = Number(process.env.GATECHECK_DIFF_RUNS);
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
+
+export interface HostileUpstream {
+  /** One per gateway, like startRecordingUpstream's. */
+  urls: string[];
+  /** What every request gets from now on. */
+  answer: { bytes: Buffer; close: boolean };
+  /** Request heads received per entrance since the last call. */
+  takeHeads(gate: number): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * An upstream on a raw socket that answers every request head with `answer`, byte for byte (and then
+ * closes when `answer.close`): the hostile side of the upstream client's differential test. It reads
+ * request heads only; the gateway sends body-less requests here.
+ */
+export async function startHostileUpstream(count: number): Promise<HostileUpstream> {
+  const heads: string[][] = Array.from({ length: count }, () => []);
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const state: HostileUpstream = {
+    urls: [],
+    answer: { bytes: Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'), close: false },
+    takeHeads: (gate) => heads[gate].splice(0),
+    async close() {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+  for (let gate = 0; gate < count; gate++) {
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      let buffer = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        for (let end = buffer.indexOf('\r\n\r\n'); end !== -1 && !socket.destroyed; end = buffer.indexOf('\r\n\r\n')) {
+          heads[gate].push(buffer.slice(0, end));
+          buffer = buffer.slice(end + 4);
+          const { bytes, close } = state.answer;
+          if (close) socket.end(bytes);
+          else socket.write(bytes);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    servers.push(server);
+    state.urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+  return state;
+}

@@ -198,14 +198,38 @@ const responseFraming = fc.oneof(
 );
 
 function chunkedResponseBody(): fc.Arbitrary<string> {
-  const chunk = fc.tuple(fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 }), pick('', '', ';ext', ';a=b', ';a="q;r"', ' ;x', '\t;x', ' '), fc.integer({ min: -1, max: 1 }), pick('', '', '', 'X', '0', '+')).map(
+  const chunk = fc.tuple(fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 }), pick('', '', ';ext', ';a=b', ';a="q;r"', ' ;x', '\t;x', ' ', ';a b', ';a="x\\"y"', ';=x', '; a', ';a=', ';a;b=c', ';a=\x80'), fc.integer({ min: -1, max: 1 }), pick('', '', '', 'X', '0', '+')).map(
     ([data, ext, off, pad]) => `${pad}${Math.max(0, data.length + (off === 0 ? 0 : off)).toString(16)}${ext}\r\n${data}\r\n`,
   );
   const last = pick('0\r\n\r\n', '0\r\n\r\n', '0\r\nX-T: 1\r\n\r\n', '0;e\r\n\r\n', '000\r\n\r\n', '0\r\n', '0\n\n', '0\r\nX-T: a\rb\r\n\r\n', '');
   return fc.tuple(fc.array(chunk, { maxLength: 3 }), last).map(([chunks, l]) => chunks.join('') + l);
 }
 
+/** Valid answers (half the cases, so the comparison of what passes through is not starved) and hostile ones. */
 export function responseArb(): fc.Arbitrary<GeneratedResponse> {
+  return fc.oneof(cleanResponseArb(), hostileResponseArb());
+}
+
+function cleanResponseArb(): fc.Arbitrary<GeneratedResponse> {
+  const status = pick('HTTP/1.1 200 OK', 'HTTP/1.1 201 Created', 'HTTP/1.1 404 Not Found', 'HTTP/1.1 500 Internal Server Error', 'HTTP/1.0 200 OK', 'HTTP/1.1 204 No Content', 'HTTP/1.1 200', 'HTTP/1.1 299 Whatever');
+  const fields = fc.array(pick('Content-Type: text/plain', 'X-U: 1', 'x-u: 2', 'Cache-Control: no-store', 'Set-Cookie: a=b', 'X-Empty:', 'X-Sp: a b ', 'Connection: keep-alive', 'Keep-Alive: timeout=5'), { maxLength: 4 });
+  const framing = fc.oneof(
+    fc.string({ unit: 'binary-ascii', maxLength: 16 }).map((b) => ({ lines: [`Content-Length: ${b.length}`], body: b, close: false })),
+    chunkedCleanBody().map((b) => ({ lines: ['Transfer-Encoding: chunked'], body: b, close: false })),
+    fc.string({ unit: 'binary-ascii', maxLength: 16 }).map((b) => ({ lines: [] as string[], body: b, close: true })),
+  );
+  return fc.record({ interim: pick('', '', '', 'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n'), status, fields, framing }).map((r) => ({
+    bytes: `${r.interim}${r.status}\r\n${[...r.fields, ...r.framing.lines].map((l) => `${l}\r\n`).join('')}\r\n${r.framing.body}`,
+    close: r.framing.close,
+  }));
+}
+
+function chunkedCleanBody(): fc.Arbitrary<string> {
+  const chunk = fc.tuple(fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 }), pick('', ';ext', ';a=b')).map(([data, ext]) => `${data.length.toString(16)}${ext}\r\n${data}\r\n`);
+  return fc.tuple(fc.array(chunk, { maxLength: 3 }), pick('0\r\n\r\n', '0\r\nX-T: 1\r\n\r\n')).map(([c, l]) => c.join('') + l);
+}
+
+function hostileResponseArb(): fc.Arbitrary<GeneratedResponse> {
   const big = fc.oneof({ weight: 25, arbitrary: fc.constant([] as string[]) }, { weight: 1, arbitrary: pick(16_000, 65_000, 70_000, 100_000).map((n) => [`X-Big: ${'b'.repeat(n)}`]) });
   return fc
     .record({ interim, status: statusLine, fields: fc.array(responseField, { maxLength: 4 }), framing: responseFraming, big, eols: fc.array(eol, { minLength: 8, maxLength: 8 }), shuffle: fc.nat(), truncate: fc.option(fc.nat(), { freq: 8 }) })
