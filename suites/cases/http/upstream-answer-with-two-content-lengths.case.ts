@@ -7,10 +7,11 @@ const answer: keyof typeof ANSWERS = 'two-content-lengths';
 
 export default defineCase({
   id: 'http/upstream-answer-with-two-content-lengths',
-  title: 'never passes on an upstream answer with two different Content-Length values to a kept-alive client (response desync)',
+  title: 'keeps a kept-alive client in step when the upstream answers with two different Content-Length values (no response desync)',
   // RFC 9112 §6.3 (5): differing Content-Length values make the framing invalid; a proxy receiving such a
-  // response MUST close its upstream connection, discard the response and answer with a 502 (or pass on an
-  // answer it framed itself). Relayed as it came, the client's next answer starts inside this body.
+  // response MUST close its upstream connection, discard the response and answer with a 502. Judged by what
+  // the client sees: an answer the gateway framed itself (one length, that many bytes) keeps the client in
+  // step; relayed as it came, the client's next answer starts inside this body.
   level: 'should',
   references: [
     { doc: 'RFC 9112', section: '6.3' },
