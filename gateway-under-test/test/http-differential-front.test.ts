@@ -114,6 +114,28 @@ function same(a: Seen, b: Seen): boolean {
   return JSON.stringify(a.forwarded) === JSON.stringify(b.forwarded) && answersAgree(a.client, b.client) && a.client.closedByServer === b.client.closedByServer;
 }
 
+/**
+ * What node:http forwards of the requests before the one it refuses, sent alone: the longest run of the
+ * generated requests, from the first, that node:http does not refuse. When a pipeline holds a request
+ * node:http refuses (a parse error, CONNECT, data after Connection: close), node:http drops the whole
+ * connection as soon as llhttp reaches it, and requests before it that it had parsed and handed to the
+ * gateway may never be forwarded: the gateway's handler had not reached the upstream yet. The fast
+ * front, taking one request at a time, forwards them. That is a difference of timing, not of parsing,
+ * and it is accepted only when the fast front forwarded exactly what node:http forwards of those
+ * requests on their own, and node:http forwarded nothing else.
+ */
+async function forwardedAlone(stream: GeneratedStream): Promise<Forwarded[] | undefined> {
+  for (let j = stream.requests.length - 1; j >= 1; j--) {
+    const head = stream.requests.slice(0, j);
+    const alone = await through(plain, 1, Buffer.from(head.map((r) => r.bytes).join(''), 'latin1'), head.map((r) => r.method), CONFIRM_QUIET_MS);
+    if (!alone.client.refused) return alone.forwarded;
+  }
+  return undefined;
+}
+
+/** Cases accepted by forwardedAlone. */
+let refusedLater = 0;
+
 /** Cases whose first comparison differed and were run again with the long quiet period. */
 let reruns = 0;
 
@@ -125,6 +147,13 @@ async function differential(stream: GeneratedStream): Promise<void> {
   if (!same(a, b)) reruns++;
   if (!same(a, b)) [a, b] = await Promise.all([through(fast, 0, bytes, methods, CONFIRM_QUIET_MS), through(plain, 1, bytes, methods, CONFIRM_QUIET_MS)]);
   const why = `fast front and node:http differ on ${show(text)}`;
+  if (JSON.stringify(a.forwarded) !== JSON.stringify(b.forwarded) && b.client.refused) {
+    const alone = await forwardedAlone(stream);
+    if (alone !== undefined && JSON.stringify(alone) === JSON.stringify(a.forwarded) && b.forwarded.every((f) => alone.some((g) => JSON.stringify(g) === JSON.stringify(f)))) {
+      refusedLater++;
+      b.forwarded = a.forwarded;
+    }
+  }
   expect(a.forwarded, why).toEqual(b.forwarded);
   if (!answersAgree(a.client, b.client)) expect(a.client.answers, why).toEqual(b.client.answers);
   expect(a.client.framingError, why).toBeUndefined();
@@ -135,6 +164,19 @@ async function differential(stream: GeneratedStream): Promise<void> {
   // other target or version; that is the gateway's method policy, not a parsing difference.
   expect(a.upstreamErrors, why).toEqual(b.upstreamErrors);
 }
+
+const get = (bytes: string) => ({ bytes, method: bytes.split(' ')[0] });
+/** Differences the generators found, kept as fixed examples run first every time. */
+const FOUND: GeneratedStream[] = [
+  // Proxy-Connection: close ended node:http's connection (llhttp reads it as Connection), not the fast front's.
+  { requests: [get('GET /open/a HTTP/1.1\r\nHost: gw.test\r\nProxy-Connection: close, x-a\r\n\r\n'), get('GET /open/b HTTP/1.1\r\nHost: gw.test\r\n\r\n')], tail: '' },
+  // An incomplete head with a line llhttp refuses at once: node:http answered 400, the fast front waited for 408.
+  { requests: [], tail: 'GET /open/ HTTP/1.1\r\nHost: gw.test\r\nX\xe9: close\r\nX-A: gw\r\n\r' },
+  // A pipelined CONNECT: node:http drops the connection, and the GET before it, which the fast front forwarded.
+  { requests: [get('GET /open/ HTTP/1.1\r\nHost: gw.test\r\n\r\n'), get('CONNECT /open/ HTTP/1.1\r\nHost: gw.test\r\n\r\n'), get('GET /open/?a=1 HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 0\r\n\r\n')], tail: '' },
+  // Data after Connection: close: llhttp refuses it and node:http's 400 drops the answer in flight.
+  { requests: [get('GET /open/ HTTP/1.1\r\nHost: gw.test\r\nConnection: Close\r\n\r\n'), get('GET /open/ HTTP/1.1\r\nHost: gw.test\r\n\r\n')], tail: '' },
+];
 
 const options = { authorizations: [`Bearer ${token}`, 'Bearer a.b.c', `Bearer  ${token}`, `bearer ${token}`], maxHeaderBytes: MAX_HEADER_BYTES };
 
@@ -164,7 +206,7 @@ describe('fast front vs node:http (llhttp): differential over generated request 
   });
 
   it(`forwards and answers the same for ${RUNS} generated streams`, async () => {
-    await fc.assert(fc.asyncProperty(requestStreamArb(options), differential), { numRuns: RUNS });
-    if (process.env.GATECHECK_DIFF_VERBOSE) console.log({ cases: RUNS, confirmedAfterLongerWait: reruns });
+    await fc.assert(fc.asyncProperty(requestStreamArb(options), differential), { numRuns: RUNS, examples: FOUND.map((s) => [s]) });
+    if (process.env.GATECHECK_DIFF_VERBOSE) console.log({ cases: RUNS, rerunWithLongerWait: reruns, earlierRequestsDroppedByNodeHttp: refusedLater });
   }, Math.max(600_000, RUNS * 100));
 });
