@@ -19,14 +19,16 @@ import { requestStreamArb, type GeneratedStream } from './support/http-generator
  * - client: the same answers in the same order, each with the same status and body, as llhttp frames the
  *   stream. Not compared: the response headers, which differ by design (Date; node:http adds
  *   `Keep-Alive: timeout=…` and frames by Content-Length where the fast front may chunk), none of which
- *   changes what the client reads. One normalisation: a final answer that is node:http's own parser
- *   refusal (400/408/413/414/431/501/505 without a body, then close) counts the same as a close without
- *   an answer, because the fast front closes where it would need a parser error page of its own (an
- *   incomplete head followed by the client's FIN) and to the client both mean "not served".
+ *   changes what the client reads. Normalised: a final answer that is node:http's own parser refusal
+ *   (400/408/413/414/431/501/505 without a body, then close) counts the same as a close without an
+ *   answer (the fast front hands such bytes to node:http, which may write its page or just close
+ *   depending on what it was doing), and to the client both mean "not served"; and a pipeline that ends
+ *   refused may have more answers before the refusal on one side (see answersAgree) and more forwarded
+ *   requests on the fast front's (see forwardedAlone), each for a reason given there.
  * - both close the connection, or both keep it open (the client never half-closes: see clientExchange),
  *   and neither sends bytes llhttp cannot frame.
  *
- * Run count: GATECHECK_DIFF_RUNS (default below, about 25 s here); the large run is
+ * Run count: GATECHECK_DIFF_RUNS (default below, about 15 s here); the large run is
  * `npx node scripts/http-differential.ts` (docs/benchmarks.md, "HTTP differential").
  */
 const ISS = 'https://issuer.gatecheck.test';
