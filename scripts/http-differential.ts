@@ -4,13 +4,16 @@ import { cpus, loadavg } from 'node:os';
 /**
  * The large run of the HTTP differential tests: the fast front against node:http (llhttp) and the own
  * upstream client against undici, with GATECHECK_DIFF_RUNS generated cases each instead of npm test's
- * default. Usage: `npx node scripts/http-differential.ts [runs per test, default 50000]`. Prints the
+ * default. Usage: `npx node scripts/http-differential.ts [runs per test, default 50000] [front|upstream]`
+ * (the second argument runs one of the two tests only). Prints the
  * wall time and the tally of the upstream comparison; a difference fails with fast-check's shrunk
  * counterexample and its seed. Results are recorded in docs/benchmarks.md ("HTTP differential").
  */
 const runs = Number(process.argv[2] ?? 50_000);
 if (!Number.isInteger(runs) || runs <= 0) throw new Error(`runs must be a positive integer, not ${process.argv[2]}`);
-const files = ['gateway-under-test/test/http-differential-front.test.ts', 'gateway-under-test/test/http-differential-upstream.test.ts'];
+const only = process.argv[3];
+if (only !== undefined && only !== 'front' && only !== 'upstream') throw new Error(`the second argument is front or upstream, not ${only}`);
+const files = ['front', 'upstream'].filter((name) => only === undefined || only === name).map((name) => `gateway-under-test/test/http-differential-${name}.test.ts`);
 let failed = false;
 console.log(`HTTP differential: ${runs} generated cases per test; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`);
 for (const file of files) {

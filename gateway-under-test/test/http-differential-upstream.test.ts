@@ -87,6 +87,8 @@ const FOUND: [GeneratedResponse, string][] = [
   [{ bytes: 'HTTP/1.1 099 X\r\nContent-Length: 0\r\n\r\n', close: false }, 'GET'],
   [{ bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 ;x\r\n\u0000\r\n0\r\n\r\n', close: false }, 'GET'],
   [{ bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3 \r\n\r\n0\r\n\r\n', close: false }, 'GET'],
+  [{ bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n', close: false }, 'GET'],
+  [{ bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n0\r\n\r\n', close: false }, 'GET'],
 ];
 
 const tally = { sameAnswer: 0, bothRefused: 0, ownStricter: 0, stricterExamples: [] as string[] };
