@@ -12,7 +12,9 @@ const ANSWERS: Record<string, string | ((socket: Socket) => void)> = {
   '/length': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello',
   '/chunked': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n',
   '/close-delimited': (s) => s.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end'),
-  '/interim': 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+  '/interim': 'HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+  // No request here sends Expect: 100-continue; undici refuses an unsolicited 100 ("bad response").
+  '/unsolicited-100': 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
   '/head': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n',
   '/204': 'HTTP/1.1 204 No Content\r\n\r\n',
   '/two-lengths': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
@@ -139,9 +141,22 @@ describe('upstream client: response framing (RFC 9112 §6.3)', () => {
     await c.destroy();
   });
 
-  it('skips 100 and 103 interim answers', async () => {
+  it('skips 102 and 103 interim answers', async () => {
     const c = client();
     expect(await send(c, '/interim')).toMatchObject({ status: 200, body: 'ok' });
+    await c.destroy();
+  });
+
+  it('refuses an unsolicited 100 Continue, as undici does', async () => {
+    const c = client();
+    expect((await send(c, '/unsolicited-100')).error).toBe('HPE_INVALID');
+    let viaUndici = 'answered';
+    try {
+      await (await request(`http://127.0.0.1:${port}/unsolicited-100`)).body.text();
+    } catch {
+      viaUndici = 'refused';
+    }
+    expect(viaUndici).toBe('refused');
     await c.destroy();
   });
 

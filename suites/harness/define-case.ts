@@ -123,6 +123,12 @@ export interface Expectation {
    * kept-alive client would read stray bytes as the start of its next answer (response desync).
    */
   clientFraming?: true;
+  /**
+   * The first request gets a complete answer (any status) or the connection closes before the step's
+   * time is up: a gateway that waits on a broken upstream answer without bound holds its client (and
+   * its memory) as long as the upstream likes.
+   */
+  answerInTime?: true;
   /** Response headers (lower-case names) with this value, matching, or absent (null); graded like status (a mismatch is `non-strict`). */
   responseHeaders?: Record<string, string | RegExp | null>;
   /**

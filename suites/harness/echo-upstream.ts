@@ -48,15 +48,34 @@ export interface EchoUpstreamOptions {
 
 /**
  * A request carrying this header with one of ANSWERS' names gets that answer, byte for byte, instead of
- * the echo, and the connection closes after it: an upstream misbehaving on purpose, so a case can show
- * what the gateway passes on to its client.
+ * the echo, and the connection closes after it (or is held open: HELD_OPEN): an upstream misbehaving on
+ * purpose, so a case can show what the gateway passes on to its client.
  */
 export const ECHO_ANSWER_HEADER = 'x-gatecheck-echo-answer';
 export const ANSWERS = {
   // RFC 9112 §6.3: both framings at once; forwarded with the Content-Length, a kept-alive client reads
   // "hel" as the body and "lo…" as the start of its next response.
   'content-length-and-chunked': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+  // RFC 9112 §6.3 (5): differing Content-Length values are an unrecoverable framing error. Passed on as
+  // they came, a client taking the first reads "hel" and takes "lo" for the start of its next answer.
+  'two-content-lengths': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nhello',
+  // RFC 9112 §2.2: a recipient MAY take a bare LF as a line end; relayed byte for byte, a strict client
+  // (llhttp) cannot frame the answer at all, and others disagree on where the head ends.
+  'bare-lf-line-endings': 'HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\nhello',
+  // RFC 9110 §5.5: a CR inside a field value MUST be refused or replaced by SP before forwarding. Relayed,
+  // a client that ends lines at a bare CR reads a Content-Length of 0 and the body as its next answer.
+  'cr-inside-header-value': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Note: a\rContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello',
+  // RFC 9110 §5.4: a 100 kB field line, and the head never ends (the connection is held open, see
+  // HELD_OPEN). A gateway with a limit answers at once (502); one without waits, or relays it piecemeal.
+  'oversized-head': `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Filler: ${'a'.repeat(100_000)}\r\n`,
+  // RFC 9112 §6.3, §8: the upstream closes after 5 of 100 promised bytes. The client must see its answer
+  // cut off (the gateway closes the connection), never the next answer read as the rest of this body.
+  'closed-before-body-ends': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhello',
 } as const;
+
+/** Answers written without closing the connection afterwards: held open until the gateway closes it, or HOLD_MS. */
+export const HELD_OPEN: ReadonlySet<keyof typeof ANSWERS> = new Set(['oversized-head']);
+const HOLD_MS = 10_000;
 
 /** Enough for a request head and a smuggled one behind it; a kept-alive connection keeps only its newest bytes. */
 const RAW_TAIL = 65_536;
@@ -94,6 +113,14 @@ export function startEchoUpstream({ port = 0, record = true, capacity = 1000 }: 
     // Drain any request body before answering so the keep-alive connection stays usable.
     req.resume();
     req.once('end', () => {
+      if (answer && HELD_OPEN.has(req.headers[ECHO_ANSWER_HEADER] as keyof typeof ANSWERS)) {
+        req.socket.write(answer);
+        // Bounded: the echo upstream's close() ends it sooner (closeAllConnections).
+        const timer = setTimeout(() => req.socket.destroy(), HOLD_MS);
+        timer.unref();
+        req.socket.once('close', () => clearTimeout(timer));
+        return;
+      }
       if (answer) return void req.socket.end(answer);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);

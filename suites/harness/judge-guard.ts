@@ -30,6 +30,16 @@ export function judgeGuard(expect: Expectation, obs: Observation, profile: Targe
   if (expect.clientFraming && obs.rawResponse?.error && !obs.rawResponse.error.startsWith('HPE_INVALID_EOF_STATE')) {
     out.push(`the client's HTTP parser (llhttp) cannot frame the answers (${obs.rawResponse.error}): a kept-alive client would misread its next response (RFC 9112 §6.3)`);
   }
+  if (expect.clientFraming && obs.rawResponse?.requests !== undefined && obs.rawResponse.statuses.length > obs.rawResponse.requests) {
+    out.push(`the client received ${obs.rawResponse.statuses.length} answers (${obs.rawResponse.statuses.join(', ')}) to ${obs.rawResponse.requests} requests: the extra one is part of an upstream answer read out of step (RFC 9112 §6.3)`);
+  }
+  const absorbed = obs.response?.body.match(/HTTP\/1\.[01] \d{3} /);
+  if (expect.clientFraming && absorbed) {
+    out.push(`the body of the first answer holds the status line of another ("${absorbed[0].trim()}"): the answer's framing promised more than the upstream sent and the next answer filled it (RFC 9112 §6.3, §8)`);
+  }
+  if (expect.answerInTime && !obs.response && obs.rawResponse && !obs.rawResponse.closedByServer) {
+    out.push(`no complete answer and the connection still open when the step's time ran out (${obs.transportError ?? 'no answer'}): the gateway waits on the upstream's answer without a bound (RFC 9110 §5.4)`);
+  }
   return [...new Set(out)];
 }
 

@@ -79,6 +79,7 @@ async function observeRaw(spec: RequestSpec, minted: MintResult | undefined, ctx
       statuses: exchange.stream.responses.map((r) => r.status),
       ...(exchange.stream.error ? { error: exchange.stream.error } : {}),
       closedByServer: exchange.closedByServer,
+      requests: methods.length,
     },
     arrivals,
     ...(upstreamParseErrors.length ? { upstreamParseErrors } : {}),

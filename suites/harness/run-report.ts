@@ -26,7 +26,14 @@ export interface Observation {
   /** Network-level failure (connection reset, timeout), when there was no response. */
   transportError?: string;
   /** A raw request: everything its connection received (latin1, at most 4096 characters) and how llhttp framed it. */
-  rawResponse?: { received: string; statuses: number[]; error?: string; closedByServer: boolean };
+  rawResponse?: {
+    received: string;
+    statuses: number[];
+    error?: string;
+    closedByServer: boolean;
+    /** How many answers the raw bytes asked for (rawMethods); absent in reports written before it was kept. */
+    requests?: number;
+  };
   /** Every request that reached the upstream carrying one of this exchange's ids, with the id's index (0 = the first). */
   arrivals?: { index: number; method: string; path: string; headers: Record<string, string> }[];
   /** What llhttp refused at the upstream in bytes holding one of this exchange's ids that never arrived as a request. */

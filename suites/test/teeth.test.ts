@@ -99,6 +99,15 @@ const SMUGGLING = [
   'smuggling-unknown-transfer-coding',
   'smuggling-two-content-lengths',
 ];
+// Upstream answers the naive relay passes on byte for byte (its honest twin reads them with node:http's client).
+const UPSTREAM_ANSWERS = [
+  'upstream-answer-with-content-length-and-chunked',
+  'upstream-answer-with-two-content-lengths',
+  'upstream-answer-with-bare-lf-line-endings',
+  'upstream-answer-with-cr-inside-header-value',
+  'upstream-answer-with-oversized-head',
+  'upstream-answer-closed-before-body-ends',
+];
 const http = (ids: string[]) => ids.map((id) => `http/${id}`);
 const HTTP_FAULTS: HttpFault[] = [
   { fault: 'raw-path-prefix-match', by: http([...CLIMBS, 'dot-segments-between-routes-with-different-requirements', 'encoded-slash-between-routes-with-different-requirements']) },
@@ -111,7 +120,7 @@ const HTTP_FAULTS: HttpFault[] = [
   { fault: 'connection-header-forwarded', by: http(['connection-listed-field-not-forwarded', 'connection-listed-on-second-connection-line']) },
   { fault: 'connection-last-line-only', by: http(['connection-listed-on-second-connection-line']) },
   { fault: 'upgrade-forwarded', by: http(['h2c-upgrade-not-forwarded']) },
-  { fault: 'naive-relay', by: http([...SMUGGLING, 'upstream-answer-with-content-length-and-chunked', 'claim-header-with-space-before-colon', 'claim-header-folded-onto-previous-line', 'claim-header-before-first-field-line']) },
+  { fault: 'naive-relay', by: http([...SMUGGLING, ...UPSTREAM_ANSWERS, 'claim-header-with-space-before-colon', 'claim-header-folded-onto-previous-line', 'claim-header-before-first-field-line']) },
   { fault: 'frames-by-transfer-encoding', by: http(['smuggling-chunked-and-content-length']) },
   { fault: 'upgrade-tunnelled', by: http(['websocket-upgrade-refused-then-unauthenticated-request', 'h2c-upgrade-not-forwarded']) },
   { fault: 'upstream-framing-relayed', by: http(['upstream-answer-with-content-length-and-chunked']) },
