@@ -243,6 +243,15 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: config.http.checkIntervalMs,
   }, (req, res) => {
+    // llhttp takes a request line without a version as HTTP/0.9 (and `PRI` as HTTP/2's preface) and
+    // hands over the header lines after it; forwarded, it would reach the upstream as an HTTP/1.1
+    // request this gateway never framed as one. Only HTTP/1.x is proxied.
+    if (req.httpVersionMajor !== 1) {
+      res.shouldKeepAlive = false;
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': '24', connection: 'close' });
+      res.end('{"error":"bad_request"}\n');
+      return;
+    }
     serve({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, remoteAddress: req.socket.remoteAddress ?? '', body: req }, res);
   });
   http.keepAliveTimeout = config.http.keepAliveTimeoutMs;

@@ -56,6 +56,9 @@ const MALFORMED: [name: string, request: () => string, status: number][] = [
   ['request line that is not HTTP', () => 'GARBAGE\r\n\r\n', 400],
   ['method with a separator character', () => 'G(T / HTTP/1.1\r\nHost: gw\r\n\r\n', 400],
   ['unknown HTTP version', () => 'GET / HTTP/9.9\r\nHost: gw\r\n\r\n', 400],
+  // llhttp reads a request line without a version as HTTP/0.9 and parses the header lines after it.
+  ['a request line without a version (HTTP/0.9), with headers after it', () => `GET /smuggled\r\nHost: gw\r\n${auth()}\r\n`, 400],
+  ['the HTTP/2 connection preface method PRI', () => 'PRI /smuggled HTTP/2.0\r\n\r\nSM\r\n\r\n', 400],
   ['HTTP/1.1 without Host (RFC 9112 §3.2)', () => 'GET / HTTP/1.1\r\n\r\n', 400],
   ['space inside a header name', () => 'GET / HTTP/1.1\r\nHost: gw\r\nBad Name: x\r\n\r\n', 400],
   ['space before the colon (RFC 9112 §5.1)', () => 'GET / HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding : chunked\r\n\r\n', 400],
