@@ -87,6 +87,8 @@ export interface ApimRateLimitByKey {
   renewalPeriod: string;
   counterKey: string;
   incrementCondition?: string;
+  /** quota-by-key only: what the emulation leaves out (bandwidth) or approximates (its fixed window). */
+  quota?: { bandwidth?: string; incrementCount?: string; firstPeriodStart?: string };
 }
 
 export interface ApimSetHeader {
@@ -130,7 +132,7 @@ export interface ApimPolicy {
   rateLimits: ApimRateLimitByKey[];
   setHeaders: ApimSetHeader[];
   checkHeaders: ApimCheckHeader[];
-  /** quota-by-key: read for its counter key (linted like a rate limit's), not emulated. */
+  /** quota-by-key: linted like a rate limit's counter key, and emulated as a rate limit (emulate-policy). */
   quotas: ApimRateLimitByKey[];
   /** `<choose>` elements and whether a token validation sits inside one (it runs only under a condition). */
   chooses: { file: string; line: number; validates: boolean }[];
@@ -215,10 +217,18 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
         case 'quota-by-key': {
           const r = new ElementReader(el, f, QUOTA_ATTRS);
           if (!r.attr('counter-key')) r.fail('<quota-by-key> needs counter-key');
-          policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period') ?? '', counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
-          d.push(notEmulated(f, el.line, '<quota-by-key> is not emulated', ['request-checks']));
+          // Learn (https://learn.microsoft.com/azure/api-management/quota-by-key-policy): calls and/or bandwidth, renewal-period required.
+          if (!r.attr('calls') && !r.attr('bandwidth')) r.fail('<quota-by-key> needs calls or bandwidth');
+          if (!r.attr('renewal-period')) r.fail('<quota-by-key> needs renewal-period');
+          const quota = { bandwidth: r.attr('bandwidth'), incrementCount: r.attr('increment-count'), firstPeriodStart: r.attr('first-period-start') };
+          policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition'), quota });
           break;
         }
+        case 'quota':
+          // Per subscription (https://learn.microsoft.com/azure/api-management/quota-policy): the reference
+          // gateway's limits key on token claims or the caller address, never on a subscription key.
+          d.push(notEmulated(f, el.line, '<quota> counts per subscription; not emulated (the reference gateway keys limits on validated identity claims or the caller address). APIM answers an exceeded quota with 403 and Retry-After', ['rate-limit']));
+          break;
         case 'choose': {
           const validates = containsValidation(el);
           const choose = readChoose(el, f, index);
