@@ -78,6 +78,8 @@ const BAD: Record<string, string[]> = {
   'apim/bad-audience-claim-conflict.xml': ['apim-audience-required-claim-conflict'],
   'apim/bad-check-header-authorization.xml': ['apim-check-header-authorization'],
   'apim/bad-hmac-key-named-value.xml': ['apim-hmac-key-named-value'],
+  'apim/bad-cors-after-validation.xml': ['apim-cors-after-validation'],
+  'apim/bad-cors-wildcard-credentials.xml': ['apim-cors-wildcard-credentials'],
   'apim/bad-unresolved-named-value.xml': ['unresolved-reference', 'unresolved-reference'],
   'apigee/bad-no-audience.xml': ['apigee-no-audience'],
   'apigee/bad-no-issuer.xml': ['apigee-no-issuer'],
@@ -95,11 +97,13 @@ const CLEAN = [
   'apim/good-required-claims-aud.xml',
   'apim/good-check-header-presence.xml',
   'apim/good-named-values.xml',
+  'apim/good-cors-before-validation.xml',
   'apigee/good-verify-jwt.xml',
   'apim/ms-validate-azure-ad-token.xml',
   'public/apigee/apigee-samples-verify-idp-token.xml',
   'apiops/good-orders',
   'apiops/good-choose-by-role',
+  'apiops/good-subscription',
 ];
 
 /**
@@ -122,6 +126,8 @@ const GOOD: Record<string, string> = {
   'apim-audience-required-claim-conflict': 'apim/good-audience-and-aud-claim.xml',
   'apim-check-header-authorization': 'apim/good-check-header-presence.xml',
   'apim-hmac-key-named-value': 'apim/good-named-values.xml',
+  'apim-cors-after-validation': 'apim/good-cors-before-validation.xml',
+  'apim-cors-wildcard-credentials': 'apim/good-cors-before-validation.xml',
   'unresolved-reference': 'apim/good-named-values.xml',
   'apigee-no-audience': 'apigee/good-verify-jwt.xml',
   'apigee-no-issuer': 'apigee/good-verify-jwt.xml',

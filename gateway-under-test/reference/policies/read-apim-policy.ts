@@ -91,6 +91,21 @@ export interface ApimRateLimitByKey {
   quota?: { bandwidth?: string; incrementCount?: string; firstPeriodStart?: string };
 }
 
+/** `<cors>` as read for linting (https://learn.microsoft.com/azure/api-management/cors-policy). */
+export interface ApimCors {
+  file: string;
+  line: number;
+  index: number;
+  section: string;
+  /** The allow-credentials attribute as written (default false); an expression stays as written. */
+  allowCredentials: string;
+  origins: { value: string; line: number }[];
+  methods: string[];
+  headers: string[];
+  /** terminate-unmatched-request as written (default true). */
+  terminateUnmatched: string;
+}
+
 export interface ApimSetHeader {
   file: string;
   line: number;
@@ -132,6 +147,8 @@ export interface ApimPolicy {
   rateLimits: ApimRateLimitByKey[];
   setHeaders: ApimSetHeader[];
   checkHeaders: ApimCheckHeader[];
+  /** `<cors>` elements: linted (placement, wildcard with credentials), not emulated. */
+  cors: ApimCors[];
   /** quota-by-key: linted like a rate limit's counter key, and emulated as a rate limit (emulate-policy). */
   quotas: ApimRateLimitByKey[];
   /** `<choose>` elements and whether a token validation sits inside one (it runs only under a condition). */
@@ -155,7 +172,7 @@ const RATE_LIMIT_ATTRS = ['calls', 'renewal-period', 'counter-key', 'increment-c
  * section it is meant to be pasted into, and says so in a note.
  */
 export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
-  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], chooses: [], conditionalValidations: [], inbound: [], diagnostics: [] };
+  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], cors: [], chooses: [], conditionalValidations: [], inbound: [], diagnostics: [] };
   const d = policy.diagnostics;
   let sections: PolicyElement[];
   if (root.name === 'policies') {
@@ -222,6 +239,28 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
           if (!r.attr('renewal-period')) r.fail('<quota-by-key> needs renewal-period');
           const quota = { bandwidth: r.attr('bandwidth'), incrementCount: r.attr('increment-count'), firstPeriodStart: r.attr('first-period-start') };
           policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition'), quota });
+          break;
+        }
+        case 'cors': {
+          const r = new ElementReader(el, f, ['allow-credentials', 'terminate-unmatched-request']);
+          const list = (parent: string, child: string) => (el.children.find((c) => c.name === parent)?.children ?? []).filter((c) => c.name === child);
+          for (const c of el.children) if (!['allowed-origins', 'allowed-methods', 'allowed-headers', 'expose-headers'].includes(c.name)) r.fail(`unknown element <${c.name}> in <cors> (allowed-origins, allowed-methods, allowed-headers, expose-headers)`, c.line);
+          if (!el.children.some((c) => c.name === 'allowed-origins')) r.fail('<cors> needs <allowed-origins>');
+          policy.cors.push({
+            file: f,
+            line: el.line,
+            index,
+            section: section.name,
+            allowCredentials: (r.attr('allow-credentials') ?? 'false').trim(),
+            origins: list('allowed-origins', 'origin').map((o) => ({ value: o.text.trim(), line: o.line })),
+            methods: list('allowed-methods', 'method').map((m) => m.text.trim()),
+            headers: list('allowed-headers', 'header').map((h) => h.text.trim()),
+            terminateUnmatched: (r.attr('terminate-unmatched-request') ?? 'true').trim(),
+          });
+          // APIM answers preflights itself; the reference gateway answers OPTIONS like any other request.
+          // The one suite case sending OPTIONS (forwarding/spoofed-headers-on-cors-preflight) accepts either
+          // answer and judges only what reaches the upstream, so no check depends on it.
+          d.push(note(f, el.line, '<cors> is not emulated (preflight answers): the reference gateway answers OPTIONS as any other request; no suite check depends on the preflight answer'));
           break;
         }
         case 'quota':
