@@ -87,6 +87,7 @@ const BAD: Record<string, string[]> = {
   'apigee/bad-continue-on-error.xml': ['apigee-continue-on-error'],
   'apiops/bad-operation-drops-base': ['apim-operation-drops-base'],
   'apiops/bad-choose-method-unauthenticated': ['apim-choose-unvalidated-branch'],
+  'apiops/bad-quota-header-key': ['apim-rate-limit-unvalidated-key'],
 };
 
 /** Fixtures with no finding at all. */

@@ -168,3 +168,16 @@ describe('what APIM does not require a key for is not keyed', () => {
     expect((await send(g, '/orders-api/orders', 'sub-renamed', { 'x-partner-key': KEY })).status).toBe(200);
   });
 });
+
+describe('apiops/bad-quota-header-key: the product\'s quota keys its counter on a header the caller sends', () => {
+  it('that quota runs first and is not emulated, naming its line; the API\'s own quota is then not emulated either (one limit per target), so nothing is limited', async () => {
+    const dir = join(DIR, '../bad-quota-header-key');
+    const e = await emulateApimFolder(dir, { upstreamUrl: upstream.url, authority: idp.url, port: 0, values: await loadPolicyValues(`${dir}.values.yaml`) });
+    expect(e.config.rateLimits).toBeUndefined();
+    const header = e.diagnostics.find((d) => d.message.startsWith('counter-key @(context.Request.Headers'))!;
+    expect([header.rule, header.file.endsWith('products/orders-partners/policy.xml'), header.line, header.checks]).toEqual(['not-emulated', true, 6, ['rate-limit']]);
+    expect(e.diagnostics.some((d) => d.rule === 'not-emulated' && d.message.startsWith('only the first rate-limit-by-key or quota-by-key is emulated; this <quota-by-key>'))).toBe(true);
+    const g = await start(e);
+    for (let i = 0; i < 4; i++) expect((await send(g, '/orders-api/orders', 'sub-unlimited', { 'ocp-apim-subscription-key': KEY })).status).toBe(200);
+  });
+});
