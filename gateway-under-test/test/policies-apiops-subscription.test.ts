@@ -99,19 +99,24 @@ describe('apiops/good-subscription: subscriptionRequired API in a product whose 
     expect(res.headers['x-gatecheck-reason']).toBe('audience_not_allowed');
   });
 
-  it('quota-by-key (3 calls per 300 s per validated subject): the 4th call is refused with the emulated 429 and Retry-After, another subject still passes', async () => {
-    expect(e.config.rateLimits).toEqual({ policy: { key: ['sub'], limit: 3, windowSeconds: 300 } });
-    const headers = { 'ocp-apim-subscription-key': KEY };
-    for (let i = 0; i < 3; i++) expect((await send(g, '/orders-api/orders', 'sub-quota', headers)).status).toBe(200);
-    const over = await send(g, '/orders-api/orders', 'sub-quota', headers);
-    expect([over.status, over.reason, over.reached]).toEqual([429, 'rate_limited', 0]);
-    expect(over.retryAfter).toMatch(/^\d+$/);
-    expect((await send(g, '/orders-api/orders', 'sub-quota-other', headers)).status).toBe(200);
+  it('quota-by-key (100 calls per 300 s per validated subject) is the route\'s rate limit, its 403 reported as not emulated with its line', () => {
+    expect(e.config.rateLimits).toEqual({ policy: { key: ['sub'], limit: 100, windowSeconds: 300 } });
     // APIM answers 403 there: the status is reported as not emulated for the rate-limit checks, with the line.
     const d = e.diagnostics.find((x) => x.message.startsWith('quota-by-key is emulated as a sliding window'))!;
     expect([d.rule, d.file.endsWith('apis/orders-api/policy.xml'), d.line, d.checks]).toEqual(['not-emulated', true, 12, ['rate-limit']]);
     expect(d.message).toContain('403');
     expect(e.notEmulated).toEqual(['rate-limit']);
+  });
+
+  it('with calls="3", the 4th call of one subject is refused with the emulated 429 and Retry-After and never reaches the backend; another subject still passes', async () => {
+    const dir = variant('quota-3', { 'apis/orders-api/policy.xml': read('apis/orders-api/policy.xml').replace('calls="100"', 'calls="3"') });
+    const g3 = await start(await emulate(dir, FIXTURE_VALUES));
+    const headers = { 'ocp-apim-subscription-key': KEY };
+    for (let i = 0; i < 3; i++) expect((await send(g3, '/orders-api/orders', 'sub-quota', headers)).status).toBe(200);
+    const over = await send(g3, '/orders-api/orders', 'sub-quota', headers);
+    expect([over.status, over.reason, over.reached]).toEqual([429, 'rate_limited', 0]);
+    expect(over.retryAfter).toMatch(/^\d+$/);
+    expect((await send(g3, '/orders-api/orders', 'sub-quota-other', headers)).status).toBe(200);
   });
 });
 

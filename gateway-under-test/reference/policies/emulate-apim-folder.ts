@@ -206,7 +206,7 @@ function emulateSubscriptions(folder: ApimFolder, values: PolicyValues | undefin
     if (withPolicy && reaching.includes(ALL_APIS)) {
       diagnostics.push(note(a.infoFile, line, `a request with an ${ALL_APIS} key skips product ${withPolicy.name}'s policy in APIM (${SUBSCRIPTIONS_PAGE}: product-scope policies are not applied to all-APIs subscriptions); emulated as running it for every key`));
     }
-    diagnostics.push(note(a.infoFile, line, `API ${a.api} requires a subscription key (${header} header or ${query} query parameter): emulated with the keys of ${reaching.join(', ')} in ${values!.file} (${SUBSCRIPTION_KEYS_NAME}); a missing or wrong key is refused with 401, as APIM does; cases that cannot present a key skip its routes`));
+    diagnostics.push(note(a.infoFile, line, `API ${a.api} requires a subscription key (${header} header or ${query} query parameter): emulated with the keys of ${reaching.join(', ')} in ${values!.file} (${SUBSCRIPTION_KEYS_NAME}); a missing or wrong key is refused with 401, as APIM does; the suite sends one of them as a subscribed client would`));
   }
   if (entries.length === 0) return { products };
   return { products, subscriptions: { header: where!.header, query: where!.query, products: entries } };
