@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
-import { loadPolicyValues, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
+import { emulatePolicy, loadPolicyValues, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
 import { emulateApimFolder, parsePolicyValues } from '../reference/policies/index.ts';
 import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
 
@@ -184,5 +184,46 @@ describe('apiops/bad-quota-header-key: the product\'s quota keys its counter on 
     expect(e.diagnostics.some((d) => d.rule === 'not-emulated' && d.message.startsWith('only the first rate-limit-by-key or quota-by-key is emulated; this <quota-by-key>'))).toBe(true);
     const g = await start(e);
     for (let i = 0; i < 4; i++) expect((await send(g, '/orders-api/orders', 'sub-unlimited', { 'ocp-apim-subscription-key': KEY })).status).toBe(200);
+  });
+});
+
+describe('quota-by-key and quota in one policy file', () => {
+  const ORDERS_API = '5d1f7a3e-9b2c-4e6f-8a1d-0c3b5e7f9a2b';
+  const TENANT = '7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c';
+  const policy = (after: string) =>
+    `<policies>\n<inbound>\n<validate-jwt header-name="Authorization" output-token-variable-name="jwt"><openid-config url="https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration" /><audiences><audience>${ORDERS_API}</audience></audiences></validate-jwt>\n${after}\n</inbound>\n</policies>\n`;
+  const subject = 'counter-key="@(((Jwt)context.Variables[&quot;jwt&quot;]).Subject)"';
+  const run = (xml: string) => emulatePolicy(xml, { file: 'policy.xml', upstreamUrl: upstream.url, authority: idp.url, port: 0 });
+  const at = (e: Emulation, line: number) => e.diagnostics.filter((d) => d.line === line).map((d) => [d.rule, d.checks, d.message.split(':')[0]]);
+
+  it('bandwidth is not counted, a lifetime quota (renewal-period 0) and increment-count are not emulated, each with its line', async () => {
+    const both = await run(policy(`<quota-by-key calls="5" bandwidth="1024" renewal-period="300" ${subject} />`));
+    expect(both.config.rateLimits).toEqual({ policy: { key: ['sub'], limit: 5, windowSeconds: 300 } });
+    expect(both.diagnostics.some((d) => d.line === 4 && d.rule === 'not-emulated' && d.message.startsWith('quota-by-key bandwidth="1024"'))).toBe(true);
+    const lifetime = await run(policy(`<quota-by-key calls="5" renewal-period="0" ${subject} />`));
+    expect(lifetime.config.rateLimits).toBeUndefined();
+    expect(at(lifetime, 4)).toContainEqual(['not-emulated', ['rate-limit'], 'quota-by-key renewal-period="0" is a lifetime quota; not emulated (the reference gateway\'s windows are at most a day)']);
+    const counted = await run(policy(`<quota-by-key calls="5" renewal-period="300" increment-count="2" ${subject} />`));
+    expect(counted.config.rateLimits).toBeUndefined();
+    expect(at(counted, 4)).toContainEqual(['not-emulated', ['rate-limit'], 'quota-by-key increment-count="2" is not emulated (the reference gateway counts each request once)']);
+  });
+
+  it('APIM refuses a quota-by-key without renewal-period, or with neither calls nor bandwidth: so does gatecheck, with the line', async () => {
+    await expect(run(policy(`<quota-by-key calls="5" ${subject} />`))).rejects.toThrow(/policy\.xml:4: <quota-by-key> needs renewal-period/);
+    await expect(run(policy(`<quota-by-key renewal-period="300" ${subject} />`))).rejects.toThrow(/policy\.xml:4: <quota-by-key> needs calls or bandwidth/);
+  });
+
+  it('<quota> counts per subscription: not emulated, no rate limit, saying APIM\'s 403', async () => {
+    const e = await run(policy('<quota calls="5" renewal-period="300" />'));
+    expect(e.config.rateLimits).toBeUndefined();
+    const d = e.diagnostics.find((x) => x.line === 4 && x.rule === 'not-emulated')!;
+    expect([d.checks, d.message.includes('per subscription'), d.message.includes('403')]).toEqual([['rate-limit'], true, true]);
+  });
+
+  it('<cors> is a note (preflight answers not emulated) that lists no check', async () => {
+    const e = await run(policy('<cors><allowed-origins><origin>https://app.example</origin></allowed-origins></cors>'));
+    expect(at(e, 4)).toEqual([['note', undefined, '<cors> is not emulated (preflight answers)']]);
+    // The validation's line carries the claim-header remark every single policy without set-header has; nothing else.
+    expect(e.notEmulated).toEqual(['claim-headers']);
   });
 });
