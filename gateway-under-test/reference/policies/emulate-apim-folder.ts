@@ -147,18 +147,25 @@ const SUBSCRIPTIONS_PAGE = 'https://learn.microsoft.com/azure/api-management/api
  * Management", SUBSCRIPTIONS_PAGE): an API whose `subscriptionRequired` is true takes a key of a
  * subscription for a product holding it, for all APIs, or for the API itself, from the header
  * `Ocp-Apim-Subscription-Key` or the query parameter `subscription-key` unless
- * `subscriptionKeyParameterNames` renames them; a request without one, or with another, is refused with
- * 401 ("Access denied due to missing subscription key" / "… invalid subscription key", as Microsoft's
- * troubleshooting article https://learn.microsoft.com/troubleshoot/azure/api-management/unauthorized-errors-invoke-apis
- * quotes it). An extract holds no subscriptions, so the keys come from the values file.
+ * `subscriptionKeyParameterNames` renames them (the default names: Learn training "Secure APIs by using
+ * subscriptions", https://learn.microsoft.com/training/modules/explore-api-management/6-secure-access-api-subscriptions,
+ * which also says a call without a key gets 401 Access Denied); a request without one, or with another,
+ * is refused with 401 ("Access denied due to missing subscription key" / "… invalid subscription key", as
+ * https://learn.microsoft.com/troubleshoot/azure/api-mgmt/availability/unauthorized-errors-invoke-apis
+ * quotes the gateway). An extract holds no subscriptions, so the keys come from the values file.
  *
  * Decided, and said so in notes where it matters:
- * - `subscriptionRequired` not written in apiInformation.json counts as true: APIM requires a
- *   subscription for an API created in the portal unless it is cleared (the subscriptions page: without
- *   a valid key calls are "immediately rejected"). Not verified on Learn: the REST default of the property.
- * - An API in an open product (the product's `subscriptionRequired` false) is callable without a key:
- *   the more permissive reading, which Learn's table of "requests with or without subscription keys" on
- *   the same page gives for open products (not re-read here, word for word).
+ * - `subscriptionRequired` not written in apiInformation.json counts as true, as for an API created in
+ *   the portal, where "Subscription required" starts checked. Not verified on Learn: neither that nor the
+ *   REST property's default was found in the stored pages. The keyed reading is the one that keeps the
+ *   emulation from serving keyless calls a real instance would refuse, and the suite sends the key, so
+ *   it costs a correct folder no verdict.
+ * - An API in an open product (the product's `subscriptionRequired` false) is callable without a key,
+ *   even where the API requires one: the more permissive reading. Said by PSRule for Azure's rule
+ *   Azure.APIM.ProductApproval (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.ProductApproval);
+ *   the subscriptions page's table of requests with and without keys was not found in the stored Learn
+ *   pages, so this is not verified on Learn.
+ * - API-scoped subscriptions are not read from the values file (product and all-APIs keys only).
  * - An API without apiInformation.json: its requirement is unknown; emulated as requiring no key.
  * The reference gateway reads one header and one query name for all routes: APIs naming different ones
  * cannot be emulated as one target. Each route of a keyed API takes every key of the scopes that can
