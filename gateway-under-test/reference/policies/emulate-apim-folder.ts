@@ -189,7 +189,7 @@ function emulateSubscriptions(folder: ApimFolder, values: PolicyValues | undefin
     }
     const line = lineOf(a.infoFile, '"subscriptionRequired"');
     if (a.required === false) continue;
-    if (a.required === undefined) diagnostics.push(note(a.infoFile, line, `subscriptionRequired is not written: emulated as true, APIM's default for an API (${SUBSCRIPTIONS_PAGE})`));
+    if (a.required === undefined) diagnostics.push(note(a.infoFile, line, `subscriptionRequired is not written: emulated as true, as for an API created in the portal (the key is then sent by the suite; write subscriptionRequired to say otherwise)`));
     const open = a.products.find((p) => p.required === false);
     if (open) {
       diagnostics.push(note(open.file, lineOf(open.file, '"subscriptionRequired"'), `API ${a.api} is in the open product ${open.name} (subscriptionRequired false): callable without a subscription key, so emulated as requiring none (${SUBSCRIPTIONS_PAGE})`));
