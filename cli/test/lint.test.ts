@@ -78,6 +78,8 @@ const BAD: Record<string, string[]> = {
   'apim/bad-audience-claim-conflict.xml': ['apim-audience-required-claim-conflict'],
   'apim/bad-check-header-authorization.xml': ['apim-check-header-authorization'],
   'apim/bad-hmac-key-named-value.xml': ['apim-hmac-key-named-value'],
+  'apim/bad-cors-after-validation.xml': ['apim-cors-after-validation'],
+  'apim/bad-cors-wildcard-credentials.xml': ['apim-cors-wildcard-credentials'],
   'apim/bad-unresolved-named-value.xml': ['unresolved-reference', 'unresolved-reference'],
   'apigee/bad-no-audience.xml': ['apigee-no-audience'],
   'apigee/bad-no-issuer.xml': ['apigee-no-issuer'],
@@ -85,6 +87,7 @@ const BAD: Record<string, string[]> = {
   'apigee/bad-continue-on-error.xml': ['apigee-continue-on-error'],
   'apiops/bad-operation-drops-base': ['apim-operation-drops-base'],
   'apiops/bad-choose-method-unauthenticated': ['apim-choose-unvalidated-branch'],
+  'apiops/bad-quota-header-key': ['apim-rate-limit-unvalidated-key'],
 };
 
 /** Fixtures with no finding at all. */
@@ -95,11 +98,13 @@ const CLEAN = [
   'apim/good-required-claims-aud.xml',
   'apim/good-check-header-presence.xml',
   'apim/good-named-values.xml',
+  'apim/good-cors-before-validation.xml',
   'apigee/good-verify-jwt.xml',
   'apim/ms-validate-azure-ad-token.xml',
   'public/apigee/apigee-samples-verify-idp-token.xml',
   'apiops/good-orders',
   'apiops/good-choose-by-role',
+  'apiops/good-subscription',
 ];
 
 /**
@@ -122,6 +127,8 @@ const GOOD: Record<string, string> = {
   'apim-audience-required-claim-conflict': 'apim/good-audience-and-aud-claim.xml',
   'apim-check-header-authorization': 'apim/good-check-header-presence.xml',
   'apim-hmac-key-named-value': 'apim/good-named-values.xml',
+  'apim-cors-after-validation': 'apim/good-cors-before-validation.xml',
+  'apim-cors-wildcard-credentials': 'apim/good-cors-before-validation.xml',
   'unresolved-reference': 'apim/good-named-values.xml',
   'apigee-no-audience': 'apigee/good-verify-jwt.xml',
   'apigee-no-issuer': 'apigee/good-verify-jwt.xml',

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lintApimFolder } from '../reference/policies/lint-policy.ts';
 import { readApimFolder } from '../reference/policies/read-apim-folder.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gatecheck-apiops-'));
@@ -60,5 +61,21 @@ describe('an APIOps folder, composed as APIM runs its scopes (Learn: policy scop
     expect(add.drops.map((d) => [d.file.slice(dir.length), d.line, d.dropped.map((e) => e.attributes.name)])).toEqual([['/apis/api/operations/add-item/policy.xml', 2, ['Global', 'Api']]]);
     // The backend section keeps <base/>: the global one (none here) and nothing dropped there.
     expect(add.drops).toHaveLength(1);
+  });
+});
+
+describe('<cors> and token validation across scopes (lint apim-cors-after-validation)', () => {
+  const cors = '<cors><allowed-origins><origin>https://app.example</origin></allowed-origins></cors>';
+  const jwt = '<validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration" /><audiences><audience>a</audience></audiences></validate-jwt>\n<set-header name="Authorization" exists-action="delete" />';
+  const rules = async (dir: string) => (await lintApimFolder(dir)).filter((d) => d.rule.startsWith('apim-cors')).map((d) => [d.rule, d.file.slice(dir.length), d.line]);
+
+  it('a global <cors> runs after the API\'s validation when the API puts <base /> after it: the preflight meets the validation first', async () => {
+    const dir = folder('cors-late', { 'policy.xml': policy(cors), 'apis/api/specification.yaml': spec, 'apis/api/policy.xml': policy(`${jwt}\n<base />`) });
+    expect(await rules(dir)).toEqual([['apim-cors-after-validation', '/policy.xml', 3]]);
+  });
+
+  it('with <base /> first, the global <cors> answers the preflight before any validation: no finding', async () => {
+    const dir = folder('cors-early', { 'policy.xml': policy(cors), 'apis/api/specification.yaml': spec, 'apis/api/policy.xml': policy(`<base />\n${jwt}`) });
+    expect(await rules(dir)).toEqual([]);
   });
 });

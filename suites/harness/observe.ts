@@ -23,6 +23,8 @@ export async function observe(spec: RequestSpec, minted: MintResult | undefined,
   if (spec.raw !== undefined) return observeRaw(spec, minted, ctx);
   const requestId = randomUUID();
   const wire = buildRequest(spec, minted?.token, ctx.target.profile, requestId);
+  const sub = ctx.target.subscriptionKey;
+  if (sub && !wire.headers.some(([n]) => n.toLowerCase() === sub.header.toLowerCase())) wire.headers.push([sub.header, sub.key]);
   const from = ctx.sources.resolve(spec.from);
   const sent = await sendRequest(ctx.sources.dispatcher(from), ctx.target.baseUrl, wire, ctx.requestTimeoutMs);
   const seen = ctx.target.upstream.received().find((r) => r.headers[REQUEST_ID_HEADER] === requestId);
@@ -43,7 +45,13 @@ export async function observe(spec: RequestSpec, minted: MintResult | undefined,
  */
 async function observeRaw(spec: RequestSpec, minted: MintResult | undefined, ctx: CaseContext): Promise<Observation> {
   const base = new URL(ctx.target.baseUrl);
-  const { text, ids } = fillRaw(spec.raw!, { token: minted?.token, host: base.host });
+  const filled = fillRaw(spec.raw!, { token: minted?.token, host: base.host });
+  const { ids } = filled;
+  // A subscribed client's key, as the last field line of the first message: the bytes the case wrote
+  // stay as they are, and a message further on (pipelined or smuggled) goes without it, as an attacker's may.
+  const sub = ctx.target.subscriptionKey;
+  const end = filled.text.indexOf('\r\n\r\n');
+  const text = sub && end >= 0 ? `${filled.text.slice(0, end)}\r\n${sub.header}: ${sub.key}${filled.text.slice(end)}` : filled.text;
   const methods = spec.rawMethods ?? ['GET'];
   const from = ctx.sources.resolve(spec.from);
   const exchange = await sendRaw({

@@ -20,6 +20,12 @@ export interface RunTarget {
    * depending on one are skipped naming it, since their verdict would describe the emulation.
    */
   notEmulated?: { checks: PolicyCheck[]; message: string; file: string; line: number }[];
+  /**
+   * A subscription key the emulated target requires (an APIOps folder's `subscriptionRequired` API, an
+   * Apigee VerifyAPIKey), from the values file: sent with every request the harness builds, as a
+   * subscribed client sends it, so the cases judge the token handling behind the key.
+   */
+  subscriptionKey?: { header: string; key: string };
   /** Set when the target cannot run here (a container target without a Docker engine): every case is skipped with this reason. */
   unavailable?: string;
   /** Stops whatever this target started (never a server it was only pointed at). */

@@ -45,14 +45,19 @@ export async function startPolicyTarget({ file, kind, values }: PolicyTargetOpti
     stops.push(() => gateway.stop());
     // Keys come from the mock at run time only when the policy names an openid-config or JWKS URL.
     const fetchesKeys = gateway.profile.issuers.some((i) => i.keySource !== 'static');
+    // With a key every keyed route accepts, the harness sends it on every request: those routes are then
+    // as reachable as any other, and cases walk them (the harness skips routes whose key it cannot send).
+    const subscriptionKey = subscriptionKeyOf(policy);
+    const routes = subscriptionKey ? policy.profile.routes.map(({ product: _product, ...r }) => r) : policy.profile.routes;
     return {
       name: `${kind}-policy`,
       baseUrl: gateway.url,
       // The routes as promised: an APIOps operation that drops the API's validation is served without it
       // but judged with it (emulation.contract), so what reaches the backend through it shows as failures.
-      profile: { ...gateway.profile, routes: policy.profile.routes, features: [...gateway.profile.features, ...(fetchesKeys ? ['idp-faults', 'key-rotation'] : [])] },
+      profile: { ...gateway.profile, routes, features: [...gateway.profile.features, ...(fetchesKeys ? ['idp-faults', 'key-rotation'] : [])] },
       idp: idpDriver(idp, 'contoso'),
       upstream,
+      ...(subscriptionKey ? { subscriptionKey } : {}),
       notEmulated: policy.emulation.diagnostics.filter((d) => d.checks?.length).map((d) => ({ checks: d.checks!, message: d.message, file: d.file, line: d.line })),
       stop: stopAll,
     };
@@ -60,6 +65,14 @@ export async function startPolicyTarget({ file, kind, values }: PolicyTargetOpti
     await stopAll();
     throw e;
   }
+}
+
+/** A key every keyed route of the emulation accepts (the first such), to send as a subscribed client; none when no key fits them all. */
+function subscriptionKeyOf(policy: PolicyTarget): { header: string; key: string } | undefined {
+  const subs = policy.config.subscriptions;
+  if (!subs) return undefined;
+  const key = subs.products[0].keys.find((k) => subs.products.every((p) => p.keys.includes(k)));
+  return key === undefined ? undefined : { header: subs.header ?? 'Ocp-Apim-Subscription-Key', key };
 }
 
 /** The issuer's and keys' lines in the policy, for the refusal. */

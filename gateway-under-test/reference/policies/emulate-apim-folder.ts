@@ -2,7 +2,10 @@ import type { GatewayConfigInput } from '../config.ts';
 import { emulateReadPolicy, type EmulateOptions, type Emulation } from './emulate-policy.ts';
 import { note, type PolicyCheck, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
-import { readApimFolder, type ApimOperation } from './read-apim-folder.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_APIS, FLAG, SUBSCRIPTION_KEYS_NAME, type PolicyValues } from './policy-values.ts';
+import { readApimFolder, type ApimFolder, type ApimOperation } from './read-apim-folder.ts';
 import type { ApimPolicy, ApimValidateJwt } from './read-apim-policy.ts';
 import { readParsedPolicy } from './read-policy.ts';
 
@@ -98,6 +101,7 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
     }
   }
 
+  const keyed = emulateSubscriptions(folder, options.values, diagnostics);
   const servedAuth = (r: (typeof runs)[number]) => (r.emulation ? (r.emulation.config.routes[0]?.auth ?? 'required') : 'anonymous');
   const route = (r: (typeof runs)[number], auth: 'required' | 'anonymous'): Route => ({
     path: r.op.route,
@@ -106,6 +110,7 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
     forwardAuthorization: r.forwardAuthorization,
     ...(requirements.has(r.op) && auth === 'required' ? { require: requirements.get(r.op) } : {}),
     ...(r.emulation?.config.rateLimits && r.emulation.config.routes[0]?.rateLimit ? { rateLimit: 'policy' } : {}),
+    ...(keyed.products.has(r.op.api) ? { product: r.op.api } : {}),
   });
   const served: Route[] = [];
   const promised: Route[] = [];
@@ -123,6 +128,7 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
   }
   const config: GatewayConfigInput = { ...first.emulation!.config, routes: order(served, runs), token: { ...first.emulation!.config.token, claimValues: common.map((c) => JSON.parse(c) as Requirement) } };
   if (rateLimited.length > 0) config.rateLimits = rateLimited[0].emulation!.config.rateLimits;
+  if (keyed.subscriptions) config.subscriptions = keyed.subscriptions;
   if (config.token && config.token.claimValues?.length === 0) delete config.token.claimValues;
   const contract: GatewayConfigInput = { ...config, routes: order(promised, runs) };
 
@@ -130,6 +136,93 @@ export async function emulateApimFolder(dir: string, options: Omit<EmulateOption
   const checks = new Set<PolicyCheck>();
   for (const d of diagnostics) for (const c of d.checks ?? []) checks.add(c);
   return { kind: 'apim', policy: first.emulation!.policy, config, contract, diagnostics, notEmulated: [...checks].sort() };
+}
+
+const DEFAULT_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+const DEFAULT_KEY_QUERY = 'subscription-key';
+const SUBSCRIPTIONS_PAGE = 'https://learn.microsoft.com/azure/api-management/api-management-subscriptions';
+
+/**
+ * Subscription keys, as APIM checks them before any policy runs (Learn, "Subscriptions in Azure API
+ * Management", SUBSCRIPTIONS_PAGE): an API whose `subscriptionRequired` is true takes a key of a
+ * subscription for a product holding it, for all APIs, or for the API itself, from the header
+ * `Ocp-Apim-Subscription-Key` or the query parameter `subscription-key` unless
+ * `subscriptionKeyParameterNames` renames them (the default names: Learn training "Secure APIs by using
+ * subscriptions", https://learn.microsoft.com/training/modules/explore-api-management/6-secure-access-api-subscriptions,
+ * which also says a call without a key gets 401 Access Denied); a request without one, or with another,
+ * is refused with 401 ("Access denied due to missing subscription key" / "… invalid subscription key", as
+ * https://learn.microsoft.com/troubleshoot/azure/api-mgmt/availability/unauthorized-errors-invoke-apis
+ * quotes the gateway). An extract holds no subscriptions, so the keys come from the values file.
+ *
+ * Decided, and said so in notes where it matters:
+ * - `subscriptionRequired` not written in apiInformation.json counts as true, as for an API created in
+ *   the portal, where "Subscription required" starts checked. Not verified on Learn: neither that nor the
+ *   REST property's default was found in the stored pages. The keyed reading is the one that keeps the
+ *   emulation from serving keyless calls a real instance would refuse, and the suite sends the key, so
+ *   it costs a correct folder no verdict.
+ * - An API in an open product (the product's `subscriptionRequired` false) is callable without a key,
+ *   even where the API requires one: the more permissive reading. Said by PSRule for Azure's rule
+ *   Azure.APIM.ProductApproval (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.ProductApproval);
+ *   the subscriptions page's table of requests with and without keys was not found in the stored Learn
+ *   pages, so this is not verified on Learn.
+ * - API-scoped subscriptions are not read from the values file (product and all-APIs keys only).
+ * - An API without apiInformation.json: its requirement is unknown; emulated as requiring no key.
+ * The reference gateway reads one header and one query name for all routes: APIs naming different ones
+ * cannot be emulated as one target. Each route of a keyed API takes every key of the scopes that can
+ * reach it (its products, all-apis), as one reference-gateway product named after the API.
+ */
+function emulateSubscriptions(folder: ApimFolder, values: PolicyValues | undefined, diagnostics: PolicyDiagnostic[]): { products: Set<string>; subscriptions?: GatewayConfigInput['subscriptions'] } {
+  const scopes = values?.subscriptionKeys?.scopes ?? new Map<string, { keys: string[]; line: number }>();
+  const productNames = new Set(folder.apis.flatMap((a) => a.products.map((p) => p.name)));
+  for (const [scope, { line }] of scopes) {
+    if (scope !== ALL_APIS && !productNames.has(scope)) {
+      throw new PolicyError('ERR_POLICY_VALUES', values!.file, line, `${SUBSCRIPTION_KEYS_NAME} names ${scope}, which is no product holding an API in ${folder.dir} (products: ${[...productNames].join(', ') || 'none'}); name a products/<p> folder, or ${ALL_APIS}`);
+    }
+  }
+  const products = new Set<string>();
+  const entries: { name: string; keys: string[] }[] = [];
+  let where: { header: string; query: string; api: string } | undefined;
+  for (const a of folder.apis) {
+    if (!a.infoFile) {
+      if (folder.operations.some((o) => o.api === a.api)) diagnostics.push(note(join(folder.dir, 'apis', a.api), 0, `API ${a.api} has no apiInformation.json: whether it requires a subscription key is unknown; emulated as requiring none`));
+      continue;
+    }
+    const line = lineOf(a.infoFile, '"subscriptionRequired"');
+    if (a.required === false) continue;
+    if (a.required === undefined) diagnostics.push(note(a.infoFile, line, `subscriptionRequired is not written: emulated as true, as for an API created in the portal (the key is then sent by the suite; write subscriptionRequired to say otherwise)`));
+    const open = a.products.find((p) => p.required === false);
+    if (open) {
+      diagnostics.push(note(open.file, lineOf(open.file, '"subscriptionRequired"'), `API ${a.api} is in the open product ${open.name} (subscriptionRequired false): callable without a subscription key, so emulated as requiring none (${SUBSCRIPTIONS_PAGE})`));
+      continue;
+    }
+    const reaching = [...a.products.map((p) => p.name), ALL_APIS].filter((s) => scopes.has(s));
+    if (reaching.length === 0) {
+      const fix = `${SUBSCRIPTION_KEYS_NAME}: { ${a.products[0]?.name ?? ALL_APIS}: [KEY, …] }`;
+      const inFile = values ? `${values.file} has no keys for ${[...a.products.map((p) => `product ${p.name}`), ALL_APIS].join(' or ')}: add ${fix}` : `give them with ${FLAG} FILE, a YAML file with ${fix}`;
+      throw new PolicyError('ERR_POLICY_UNRESOLVED', a.infoFile, line, `API ${a.api} requires a subscription key, and an APIOps extract holds no subscriptions; ${inFile}`);
+    }
+    const header = a.header ?? DEFAULT_KEY_HEADER;
+    const query = a.query ?? DEFAULT_KEY_QUERY;
+    if (where && (where.header.toLowerCase() !== header.toLowerCase() || where.query !== query)) {
+      throw new PolicyError('ERR_POLICY_NOT_EMULABLE', a.infoFile, lineOf(a.infoFile, '"subscriptionKeyParameterNames"'), `API ${a.api} takes its subscription key as ${header} / ?${query}, API ${where.api} as ${where.header} / ?${where.query}: the reference gateway reads one header and one query parameter; test these APIs as separate folders`);
+    }
+    where ??= { header, query, api: a.api };
+    products.add(a.api);
+    entries.push({ name: a.api, keys: [...new Set(reaching.flatMap((s) => scopes.get(s)!.keys))] });
+    const withPolicy = a.products.find((p) => existsSync(join(folder.dir, 'products', p.name, 'policy.xml')));
+    if (withPolicy && reaching.includes(ALL_APIS)) {
+      diagnostics.push(note(a.infoFile, line, `a request with an ${ALL_APIS} key skips product ${withPolicy.name}'s policy in APIM (${SUBSCRIPTIONS_PAGE}: product-scope policies are not applied to all-APIs subscriptions); emulated as running it for every key`));
+    }
+    diagnostics.push(note(a.infoFile, line, `API ${a.api} requires a subscription key (${header} header or ${query} query parameter): emulated with the keys of ${reaching.join(', ')} in ${values!.file} (${SUBSCRIPTION_KEYS_NAME}); a missing or wrong key is refused with 401, as APIM does; the suite sends one of them as a subscribed client would`));
+  }
+  if (entries.length === 0) return { products };
+  return { products, subscriptions: { header: where!.header, query: where!.query, products: entries } };
+}
+
+/** The 1-based line of the first occurrence of `needle` in a small JSON file, else 1. */
+function lineOf(file: string, needle: string): number {
+  const at = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  return at < 0 ? 1 : at + 1;
 }
 
 function containsValidation(el: { name: string; children: { name: string; children: unknown[] }[] }): boolean {

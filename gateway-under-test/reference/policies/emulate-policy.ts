@@ -334,10 +334,36 @@ function emulateAzureAdClaims(v: ApimAzureAdToken, token: Token, ctx: Ctx): void
   if (v.backendApplicationIds.length > 0) ctx.diagnostics.push(note(ctx.file, v.line, 'backend-application-ids are emulated as audiences the token may carry, alongside <audiences>'));
 }
 
+const QUOTA_PAGE = 'https://learn.microsoft.com/azure/api-management/quota-by-key-policy';
+
+/**
+ * rate-limit-by-key and quota-by-key, in the order they run: the first becomes the reference gateway's
+ * one rate limit, keyed on a validated identity claim or the caller address.
+ *
+ * A quota-by-key (QUOTA_PAGE) counts `calls` in a fixed window of `renewal-period` seconds that renews
+ * (from `first-period-start`); the reference gateway's limiter is a sliding window of that length. Inside
+ * one window the N+1th call is refused by both, which is all the rate-limit cases send; across a renewal
+ * APIM admits a fresh N at once where the sliding window still counts the calls of the last period, so
+ * there the emulation is stricter, and no case probes it. APIM answers an exceeded quota with 403
+ * Forbidden and Retry-After, the reference gateway with 429: the rate-limit checks are reported as not
+ * emulated for a quota rather than judged by a status APIM does not send. `bandwidth` (kilobytes) is
+ * not counted; `renewal-period="0"` (a lifetime quota) and periods over a day are not emulated.
+ */
 function emulateRateLimits(policy: ApimPolicy, v: ApimPolicy['validations'][number], config: GatewayConfigInput, ctx: Ctx): void {
   const { diagnostics: d } = ctx;
-  policy.rateLimits.forEach((rl, i) => {
-    if (i > 0) return void d.push(notEmulated(rl.file, rl.line, 'only the first rate-limit-by-key is emulated', ['rate-limit']));
+  const limits = [...policy.rateLimits, ...policy.quotas].sort((a, b) => a.index - b.index);
+  limits.forEach((rl, i) => {
+    const what = rl.quota ? 'quota-by-key' : 'rate-limit-by-key';
+    if (i > 0) return void d.push(notEmulated(rl.file, rl.line, `only the first rate-limit-by-key or quota-by-key is emulated; this <${what}> is not`, ['rate-limit']));
+    if (rl.quota) {
+      const q = rl.quota;
+      if (q.bandwidth !== undefined) d.push(notEmulated(rl.file, rl.line, `quota-by-key bandwidth="${q.bandwidth}" (kilobytes) is not emulated${rl.calls ? '; only calls are counted' : ''}`, ['rate-limit']));
+      if (!rl.calls) return;
+      if (q.incrementCount !== undefined && q.incrementCount.trim() !== '1') return void d.push(notEmulated(rl.file, rl.line, `quota-by-key increment-count="${q.incrementCount}" is not emulated (the reference gateway counts each request once)`, ['rate-limit']));
+      if (Number(rl.renewalPeriod) === 0) return void d.push(notEmulated(rl.file, rl.line, 'quota-by-key renewal-period="0" is a lifetime quota; not emulated (the reference gateway\'s windows are at most a day)', ['rate-limit']));
+      if (Number(rl.renewalPeriod) > 86_400) return void d.push(notEmulated(rl.file, rl.line, `quota-by-key renewal-period="${rl.renewalPeriod}" is longer than a day, the reference gateway's longest window; not emulated`, ['rate-limit']));
+      d.push(notEmulated(rl.file, rl.line, `quota-by-key is emulated as a sliding window of ${rl.renewalPeriod} s (APIM's renews fixed windows${q.firstPeriodStart ? ` from ${q.firstPeriodStart}` : ''}) refused with 429, where APIM answers an exceeded quota with 403 and Retry-After (${QUOTA_PAGE}): the rate-limit cases' status is not judged`, ['rate-limit']));
+    }
     const calls = Number(rl.calls);
     const period = Number(rl.renewalPeriod);
     if (!Number.isInteger(calls) || calls < 1 || !(period > 0)) return void d.push(notEmulated(rl.file, rl.line, 'calls or renewal-period is not a plain number', ['rate-limit']));

@@ -122,6 +122,7 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       }
     }
   }
+  lintCors(p, hit);
   for (const ch of p.checkHeaders) {
     if (ch.name.toLowerCase() === 'authorization' && ch.values.length > 0) hit('apim-check-header-authorization', ch.line, undefined, ch.file);
   }
@@ -136,6 +137,27 @@ function lintApim(p: ApimPolicy, hit: Hit): void {
       return (s.kind === 'validated-claim' || s.kind === 'parsed-claim') && CLAIM_HEADER_CLAIMS.has(s.claim);
     }) || h.values.some((v) => /AsJwt\(\)|\(Jwt\)|context\.Variables/.test(v));
     if (carriesClaim) hit('apim-claim-header-spoofable', h.line, `${h.name}, exists-action="${h.existsAction}"`, h.file);
+  }
+}
+
+/**
+ * `<cors>` (https://learn.microsoft.com/azure/api-management/cors-policy): APIM runs inbound policies in
+ * order (https://learn.microsoft.com/azure/api-management/api-management-howto-policies), so a token
+ * validation before `<cors>` meets the browser's preflight first, and a preflight carries no
+ * Authorization (the Fetch standard's CORS-preflight request excludes credentials): refused with the
+ * validation's 401. Learn's cors page documents how `<cors>` answers preflights, not where to place it;
+ * the placement follows from the order, and a stored Learn sentence saying "put it first" was not found.
+ * Wildcard with credentials: whether APIM refuses it when the policy is saved could not be verified on
+ * Learn, so it is a lint error rather than a refusal.
+ */
+function lintCors(p: ApimPolicy, hit: Hit): void {
+  for (const c of p.cors) {
+    if (c.section === 'inbound') {
+      const before = p.validations.find((v) => v.index < c.index);
+      if (before) hit('apim-cors-after-validation', c.line, `<${before.kind}> at ${before.file}:${before.line} runs first`, c.file);
+    }
+    const any = c.origins.find((o) => o.value === '*');
+    if (any && c.allowCredentials.toLowerCase() === 'true') hit('apim-cors-wildcard-credentials', any.line, undefined, c.file);
   }
 }
 

@@ -18,12 +18,22 @@ export interface PolicyValues {
    * apps whose products include the proxy, which the bundle does not contain), with its line.
    */
   apiKeys?: { keys: string[]; line: number };
+  /**
+   * `apim.subscriptionKeys: { <product or all-apis>: [key, …] }`: the keys of APIM subscriptions, which an
+   * APIOps extract does not contain (subscriptions are not extracted), by the scope they are for, with lines.
+   */
+  subscriptionKeys?: { scopes: ReadonlyMap<string, { keys: string[]; line: number }>; line: number };
 }
 
 /** The one name whose value is a list: the keys Apigee VerifyAPIKey policies accept. */
 export const API_KEYS_NAME = 'apigee.apiKeys';
 
-const FLAG = '--policy-values';
+/** The one name whose value is a mapping: the keys of APIM subscriptions, by product (or all-apis). */
+export const SUBSCRIPTION_KEYS_NAME = 'apim.subscriptionKeys';
+/** The scope name of an all-APIs subscription in `apim.subscriptionKeys`. */
+export const ALL_APIS = 'all-apis';
+
+export const FLAG = '--policy-values';
 
 /** Reads a values file; every problem is a PolicyError naming the file, the line and what to write instead. */
 export async function loadPolicyValues(file: string): Promise<PolicyValues> {
@@ -50,6 +60,7 @@ export function parsePolicyValues(text: string, file: string): PolicyValues {
   if (!isMap(doc.contents)) throw new PolicyError('ERR_POLICY_VALUES', file, lineOf(doc.contents.range?.[0]), 'expected a mapping of name: value lines at the top level');
   const values = new Map<string, string>();
   let apiKeys: PolicyValues['apiKeys'];
+  let subscriptionKeys: PolicyValues['subscriptionKeys'];
   for (const pair of doc.contents.items) {
     const keyNode = pair.key;
     const line = lineOf(isScalar(keyNode) ? keyNode.range?.[0] : undefined);
@@ -65,12 +76,42 @@ export function parsePolicyValues(text: string, file: string): PolicyValues {
       apiKeys = { keys: apiKeyList(value, file, line), line };
       continue;
     }
+    if (name === SUBSCRIPTION_KEYS_NAME) {
+      subscriptionKeys = { scopes: subscriptionKeyScopes(value, file, line, lineOf), line };
+      continue;
+    }
     if (!isScalar(value) || value.value === null || typeof value.value === 'object') {
       throw new PolicyError('ERR_POLICY_VALUES', file, line, `"${name}": expected a text value (write nested names flat, e.g. propertyset.idp.jwks_uri: https://…)`);
     }
     values.set(name, String(value.value));
   }
-  return { file, values, ...(apiKeys ? { apiKeys } : {}) };
+  return { file, values, ...(apiKeys ? { apiKeys } : {}), ...(subscriptionKeys ? { subscriptionKeys } : {}) };
+}
+
+/**
+ * `apim.subscriptionKeys`: a mapping of scope (a product folder's name, or `all-apis`) to its keys. The
+ * reference gateway holds keys of at least 16 characters; APIM generates 32 hexadecimal ones.
+ */
+function subscriptionKeyScopes(value: unknown, file: string, line: number, lineOf: (offset: number | undefined) => number): Map<string, { keys: string[]; line: number }> {
+  const example = `${SUBSCRIPTION_KEYS_NAME}: { <product folder name, or ${ALL_APIS}>: [first-key-of-at-least-16-chars, …] }`;
+  if (!isMap(value) || value.items.length === 0) throw new PolicyError('ERR_POLICY_VALUES', file, line, `"${SUBSCRIPTION_KEYS_NAME}": expected a mapping of product (or ${ALL_APIS}) to its subscription keys, e.g. ${example}`);
+  const scopes = new Map<string, { keys: string[]; line: number }>();
+  for (const pair of value.items) {
+    const key = pair.key;
+    const at = lineOf(isScalar(key) ? key.range?.[0] : undefined);
+    if (!isScalar(key) || typeof key.value !== 'string' || key.value.trim() === '') throw new PolicyError('ERR_POLICY_VALUES', file, at, `"${SUBSCRIPTION_KEYS_NAME}": every scope must be a product folder name or ${ALL_APIS}, e.g. ${example}`);
+    const scope = key.value.trim();
+    const v = pair.value;
+    if (!isSeq(v) || v.items.length === 0) throw new PolicyError('ERR_POLICY_VALUES', file, at, `"${SUBSCRIPTION_KEYS_NAME}" ${scope}: expected a list of subscription keys, e.g. ${example}`);
+    const keys = v.items.map((item, i) => {
+      if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim().length < 16) {
+        throw new PolicyError('ERR_POLICY_VALUES', file, at, `"${SUBSCRIPTION_KEYS_NAME}" ${scope} item ${i + 1}: expected a subscription key of at least 16 characters (APIM's are 32), e.g. ${example}`);
+      }
+      return item.value.trim();
+    });
+    scopes.set(scope, { keys, line: at });
+  }
+  return scopes;
 }
 
 /** `apigee.apiKeys`: a list of keys, each as long as an Apigee consumer key is (at least 16 characters). */

@@ -5,7 +5,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import { fileProblem } from '../../file-problem.ts';
 import { APIM_SECTIONS } from './apim-known-policies.ts';
 import { parsePolicyXml, type PolicyElement } from './parse-policy-xml.ts';
-import { note, notEmulated, type PolicyDiagnostic } from './policy-diagnostic.ts';
+import { note, type PolicyDiagnostic } from './policy-diagnostic.ts';
 import { PolicyError } from './policy-error.ts';
 
 /**
@@ -49,9 +49,27 @@ export interface ApimOperation {
   drops: DroppedInheritance[];
 }
 
+/**
+ * What an API's `apiInformation.json` and the products holding it say about subscription keys. Read,
+ * not judged: emulate-apim-folder decides from it (and the values file's keys) what a route requires.
+ */
+export interface ApimApiSubscription {
+  api: string;
+  /** `apis/<api>/apiInformation.json`, absent when the extract has none. */
+  infoFile?: string;
+  /** `properties.subscriptionRequired`; undefined when not written. */
+  required?: boolean;
+  /** `properties.subscriptionKeyParameterNames`, where written. */
+  header?: string;
+  query?: string;
+  /** The products holding the API (`products/<p>/apis/<api>/`), with their `subscriptionRequired`. */
+  products: { name: string; file: string; required?: boolean }[];
+}
+
 export interface ApimFolder {
   dir: string;
   operations: ApimOperation[];
+  apis: ApimApiSubscription[];
   diagnostics: PolicyDiagnostic[];
 }
 
@@ -76,6 +94,7 @@ export async function readApimFolder(dir: string): Promise<ApimFolder> {
   const products = existsSync(productsDir) ? (await readdir(productsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
 
   const operations: ApimOperation[] = [];
+  const apis: ApimApiSubscription[] = [];
   const apiNames = (await readdir(apisDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   for (const api of apiNames) {
     const apiDir = join(apisDir, api);
@@ -92,11 +111,18 @@ export async function readApimFolder(dir: string): Promise<ApimFolder> {
     }
     const specFile = join(apiDir, specName);
     const info = await readJson(join(apiDir, 'apiInformation.json'));
-    const props = (info?.properties ?? {}) as { path?: unknown; subscriptionRequired?: unknown };
+    const props = (info?.properties ?? {}) as { path?: unknown; subscriptionRequired?: unknown; subscriptionKeyParameterNames?: { header?: unknown; query?: unknown } };
     const suffix = typeof props.path === 'string' ? props.path.replace(/^\/+|\/+$/g, '') : '';
-    if (info && props.subscriptionRequired !== false) {
-      diagnostics.push(notEmulated(join(apiDir, 'apiInformation.json'), 0, `API ${api} requires a subscription key (subscriptionRequired is not false); subscription keys are not emulated and the suite sends none`, ['request-checks']));
-    }
+    const names = props.subscriptionKeyParameterNames ?? {};
+    const subscription: ApimApiSubscription = {
+      api,
+      products: [],
+      ...(info ? { infoFile: join(apiDir, 'apiInformation.json') } : {}),
+      ...(typeof props.subscriptionRequired === 'boolean' ? { required: props.subscriptionRequired } : {}),
+      ...(typeof names.header === 'string' && names.header ? { header: names.header } : {}),
+      ...(typeof names.query === 'string' && names.query ? { query: names.query } : {}),
+    };
+    apis.push(subscription);
     const specOps = await readSpecification(specFile);
     const apiScope = existsSync(join(apiDir, 'policy.xml')) ? await readScope(join(apiDir, 'policy.xml'), 'api') : undefined;
     const inProducts = products.filter((p) => existsSync(join(productsDir, p, 'apis', api)));
@@ -108,7 +134,7 @@ export async function readApimFolder(dir: string): Promise<ApimFolder> {
     for (const p of inProducts) {
       const pinfo = await readJson(join(productsDir, p, 'productInformation.json'));
       const pprops = (pinfo?.properties ?? {}) as { subscriptionRequired?: unknown };
-      if (pinfo && pprops.subscriptionRequired === true) diagnostics.push(notEmulated(join(productsDir, p, 'productInformation.json'), 0, `product ${p} requires a subscription key; subscription keys are not emulated and the suite sends none`, ['request-checks']));
+      subscription.products.push({ name: p, file: join(productsDir, p, 'productInformation.json'), ...(typeof pprops.subscriptionRequired === 'boolean' ? { required: pprops.subscriptionRequired } : {}) });
     }
 
     const opsDir = join(apiDir, 'operations');
@@ -134,7 +160,7 @@ export async function readApimFolder(dir: string): Promise<ApimFolder> {
   if (operations.length === 0) {
     throw new PolicyError('ERR_POLICY_INVALID', apisDir, 0, 'no API with an OpenAPI specification and operations: expected apis/<api>/specification.yaml (or .json) with paths');
   }
-  return { dir, operations, diagnostics };
+  return { dir, operations, apis, diagnostics };
 }
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {

@@ -87,6 +87,23 @@ export interface ApimRateLimitByKey {
   renewalPeriod: string;
   counterKey: string;
   incrementCondition?: string;
+  /** quota-by-key only: what the emulation leaves out (bandwidth) or approximates (its fixed window). */
+  quota?: { bandwidth?: string; incrementCount?: string; firstPeriodStart?: string };
+}
+
+/** `<cors>` as read for linting (https://learn.microsoft.com/azure/api-management/cors-policy). */
+export interface ApimCors {
+  file: string;
+  line: number;
+  index: number;
+  section: string;
+  /** The allow-credentials attribute as written (default false); an expression stays as written. */
+  allowCredentials: string;
+  origins: { value: string; line: number }[];
+  methods: string[];
+  headers: string[];
+  /** terminate-unmatched-request as written (default true). */
+  terminateUnmatched: string;
 }
 
 export interface ApimSetHeader {
@@ -130,7 +147,9 @@ export interface ApimPolicy {
   rateLimits: ApimRateLimitByKey[];
   setHeaders: ApimSetHeader[];
   checkHeaders: ApimCheckHeader[];
-  /** quota-by-key: read for its counter key (linted like a rate limit's), not emulated. */
+  /** `<cors>` elements: linted (placement, wildcard with credentials), not emulated. */
+  cors: ApimCors[];
+  /** quota-by-key: linted like a rate limit's counter key, and emulated as a rate limit (emulate-policy). */
   quotas: ApimRateLimitByKey[];
   /** `<choose>` elements and whether a token validation sits inside one (it runs only under a condition). */
   chooses: { file: string; line: number; validates: boolean }[];
@@ -153,7 +172,7 @@ const RATE_LIMIT_ATTRS = ['calls', 'renewal-period', 'counter-key', 'increment-c
  * section it is meant to be pasted into, and says so in a note.
  */
 export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
-  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], chooses: [], conditionalValidations: [], inbound: [], diagnostics: [] };
+  const policy: ApimPolicy = { kind: 'apim', file, validations: [], rateLimits: [], setHeaders: [], checkHeaders: [], quotas: [], cors: [], chooses: [], conditionalValidations: [], inbound: [], diagnostics: [] };
   const d = policy.diagnostics;
   let sections: PolicyElement[];
   if (root.name === 'policies') {
@@ -215,10 +234,40 @@ export function readApimPolicy(root: PolicyElement, file: string): ApimPolicy {
         case 'quota-by-key': {
           const r = new ElementReader(el, f, QUOTA_ATTRS);
           if (!r.attr('counter-key')) r.fail('<quota-by-key> needs counter-key');
-          policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period') ?? '', counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition') });
-          d.push(notEmulated(f, el.line, '<quota-by-key> is not emulated', ['request-checks']));
+          // Learn (https://learn.microsoft.com/azure/api-management/quota-by-key-policy): calls and/or bandwidth, renewal-period required.
+          if (!r.attr('calls') && !r.attr('bandwidth')) r.fail('<quota-by-key> needs calls or bandwidth');
+          if (!r.attr('renewal-period')) r.fail('<quota-by-key> needs renewal-period');
+          const quota = { bandwidth: r.attr('bandwidth'), incrementCount: r.attr('increment-count'), firstPeriodStart: r.attr('first-period-start') };
+          policy.quotas.push({ file: f, line: el.line, index, calls: r.attr('calls') ?? '', renewalPeriod: r.attr('renewal-period')!, counterKey: r.attr('counter-key')!, incrementCondition: r.attr('increment-condition'), quota });
           break;
         }
+        case 'cors': {
+          const r = new ElementReader(el, f, ['allow-credentials', 'terminate-unmatched-request']);
+          const list = (parent: string, child: string) => (el.children.find((c) => c.name === parent)?.children ?? []).filter((c) => c.name === child);
+          for (const c of el.children) if (!['allowed-origins', 'allowed-methods', 'allowed-headers', 'expose-headers'].includes(c.name)) r.fail(`unknown element <${c.name}> in <cors> (allowed-origins, allowed-methods, allowed-headers, expose-headers)`, c.line);
+          if (!el.children.some((c) => c.name === 'allowed-origins')) r.fail('<cors> needs <allowed-origins>');
+          policy.cors.push({
+            file: f,
+            line: el.line,
+            index,
+            section: section.name,
+            allowCredentials: (r.attr('allow-credentials') ?? 'false').trim(),
+            origins: list('allowed-origins', 'origin').map((o) => ({ value: o.text.trim(), line: o.line })),
+            methods: list('allowed-methods', 'method').map((m) => m.text.trim()),
+            headers: list('allowed-headers', 'header').map((h) => h.text.trim()),
+            terminateUnmatched: (r.attr('terminate-unmatched-request') ?? 'true').trim(),
+          });
+          // APIM answers preflights itself; the reference gateway answers OPTIONS like any other request.
+          // The one suite case sending OPTIONS (forwarding/spoofed-headers-on-cors-preflight) accepts either
+          // answer and judges only what reaches the upstream, so no check depends on it.
+          d.push(note(f, el.line, '<cors> is not emulated (preflight answers): the reference gateway answers OPTIONS as any other request; no suite check depends on the preflight answer'));
+          break;
+        }
+        case 'quota':
+          // Per subscription (https://learn.microsoft.com/azure/api-management/quota-policy): the reference
+          // gateway's limits key on token claims or the caller address, never on a subscription key.
+          d.push(notEmulated(f, el.line, '<quota> counts per subscription; not emulated (the reference gateway keys limits on validated identity claims or the caller address). APIM answers an exceeded quota with 403 and Retry-After', ['rate-limit']));
+          break;
         case 'choose': {
           const validates = containsValidation(el);
           const choose = readChoose(el, f, index);
