@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, STATUS_CODES } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PreboundCounterChild } from './prebound-counter.ts';
 import { pino, type Logger } from 'pino';
@@ -259,9 +262,18 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
     ? createFastFront({ handler: serve, fallback: http, maxHeaderBytes: config.maxHeaderBytes, keepAliveTimeoutMs: config.http.keepAliveTimeoutMs, headersTimeoutMs: config.http.headersTimeoutMs })
     : http;
   const sockets = new Set<Socket>();
+  let privateDir: string | undefined;
   if (server !== http) {
-    // node:http starts its head and request timers for the connections handed to it on 'listening'.
-    server.on('listening', () => http.emit('listening'));
+    // node:http enforces headersTimeout and requestTimeout on the connections of a server that listens,
+    // and the fast front hands it connections through its documented 'connection' event. So it listens
+    // too, on a Unix socket in a directory only this process's user can enter: nothing connects there,
+    // no second network port is opened, and the timeouts hold for every connection handed over.
+    server.once('listening', () => {
+      privateDir = mkdtempSync(join(tmpdir(), 'gatecheck-gateway-'));
+      http.once('error', (err) => logger.error({ event: 'handover_listen_failed', error: err.message }, 'node:http could not listen on its private socket; slow handed-over requests are not timed out'));
+      // exclusive: a cluster worker binds it itself instead of asking the primary to share it.
+      http.listen({ path: join(privateDir, 'http.sock'), exclusive: true });
+    });
     server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
@@ -279,9 +291,10 @@ export function createReferenceServer(config: GatewayConfig, options: ReferenceS
       for (const socket of sockets) socket.destroy();
       await Promise.all([
         new Promise<void>((resolve) => server.close(() => resolve())),
-        // Also stops node:http's connection timers when it only serves handed-over connections.
-        server === http ? undefined : new Promise<void>((resolve) => http.close(() => resolve())),
+        // Its private socket, and with it node:http's connection timers.
+        server === http || !http.listening ? undefined : new Promise<void>((resolve) => http.close(() => resolve())),
       ]);
+      if (privateDir) rmSync(privateDir, { recursive: true, force: true });
       await Promise.all([pool.close(), client?.destroy()]);
     },
   };
