@@ -45,7 +45,7 @@ export function renderMarkdown(run: BenchRun): string {
     '```',
     '',
     `wrk measurements (gateway group): ${settings.durationSeconds} s × ${settings.rounds} round(s) (interleaved; means shown), ${settings.connections} connections, ${settings.threads} wrk thread(s), after a 1 s warm-up per target. ` +
-      `Token pool for the distinct-token mode: ${settings.tokens.toLocaleString('en-US')} RS256 tokens.`,
+      `Token pool for the revisited mode: ${settings.tokens.toLocaleString('en-US')} RS256 tokens; never-seen tokens are minted per measurement.`,
     '',
     '## Machine',
     '',
