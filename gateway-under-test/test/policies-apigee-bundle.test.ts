@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockIdp, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-import { startReferenceGateway, targetFromPolicy, type PolicyTarget, type ReferenceGateway } from '../index.ts';
+import type { TokenRecipe } from '../../mock-idp/index.ts';
+import { targetFromPolicy, type PolicyTarget, type ReferenceGateway } from '../index.ts';
 import { evaluateApigeeCondition, matchesPath, parseApigeeCondition } from '../reference/policies/apigee-condition.ts';
 import { parsePolicyValues, type PolicyValues } from '../reference/policies/policy-values.ts';
-import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { policyRig } from './reference-support/policy-rig.ts';
 import { zipBundle } from './reference-support/zip-bundle.ts';
 
 /**
@@ -20,34 +20,24 @@ const BUNDLES = join(import.meta.dirname, '../../fixtures/policies/apigee-bundle
 const GOOD = join(BUNDLES, 'good-orders');
 const BAD = join(BUNDLES, 'bad-verb-falls-through');
 const tmp = mkdtempSync(join(tmpdir(), 'gatecheck-apigee-bundle-'));
-let idp: MockIdp;
-let upstream: EchoUpstream;
-const gateways: ReferenceGateway[] = [];
+const rig = policyRig();
 
-beforeAll(async () => {
-  idp = await createMockIdp({ port: 0 });
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await upstream.close();
-  await idp.close();
+afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
 async function serve(bundle: string, values?: PolicyValues): Promise<{ g: ReferenceGateway; target: PolicyTarget }> {
-  const target = await targetFromPolicy(bundle, { upstreamUrl: upstream.url, authority: idp.url, values });
-  const g = await startReferenceGateway({ ...target.config, listen: { host: '127.0.0.1', port: 0 }, admin: false, exposeReason: true, log: { level: 'silent', accessLog: false } });
-  gateways.push(g);
+  const target = await targetFromPolicy(bundle, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, values });
+  const g = await rig.serve(target.config);
   return { g, target };
 }
 
 async function send(g: ReferenceGateway, method: string, path: string, recipe: TokenRecipe | null, headers: Record<string, string> = {}) {
-  const auth = recipe ? { authorization: `Bearer ${(await idp.mint({ tenant: 'contoso', ...recipe })).token}` } : {};
-  const before = upstream.seen.length;
+  const auth = recipe ? { authorization: `Bearer ${(await rig.idp.mint({ tenant: 'contoso', ...recipe })).token}` } : {};
+  const before = rig.upstream.seen.length;
   const res = await request(`${g.url}${path}`, { method: method as 'GET', headers: { ...auth, ...headers } });
   await res.body.dump();
-  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: upstream.seen.slice(before) };
+  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: rig.upstream.seen.slice(before) };
 }
 
 /** A copy of a fixture bundle with some files replaced or added, under tmp. */
@@ -118,7 +108,7 @@ describe('the good-orders bundle, as a folder and as a .zip', () => {
       });
 
       it('the target gets no Authorization, and the identity the AssignMessage sets from the verified claims', async () => {
-        const { claims } = await idp.mint({ tenant: 'contoso', ...reader });
+        const { claims } = await rig.idp.mint({ tenant: 'contoso', ...reader });
         const r = await send(g, 'GET', '/orders-api/orders', reader, { 'x-user-id': 'admin' });
         expect(r.reached[0].headers.authorization).toBeUndefined();
         expect(r.reached[0].headers['x-user-id']).toBe(claims!.oid);

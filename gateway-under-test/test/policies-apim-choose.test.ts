@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockIdp, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-import { emulatePolicy, loadPolicyValues, parseGatewayConfig, readPolicy, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TokenRecipe } from '../../mock-idp/index.ts';
+import { emulatePolicy, loadPolicyValues, parseGatewayConfig, readPolicy, type Emulation, type ReferenceGateway } from '../index.ts';
 import { emulateApimFolder, parsePolicyValues } from '../reference/policies/index.ts';
-import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { policyRig } from './reference-support/policy-rig.ts';
 
 /**
  * APIM `<choose>` emulated end to end: the policy (a file or an APIOps folder) becomes the reference
@@ -16,29 +16,17 @@ import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-u
 const FIXTURES = join(import.meta.dirname, '../../fixtures/policies');
 const TENANT = '7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c';
 const ORDERS_API = '5d1f7a3e-9b2c-4e6f-8a1d-0c3b5e7f9a2b';
-let idp: MockIdp;
-let upstream: EchoUpstream;
-const gateways: ReferenceGateway[] = [];
+const rig = policyRig();
 
-beforeAll(async () => {
-  idp = await createMockIdp({ port: 0 });
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await upstream.close();
-  await idp.close();
-});
 
 async function start(e: Emulation): Promise<ReferenceGateway> {
-  const g = await startReferenceGateway({ ...e.config, listen: { host: '127.0.0.1', port: 0 }, admin: false, exposeReason: true, log: { level: 'silent', accessLog: false } });
-  gateways.push(g);
+  const g = await rig.serve(e.config);
   return g;
 }
 
 async function folder(name: string): Promise<{ e: Emulation; g: ReferenceGateway }> {
   const dir = join(FIXTURES, 'apiops', name);
-  const e = await emulateApimFolder(dir, { upstreamUrl: upstream.url, authority: idp.url, port: 0, values: await loadPolicyValues(`${dir}.values.yaml`) });
+  const e = await emulateApimFolder(dir, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: await loadPolicyValues(`${dir}.values.yaml`) });
   return { e, g: await start(e) };
 }
 
@@ -49,20 +37,20 @@ const validateJwt = (claims = '', attrs = '') =>
 const role = (r: string) => `<claim name="roles" match="any"><value>${r}</value></claim>`;
 
 async function single(xml: string, values?: string): Promise<{ e: Emulation; g: ReferenceGateway }> {
-  const e = await emulatePolicy(xml, { file: 'policy.xml', upstreamUrl: upstream.url, authority: idp.url, port: 0, values: values ? parsePolicyValues(values, 'values.yaml') : undefined });
+  const e = await emulatePolicy(xml, { file: 'policy.xml', upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: values ? parsePolicyValues(values, 'values.yaml') : undefined });
   return { e, g: await start(e) };
 }
 
 /** Sends `method path` with a token minted from `recipe` (none when null): status, reason, whether the backend saw it. */
 async function send(g: ReferenceGateway, method: string, path: string, recipe: TokenRecipe | null, authorization?: string) {
-  const token = recipe ? (await idp.mint({ tenant: 'contoso', ...recipe })).token : undefined;
-  const before = upstream.seen.length;
+  const token = recipe ? (await rig.idp.mint({ tenant: 'contoso', ...recipe })).token : undefined;
+  const before = rig.upstream.seen.length;
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers.authorization = authorization;
   else if (token) headers.authorization = `Bearer ${token}`;
   const res = await request(`${g.url}${path}`, { method: method as 'GET', headers });
   await res.body.dump();
-  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: upstream.seen.length - before };
+  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: rig.upstream.seen.length - before };
 }
 const roles = (...r: string[]): TokenRecipe => ({ claims: { roles: r } });
 
@@ -194,7 +182,7 @@ describe('a single policy whose <choose> decides by method, path and claims', ()
     const d = e.diagnostics.find((x) => x.message.startsWith('not emulated: @('));
     expect(d).toMatchObject({ rule: 'not-emulated', file: 'policy.xml', line: 5, checks: ['claims', 'request-checks'] });
     expect(d?.message).toContain('not emulated: @(context.Request.Headers.GetValueOrDefault("X-Debug", "") == "1") at policy.xml:5 (it reads the X-Debug header');
-    await expect(emulatePolicy(policy(`<choose>\n<when condition="@(context.Api.Name == &quot;a&quot;)">${validateJwt()}</when>\n</choose>`), { file: 'p.xml', upstreamUrl: upstream.url, authority: idp.url })).rejects.toThrow(
+    await expect(emulatePolicy(policy(`<choose>\n<when condition="@(context.Api.Name == &quot;a&quot;)">${validateJwt()}</when>\n</choose>`), { file: 'p.xml', upstreamUrl: rig.upstream.url, authority: rig.idp.url })).rejects.toThrow(
       'p.xml:4: not emulated: @(context.Api.Name == "a") (context.Api is outside the supported subset): whether or which token validation runs depends on it',
     );
   });
@@ -241,7 +229,7 @@ describe('published policies with <choose>, verbatim', () => {
     const file = 'public/apim/snippets-power-query.xml';
     const xml = readFileSync(join(FIXTURES, file), 'utf8');
     const values = parsePolicyValues(readFileSync(join(FIXTURES, file.replace(/\.xml$/, '.values.yaml')), 'utf8'), 'values.yaml');
-    await expect(emulatePolicy(xml, { file, upstreamUrl: upstream.url, authority: idp.url, values })).rejects.toThrow(
+    await expect(emulatePolicy(xml, { file, upstreamUrl: rig.upstream.url, authority: rig.idp.url, values })).rejects.toThrow(
       `${file}:21: not emulated: @(context.Request.Headers.GetValueOrDefault("Authorization","").Trim().Equals("Bearer")) (it reads the Authorization header other than as a JWT, which the reference gateway's routes can't tell requests apart by): whether or which token validation runs depends on it`,
     );
   });

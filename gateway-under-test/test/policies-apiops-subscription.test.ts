@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
-import { emulatePolicy, loadPolicyValues, startReferenceGateway, type Emulation, type ReferenceGateway } from '../index.ts';
+import { emulatePolicy, loadPolicyValues, type Emulation, type ReferenceGateway } from '../index.ts';
 import { emulateApimFolder, parsePolicyValues } from '../reference/policies/index.ts';
-import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { policyRig } from './reference-support/policy-rig.ts';
 
 /**
  * APIM subscription keys and quota-by-key in an APIOps folder (apiops/good-subscription), emulated end to
@@ -17,37 +16,27 @@ import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-u
 const DIR = join(import.meta.dirname, '../../fixtures/policies/apiops/good-subscription');
 const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const tmp = mkdtempSync(join(tmpdir(), 'gatecheck-subscription-'));
-let idp: MockIdp;
-let upstream: EchoUpstream;
-const gateways: ReferenceGateway[] = [];
+const rig = policyRig();
 
-beforeAll(async () => {
-  idp = await createMockIdp({ port: 0 });
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await upstream.close();
-  await idp.close();
+afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
 async function emulate(dir: string, values: string | undefined): Promise<Emulation> {
-  return emulateApimFolder(dir, { upstreamUrl: upstream.url, authority: idp.url, port: 0, values: values === undefined ? undefined : parsePolicyValues(values, 'values.yaml') });
+  return emulateApimFolder(dir, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: values === undefined ? undefined : parsePolicyValues(values, 'values.yaml') });
 }
 
 async function start(e: Emulation): Promise<ReferenceGateway> {
-  const g = await startReferenceGateway({ ...e.config, listen: { host: '127.0.0.1', port: 0 }, admin: false, exposeReason: true, log: { level: 'silent', accessLog: false } });
-  gateways.push(g);
+  const g = await rig.serve(e.config);
   return g;
 }
 
 async function send(g: ReferenceGateway, path: string, sub: string, headers: Record<string, string> = {}) {
-  const { token } = await idp.mint({ tenant: 'contoso', claims: { sub, roles: ['Orders.Read'] } });
-  const before = upstream.seen.length;
+  const { token } = await rig.idp.mint({ tenant: 'contoso', claims: { sub, roles: ['Orders.Read'] } });
+  const before = rig.upstream.seen.length;
   const res = await request(`${g.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   await res.body.dump();
-  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], retryAfter: res.headers['retry-after'], reached: upstream.seen.length - before };
+  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], retryAfter: res.headers['retry-after'], reached: rig.upstream.seen.length - before };
 }
 
 /** A copy of the fixture with some files replaced. */
@@ -65,7 +54,7 @@ describe('apiops/good-subscription: subscriptionRequired API in a product whose 
   let e: Emulation;
   let g: ReferenceGateway;
   beforeAll(async () => {
-    e = await emulateApimFolder(DIR, { upstreamUrl: upstream.url, authority: idp.url, port: 0, values: await loadPolicyValues(`${DIR}.values.yaml`) });
+    e = await emulateApimFolder(DIR, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: await loadPolicyValues(`${DIR}.values.yaml`) });
     g = await start(e);
   });
 
@@ -88,11 +77,11 @@ describe('apiops/good-subscription: subscriptionRequired API in a product whose 
     // APIM's documented query parameter works as well, and the key is not forwarded in the query.
     const query = await send(g, `/orders-api/orders?subscription-key=${KEY}`, 'sub-query-key');
     expect([query.status, query.reached]).toEqual([200, 1]);
-    expect(upstream.seen.at(-1)!.url).not.toContain(KEY);
+    expect(rig.upstream.seen.at(-1)!.url).not.toContain(KEY);
   });
 
   it('the right key with a token for another API is still refused: the key does not replace the token', async () => {
-    const { token } = await idp.mint({ tenant: 'contoso', claims: { aud: 'api://someone-else', roles: ['Orders.Read'] } });
+    const { token } = await rig.idp.mint({ tenant: 'contoso', claims: { aud: 'api://someone-else', roles: ['Orders.Read'] } });
     const res = await request(`${g.url}/orders-api/orders`, { headers: { authorization: `Bearer ${token}`, 'ocp-apim-subscription-key': KEY } });
     await res.body.dump();
     expect(res.statusCode).toBe(401);
@@ -177,7 +166,7 @@ describe('what APIM does not require a key for is not keyed', () => {
 describe('apiops/bad-quota-header-key: the product\'s quota keys its counter on a header the caller sends', () => {
   it('that quota runs first and is not emulated, naming its line; the API\'s own quota is then not emulated either (one limit per target), so nothing is limited', async () => {
     const dir = join(DIR, '../bad-quota-header-key');
-    const e = await emulateApimFolder(dir, { upstreamUrl: upstream.url, authority: idp.url, port: 0, values: await loadPolicyValues(`${dir}.values.yaml`) });
+    const e = await emulateApimFolder(dir, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: await loadPolicyValues(`${dir}.values.yaml`) });
     expect(e.config.rateLimits).toBeUndefined();
     const header = e.diagnostics.find((d) => d.message.startsWith('counter-key @(context.Request.Headers'))!;
     expect([header.rule, header.file.endsWith('products/orders-partners/policy.xml'), header.line, header.checks]).toEqual(['not-emulated', true, 6, ['rate-limit']]);
@@ -193,7 +182,7 @@ describe('quota-by-key and quota in one policy file', () => {
   const policy = (after: string) =>
     `<policies>\n<inbound>\n<validate-jwt header-name="Authorization" output-token-variable-name="jwt"><openid-config url="https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration" /><audiences><audience>${ORDERS_API}</audience></audiences></validate-jwt>\n${after}\n</inbound>\n</policies>\n`;
   const subject = 'counter-key="@(((Jwt)context.Variables[&quot;jwt&quot;]).Subject)"';
-  const run = (xml: string) => emulatePolicy(xml, { file: 'policy.xml', upstreamUrl: upstream.url, authority: idp.url, port: 0 });
+  const run = (xml: string) => emulatePolicy(xml, { file: 'policy.xml', upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0 });
   const at = (e: Emulation, line: number) => e.diagnostics.filter((d) => d.line === line).map((d) => [d.rule, d.checks, d.message.split(':')[0]]);
 
   it('bandwidth is not counted, a lifetime quota (renewal-period 0) and increment-count are not emulated, each with its line', async () => {

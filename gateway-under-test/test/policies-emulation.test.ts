@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockIdp, VARIANTS, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-import { DEMO_AUDIENCE, emulatePolicy, startReferenceGateway, type ReferenceGateway } from '../index.ts';
-import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VARIANTS, type TokenRecipe } from '../../mock-idp/index.ts';
+import { DEMO_AUDIENCE, emulatePolicy, type ReferenceGateway } from '../index.ts';
+import { policyRig } from './reference-support/policy-rig.ts';
 
 /**
  * Policies emulated on the reference gateway, against the mock IdP standing in for Entra: the attacks
@@ -12,34 +12,22 @@ import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-u
  */
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/policies');
-let idp: MockIdp;
-let upstream: EchoUpstream;
-const gateways: ReferenceGateway[] = [];
+const rig = policyRig();
 
-beforeAll(async () => {
-  idp = await createMockIdp({ port: 0 });
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await upstream.close();
-  await idp.close();
-});
 
 async function serve(fixtureOrXml: string): Promise<ReferenceGateway> {
   const xml = fixtureOrXml.startsWith('<') ? fixtureOrXml : readFileSync(join(FIXTURES, fixtureOrXml), 'utf8');
-  const { config } = await emulatePolicy(xml, { upstreamUrl: upstream.url, authority: idp.url, port: 0 });
-  const g = await startReferenceGateway({ ...config, admin: false, exposeReason: true, log: { level: 'silent', accessLog: false } });
-  gateways.push(g);
+  const { config } = await emulatePolicy(xml, { upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0 });
+  const g = await rig.serve(config);
   return g;
 }
 
 async function send(g: ReferenceGateway, recipe: TokenRecipe, headers: Record<string, string> = {}) {
-  const { token } = await idp.mint({ tenant: 'contoso', ...recipe });
-  const before = upstream.seen.length;
+  const { token } = await rig.idp.mint({ tenant: 'contoso', ...recipe });
+  const before = rig.upstream.seen.length;
   const res = await request(`${g.url}/api/orders`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   await res.body.dump();
-  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: upstream.seen.slice(before) };
+  return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: rig.upstream.seen.slice(before) };
 }
 
 /** Where APIM's documented semantics differ from the forge's VARIANT_TARGET (RS256 only, 403 for roles). */
@@ -76,7 +64,7 @@ describe('the minimal validate-jwt policy (openid-config, audience, required rol
   it('forwards the caller\'s Authorization to the backend (no set-header delete), and accepts the token without the Bearer scheme', async () => {
     const r = await send(g, {});
     expect(r.reached[0].headers.authorization).toMatch(/^Bearer /);
-    const { token } = await idp.mint({ tenant: 'contoso' });
+    const { token } = await rig.idp.mint({ tenant: 'contoso' });
     const bare = await request(`${g.url}/x`, { headers: { authorization: token } });
     await bare.body.dump();
     expect(bare.statusCode).toBe(200);
@@ -99,10 +87,10 @@ describe('what a policy as written lets through', () => {
     const open = await serve('apim/bad-multi-tenant-no-issuers.xml');
     const r = await send(open, fabrikam);
     expect(r.status, String(r.reason)).toBe(200);
-    expect(r.reached[0].headers['x-tenant-id']).toBe(idp.tenant('fabrikam').id);
+    expect(r.reached[0].headers['x-tenant-id']).toBe(rig.idp.tenant('fabrikam').id);
     const xml = readFileSync(join(FIXTURES, 'apim/bad-multi-tenant-no-issuers.xml'), 'utf8').replace(
       '</audiences>',
-      `</audiences><issuers><issuer>https://login.microsoftonline.com/${idp.tenant('contoso').id}/v2.0</issuer></issuers>`,
+      `</audiences><issuers><issuer>https://login.microsoftonline.com/${rig.idp.tenant('contoso').id}/v2.0</issuer></issuers>`,
     );
     const restricted = await serve(xml);
     expect((await send(restricted, fabrikam)).status).toBe(401);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMockIdp, type MockIdp, type TokenRecipe } from '../../mock-idp/index.ts';
-import { emulatePolicy, parseGatewayConfig, PolicyError, readPolicy, startReferenceGateway, type ReferenceGateway } from '../index.ts';
+import { describe, expect, test } from 'vitest';
+import type { TokenRecipe } from '../../mock-idp/index.ts';
+import { emulatePolicy, parseGatewayConfig, PolicyError, readPolicy, type ReferenceGateway } from '../index.ts';
 import { lintPolicy, parsePolicyValues, parsePolicyXml, type PolicyValues } from '../reference/policies/index.ts';
-import { startEchoUpstream, type EchoUpstream } from './reference-support/echo-upstream.ts';
+import { policyRig } from './reference-support/policy-rig.ts';
 
 /** Policies as platforms export them, and the values their references stand for (`--policy-values`). */
 
@@ -112,16 +112,16 @@ describe('emulation of what exports carry', () => {
     const u = String(url);
     const tenant = /\/([^/]+)\/(v2\.0\/)?\.well-known/.exec(u)![1];
     const v2 = u.includes('/v2.0/');
-    const body = { issuer: v2 ? `https://idp.test/${tenant}/v2.0` : `https://idp.test/${tenant}/`, jwks_uri: `https://idp.test/${tenant}/discovery/${v2 ? 'v2.0/' : ''}keys` };
+    const body = { issuer: v2 ? `https://rig.idp.test/${tenant}/v2.0` : `https://rig.idp.test/${tenant}/`, jwks_uri: `https://rig.idp.test/${tenant}/discovery/${v2 ? 'v2.0/' : ''}keys` };
     return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
-  const emulate = (xml: string, yaml?: string) => emulatePolicy(xml, { upstreamUrl: 'http://127.0.0.1:9', authority: 'https://idp.test', fetch: fakeFetch, values: yaml ? values(yaml) : undefined });
+  const emulate = (xml: string, yaml?: string) => emulatePolicy(xml, { upstreamUrl: 'http://127.0.0.1:9', authority: 'https://rig.idp.test', fetch: fakeFetch, values: yaml ? values(yaml) : undefined });
 
   test('a v2 openid-config with the v1 issuer in <issuers> (Microsoft\'s example): the v1 issuer, verified with the tenant\'s keys', async () => {
     const xml = readFileSync(join(FIXTURES, 'public/apim/learn-protect-backend-v1-issuer.xml'), 'utf8');
     const e = await emulate(xml, readFileSync(join(FIXTURES, 'public/apim/learn-protect-backend-v1-issuer.values.yaml'), 'utf8'));
     const config = parseGatewayConfig(e.config);
-    expect(config.issuers.map((i) => [i.issuer, i.jwksUri])).toEqual([['https://idp.test/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/', 'https://idp.test/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/discovery/keys']]);
+    expect(config.issuers.map((i) => [i.issuer, i.jwksUri])).toEqual([['https://rig.idp.test/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/', 'https://rig.idp.test/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/discovery/keys']]);
     expect(config.audiences).toEqual(['9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d']);
   });
 
@@ -147,51 +147,39 @@ describe('emulation of what exports carry', () => {
 });
 
 describe('published policies with their values, against the mock IdP', () => {
-  let idp: MockIdp;
-  let upstream: EchoUpstream;
-  const gateways: ReferenceGateway[] = [];
-  beforeAll(async () => {
-    idp = await createMockIdp({ port: 0 });
-    upstream = await startEchoUpstream();
-  });
-  afterAll(async () => {
-    for (const g of gateways) await g.stop();
-    await upstream.close();
-    await idp.close();
-  });
+  const rig = policyRig();
 
   async function serve(fixture: string): Promise<ReferenceGateway> {
     const xml = readFileSync(join(FIXTURES, fixture), 'utf8');
     const yaml = readFileSync(join(FIXTURES, fixture.replace(/\.xml$/, '.values.yaml')), 'utf8');
-    const { config } = await emulatePolicy(xml, { file: fixture, upstreamUrl: upstream.url, authority: idp.url, port: 0, values: values(yaml) });
-    const g = await startReferenceGateway({ ...config, admin: false, exposeReason: true, log: { level: 'silent', accessLog: false } });
-    gateways.push(g);
+    const { config } = await emulatePolicy(xml, { file: fixture, upstreamUrl: rig.upstream.url, authority: rig.idp.url, port: 0, values: values(yaml) });
+    const g = await rig.serve(config);
     return g;
   }
 
   async function send(g: ReferenceGateway, recipe: TokenRecipe) {
-    const { token } = await idp.mint({ tenant: 'contoso', ...recipe });
-    const before = upstream.seen.length;
+    const { token } = await rig.idp.mint({ tenant: 'contoso', ...recipe });
+    const before = rig.upstream.seen.length;
     const res = await request(`${g.url}/api/legacy`, { headers: { authorization: `Bearer ${token}` } });
     await res.body.dump();
-    return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: upstream.seen.length - before };
+    return { status: res.statusCode, reason: res.headers['x-gatecheck-reason'], reached: rig.upstream.seen.length - before };
   }
 
   test('Microsoft\'s v2 openid-config + v1 issuer example runs a v1-token API: a v1 token for it passes, a v2 token and another API\'s do not', async () => {
     const g = await serve('public/apim/learn-protect-backend-v1-issuer.xml');
     const legacy = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
     // The token a daemon gets from the token endpoint for legacy-api (accessTokenAcceptedVersion 1), asked by application id.
-    const res = await request(`${idp.url}/contoso/oauth2/v2.0/token`, {
+    const res = await request(`${rig.idp.url}/contoso/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e', client_secret: 'demo-secret-not-for-production', scope: `${legacy}/.default` }).toString(),
     });
     const { access_token: token } = (await res.body.json()) as { access_token: string };
-    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({ ver: '1.0', aud: legacy, iss: `${idp.url}/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/` });
-    const before = upstream.seen.length;
+    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({ ver: '1.0', aud: legacy, iss: `${rig.idp.url}/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/` });
+    const before = rig.upstream.seen.length;
     const v1 = await request(`${g.url}/api/legacy`, { headers: { authorization: `Bearer ${token}` } });
     await v1.body.dump();
-    expect([v1.statusCode, v1.headers['x-gatecheck-reason'], upstream.seen.length - before]).toEqual([200, undefined, 1]);
+    expect([v1.statusCode, v1.headers['x-gatecheck-reason'], rig.upstream.seen.length - before]).toEqual([200, undefined, 1]);
     expect(await send(g, { profile: 'entra-v2-app', api: legacy })).toMatchObject({ status: 401, reason: 'issuer_not_allowed', reached: 0 });
     expect(await send(g, { profile: 'entra-v1-app' })).toMatchObject({ status: 401, reached: 0 });
   });
