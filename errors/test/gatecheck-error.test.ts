@@ -14,6 +14,7 @@ import { DemoDiscoveryError } from '../../gateway-under-test/reference/demo-conf
 import { UpstreamError } from '../../gateway-under-test/reference/http/upstream-client.ts';
 import { JwksFetchError } from '../../gateway-under-test/reference/jwks-cache.ts';
 import { GatewayListenError } from '../../gateway-under-test/reference/listen.ts';
+import { ChooseNotMappableError } from '../../gateway-under-test/reference/policies/choose-not-mappable-error.ts';
 import { PolicyError } from '../../gateway-under-test/reference/policies/policy-error.ts';
 import { LoadInputError } from '../../load/runner/load-input-error.ts';
 import { MockIdpConfigError } from '../../mock-idp/config.ts';
@@ -26,6 +27,7 @@ import { HarnessError } from '../../suites/harness/harness-error.ts';
 const ERROR_CLASSES: Record<string, () => GatecheckError> = {
   AdminError: () => new AdminError(400, 'invalid_request', 'ttl: expected a positive number', { field: 'ttl' }),
   BackendCredentialsError: () => new BackendCredentialsError('token endpoint answered 401'),
+  ChooseNotMappableError: () => new ChooseNotMappableError('not emulated: context.Request.Headers.ContainsKey("X") at policy.xml:4'),
   CliError: () => new CliError('--port: expected a port number'),
   ContainerUnavailableError: () => new ContainerUnavailableError('no Docker engine'),
   DemoDiscoveryError: () => new DemoDiscoveryError('cannot reach the IdP'),

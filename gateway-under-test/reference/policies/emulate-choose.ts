@@ -1,4 +1,5 @@
 import { requirementHolds } from '../../requirement-holds.ts';
+import { ChooseNotMappableError } from './choose-not-mappable-error.ts';
 import { isExpression } from './element-reader.ts';
 import { evaluatePolicyExpression, type ExpressionRequest } from './policy-expression-evaluate.ts';
 import { parsePolicyExpression, type PolicyExpression } from './policy-expression-parse.ts';
@@ -46,7 +47,6 @@ interface Analysis {
   claims: Map<string, { values: Set<string>; separator?: string }>;
 }
 
-class Unmappable extends Error {}
 
 /**
  * Turns the inbound `<choose>` elements of an APIM policy into routes of the reference gateway: which
@@ -401,7 +401,7 @@ class Runner {
           const v = s.validation;
           const by = { file: v.file, line: v.line, what: `<${v.kind}>` };
           if (v !== this.base && !this.topLevel.has(v) && !sameValidation(v, this.base)) {
-            throw new Unmappable(`the <${v.kind}> at ${v.file}:${v.line} validates tokens differently from the one at ${this.base.file}:${this.base.line} (keys, issuers, audiences or token location): the reference gateway validates every route alike`);
+            throw new ChooseNotMappableError(`the <${v.kind}> at ${v.file}:${v.line} validates tokens differently from the one at ${this.base.file}:${this.base.line} (keys, issuers, audiences or token location): the reference gateway validates every route alike`);
           }
           if (!claims) return { allowed: false, validated: state.validated, status: v.failedStatus, by };
           // The unconditional validations' claims are token-wide (emulate-policy); a branch's are the route's.
@@ -431,10 +431,10 @@ class Runner {
           for (const b of s.branches) {
             if (this.a.skipped.has(b)) continue;
             const r = evaluatePolicyExpression(this.a.parsed.get(b.condition)!, request);
-            if (r.kind === 'unsupported') throw new Unmappable(`not emulated: ${b.condition} at ${b.file}:${b.line} (${r.message})`);
+            if (r.kind === 'unsupported') throw new ChooseNotMappableError(`not emulated: ${b.condition} at ${b.file}:${b.line} (${r.message})`);
             // An exception in a condition: APIM runs on-error, 500 unless on-error says otherwise.
             if (r.kind === 'error') return { allowed: false, validated: state.validated, status: 500, by: { file: b.file, line: b.line, what: `${b.condition} (${r.message})` } };
-            if (typeof r.value !== 'boolean') throw new Unmappable(`not emulated: ${b.condition} at ${b.file}:${b.line} (its value is not a bool)`);
+            if (typeof r.value !== 'boolean') throw new ChooseNotMappableError(`not emulated: ${b.condition} at ${b.file}:${b.line} (its value is not a bool)`);
             if (r.value) {
               taken = b.steps;
               break;
@@ -493,7 +493,7 @@ function routeFor(runner: Runner, method: string, path: string, worlds: Record<s
     anonymous = runner.run(method, path, null);
     results = worlds.map((w) => runner.run(method, path, w));
   } catch (err) {
-    if (!(err instanceof Unmappable)) throw err;
+    if (!(err instanceof ChooseNotMappableError)) throw err;
     const first = runner.base;
     report(notEmulated(first.file, first.line, `${err.message}; ${where} is emulated with token validation and no claim requirement`, ['claims', 'request-checks']));
     return { auth: 'required' };
