@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { zipBundle } from '../../gateway-under-test/test/reference-support/zip-bundle.ts';
+import { runCli } from './support/run-cli.ts';
 
 const BUNDLES = join(import.meta.dirname, '../../fixtures/policies/apigee-bundles');
 const GOOD = join(BUNDLES, 'good-orders');
 const BAD = join(BUNDLES, 'bad-verb-falls-through');
-const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'gatecheck-apigee-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the CLI as a child process to completion (bounded): what a user's shell sees. */
-function child(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A copy of the good bundle with `change` applied, under tmp. */
 function variant(name: string, change: (apiproxy: string) => void): string {
@@ -75,7 +58,7 @@ describe('gatecheck run --apigee-policy BUNDLE: bad bundles are one line naming 
 
   test.each(cases.map(([name, , re], i) => [name, i, re] as const))('%s', async (_name, i, re) => {
     const report = join(tmp, `report-${i}`);
-    const r = await child(['run', '--apigee-policy', sources[i], '--report', report]);
+    const r = await runCli(['run', '--apigee-policy', sources[i], '--report', report], { cwd: tmp, timeoutMs: 30_000 });
     expect(r.stderr).toMatch(re);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -85,9 +68,9 @@ describe('gatecheck run --apigee-policy BUNDLE: bad bundles are one line naming 
   test('gateway, lint and matrix refuse the same bundle with the same line', async () => {
     const bundle = sources[cases.findIndex(([n]) => n === 'missing-policy')];
     const results = await Promise.all([
-      child(['gateway', '--apigee-policy', bundle, '--upstream', 'http://127.0.0.1:9', '--idp', 'http://127.0.0.1:9']),
-      child(['lint', bundle]),
-      child(['matrix', '--targets', `apigee-policy=${bundle}`, '--report', join(tmp, 'report-matrix')]),
+      runCli(['gateway', '--apigee-policy', bundle, '--upstream', 'http://127.0.0.1:9', '--idp', 'http://127.0.0.1:9'], { cwd: tmp, timeoutMs: 30_000 }),
+      runCli(['lint', bundle], { cwd: tmp, timeoutMs: 30_000 }),
+      runCli(['matrix', '--targets', `apigee-policy=${bundle}`, '--report', join(tmp, 'report-matrix')], { cwd: tmp, timeoutMs: 30_000 }),
     ]);
     for (const [r, command] of results.map((r, i) => [r, ['gateway', 'lint', 'matrix'][i]] as const)) {
       expect(r.stderr, command).toMatch(new RegExp(`^gatecheck ${command}: \\S+missing-policy/apiproxy/proxies/default\\.xml:20: <Step><Name>VJ-Orders-Reader</Name>: no policy named .+\\n$`));
@@ -101,8 +84,8 @@ describe('gatecheck run and lint on the fixture bundles, end to end', () => {
   test('run: the good bundle as a .zip exits 0; the bad folder exits 1 with HEAD served without a token', async () => {
     const zip = await zipBundle(GOOD, join(tmp, 'good-orders.zip'));
     const [good, bad] = await Promise.all([
-      child(['run', '--apigee-policy', zip, '--report', join(tmp, 'run-good')], 150_000),
-      child(['run', '--apigee-policy', BAD, '--report', join(tmp, 'run-bad')], 150_000),
+      runCli(['run', '--apigee-policy', zip, '--report', join(tmp, 'run-good')], { cwd: tmp, timeoutMs: 150_000 }),
+      runCli(['run', '--apigee-policy', BAD, '--report', join(tmp, 'run-bad')], { cwd: tmp, timeoutMs: 150_000 }),
     ]);
     expect(good.stderr).not.toMatch(/^gatecheck run:/m);
     expect(good.stdout).toMatch(/MUST failures: 0/);
@@ -116,14 +99,14 @@ describe('gatecheck run and lint on the fixture bundles, end to end', () => {
   test('lint: the bundle\'s VerifyJWT policies, folder and zip, without findings', async () => {
     const zip = await zipBundle(GOOD, join(tmp, 'good-orders-lint.zip'));
     for (const source of [GOOD, zip]) {
-      const r = await child(['lint', source]);
+      const r = await runCli(['lint', source], { cwd: tmp, timeoutMs: 30_000 });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('1 file(s), 0 error(s), 0 warning(s)\n');
     }
     // The same rules as for a single policy file: a VerifyJWT without <Audience> inside a bundle is found.
     const noAudience = variant('lint-no-audience', (a) => edit(join(a, 'policies/VJ-Entra-Token.xml'), '    <Audience>5d1f7a3e-9b2c-4e6f-8a1d-0c3b5e7f9a2b</Audience>\n', ''));
-    const r = await child(['lint', noAudience]);
+    const r = await runCli(['lint', noAudience], { cwd: tmp, timeoutMs: 30_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/lint-no-audience\/apiproxy\/policies\/VJ-Entra-Token\.xml:2: error apigee-no-audience: /);
   }, 60_000);

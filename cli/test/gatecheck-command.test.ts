@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
+import { runCli } from './support/run-cli.ts';
 
-const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const EXAMPLE_PROFILE = fileURLToPath(new URL('../../fixtures/targets/example-gateway.profile.yaml', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'gatecheck-cli-'));
@@ -22,25 +21,10 @@ function holdPort(): Promise<{ port: number; server: Server }> {
   });
 }
 
-/** Runs the CLI to completion (bounded) and returns exit code and output. */
-function run(args: string[], { cwd, timeoutMs = 15_000 }: { cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('gatecheck', () => {
   test.each([['--version'], ['-V']])('%s prints the version from package.json and exits 0', async (flag) => {
-    const r = await run([flag]);
+    const r = await runCli([flag]);
     expect(r).toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
   });
 
@@ -60,7 +44,7 @@ describe('gatecheck run: bad input is one line and exit 2', () => {
     try {
       const profile = join(dir, 'busy-idp.profile.yaml');
       writeFileSync(profile, readFileSync(EXAMPLE_PROFILE, 'utf8').replaceAll('127.0.0.1:9400', `127.0.0.1:${port}`));
-      const r = await run(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
+      const r = await runCli(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
         `gatecheck run: cannot start the mock IdP on 127.0.0.1:${port} (from the profile's issuer): port ${port} on 127.0.0.1 is already in use; ` +
@@ -80,7 +64,7 @@ describe('a missing file is named, with where it was looked for and what to give
     [['mint', '--recipe', 'r.json'], 'gatecheck mint: cannot read recipe r.json: no such file (looked for DIR/r.json); give --recipe the path of a JSON or YAML token recipe, or use --variant NAME (--list shows them)'],
     [['lint', 'p.xml'], 'gatecheck lint: cannot read policy p.xml: no such file (looked for DIR/p.xml); give the path of an APIM or Apigee policy XML file'],
   ])('%j', async (args, message) => {
-    const r = await run(args, { cwd: dir });
+    const r = await runCli(args, { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`${message.replaceAll('DIR', dir)}\n`);
   });
@@ -94,7 +78,7 @@ describe('a mistyped name suggests the closest known one, in the same one line',
     [['load', '--scenario', 'rotaton'], /^gatecheck load: unknown scenario "rotaton" \(did you mean "rotation"\?\); use one of .+\n$/],
     [['load', '--scenario', 'rotation', '--target', 'refrence'], /^gatecheck load: unknown target "refrence" \(did you mean "reference"\?\); use one of reference, haproxy or an http\(s\) URL\n$/],
   ])('%j', async (args, message) => {
-    const r = await run(args);
+    const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
@@ -102,7 +86,7 @@ describe('a mistyped name suggests the closest known one, in the same one line',
   test('an unknown profile key names the key the schema has', async () => {
     const profile = join(dir, 'typo.profile.yaml');
     writeFileSync(profile, readFileSync(EXAMPLE_PROFILE, 'utf8').replace('  requireExp: true', '  requireExpp: true'));
-    const r = await run(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
+    const r = await runCli(['run', '--target', 'http://127.0.0.1:9', '--profile', profile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`gatecheck run: ${profile}: token.requireExpp: unknown key (did you mean "requireExp"?)\n`);
   });
@@ -118,14 +102,14 @@ async function closedPort(): Promise<number> {
 describe('a peer that is not there, or a port that is taken, names the command or flag that fixes it', () => {
   test('run: a target that refuses the connection says to start the gateway or fix --target', async () => {
     const port = await closedPort();
-    const r = await run(['run', '--target', `http://127.0.0.1:${port}`, '--profile', EXAMPLE_PROFILE], { timeoutMs: 30_000 });
+    const r = await runCli(['run', '--target', `http://127.0.0.1:${port}`, '--profile', EXAMPLE_PROFILE], { timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`gatecheck run: the target at http://127.0.0.1:${port} refused the connection: nothing listens there; start the gateway first, or give --target the URL it listens on\n`);
   });
 
   test('gateway (demo mode): an IdP that is not running says how to start it on that port', async () => {
     const port = await closedPort();
-    const r = await run(['gateway', '--idp', `http://127.0.0.1:${port}`, '--upstream', 'http://127.0.0.1:9480']);
+    const r = await runCli(['gateway', '--idp', `http://127.0.0.1:${port}`, '--upstream', 'http://127.0.0.1:9480']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`gatecheck gateway: cannot reach the IdP at http://127.0.0.1:${port}: nothing listens there; start the mock first (npx gatecheck idp --port ${port}) or give --idp the URL of a running one\n`);
   });
@@ -145,7 +129,7 @@ describe('a peer that is not there, or a port that is taken, names the command o
     ])('gateway: a taken %s port names that flag', async (_flag, flags, message) => {
       const { port, server } = await holdPort();
       try {
-        const r = await run(['gateway', '--idp', idp.url, '--upstream', 'http://127.0.0.1:9480', ...flags(port)]);
+        const r = await runCli(['gateway', '--idp', idp.url, '--upstream', 'http://127.0.0.1:9480', ...flags(port)]);
         expect(r.code).toBe(2);
         expect(r.stderr).toBe(`gatecheck gateway: ${message(port)}\n`);
       } finally {

@@ -3,11 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compactVerify, createLocalJWKSet, importPKCS8, SignJWT } from 'jose';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { CLI, runCli } from './support/run-cli.ts';
 
-const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'gatecheck-cli-'));
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -16,23 +15,6 @@ afterEach(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI to completion (bounded) and returns exit code and output. */
-function run(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Starts `gatecheck idp` and resolves with its base URL once it prints that it listens. */
 function startIdp(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
@@ -66,12 +48,12 @@ describe('gatecheck idp: bad input is one clear line and exit code 2', () => {
   test('a bad tenant file names the file, the path and the reason', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'tenant:\n  name: acme\n  id: 11111111-2222-4333-8444-555555555555\n  domain: acme.example\n  region: eu\n');
-    const r = await run(['idp', '--port', '0', '--tenants', file]);
+    const r = await runCli(['idp', '--port', '0', '--tenants', file], { running: children });
     expectOneLineError(r, /^gatecheck idp: .*bad\.yaml: tenant: Unrecognized key.*region.*\n$/);
   });
 
   test('an unknown flag', async () => {
-    const r = await run(['idp', '--colour', 'blue']);
+    const r = await runCli(['idp', '--colour', 'blue'], { running: children });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--colour'/);
   });
@@ -81,7 +63,7 @@ describe('gatecheck idp: bad input is one clear line and exit code 2', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await run(['idp', '--port', String(port)]);
+      const r = await runCli(['idp', '--port', String(port)], { running: children });
       expectOneLineError(r, new RegExp(`^gatecheck idp: port ${port} on 127\\.0\\.0\\.1 is already in use; choose another with --port\\n$`));
     } finally {
       blocker.close();
@@ -89,7 +71,7 @@ describe('gatecheck idp: bad input is one clear line and exit code 2', () => {
   });
 
   test('a port that is not a number', async () => {
-    expectOneLineError(await run(['idp', '--port', 'eighty']), /--port: expected a port number from 0 to 65535, got "eighty"/);
+    expectOneLineError(await runCli(['idp', '--port', 'eighty'], { running: children }), /--port: expected a port number from 0 to 65535, got "eighty"/);
   });
 });
 
@@ -115,7 +97,7 @@ describe('gatecheck idp: serving', () => {
     expect(existsSync(join(keys, 'fabrikam.pem'))).toBe(true);
 
     // Refuses to overwrite what is there.
-    const again = await run(['idp', '--port', '0', '--save-keys', keys]);
+    const again = await runCli(['idp', '--port', '0', '--save-keys', keys], { running: children });
     expectOneLineError(again, /contoso\.pem already exists/);
 
     const second = await startIdp(['--keys', keys]);
@@ -139,7 +121,7 @@ describe('gatecheck idp: serving', () => {
   // 192.0.2.1 (TEST-NET-1) is no local address: the warning is printed, then binding fails cleanly,
   // so the test never exposes a mock beyond loopback.
   test('a non-loopback host is warned about before binding, and an address that is not local is one clear error', async () => {
-    const r = await run(['idp', '--port', '0', '--host', '192.0.2.1']);
+    const r = await runCli(['idp', '--port', '0', '--host', '192.0.2.1'], { running: children });
     expect(r.stderr).toMatch(/^warning: binding 192\.0\.2\.1: anyone who can reach it can mint tokens/);
     expect(r.stderr).toMatch(/gatecheck idp: cannot listen on host 192\.0\.2\.1: no such local address\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

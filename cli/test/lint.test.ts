@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { LINT_RULES } from '../../gateway-under-test/index.ts';
 import { main } from '../gatecheck.ts';
+import { runCli } from './support/run-cli.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/policies');
-const CLI = fileURLToPath(new URL('../gatecheck.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'gatecheck-lint-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -29,21 +27,6 @@ async function gatecheck(...argv: string[]): Promise<{ code: number; out: string
   }
 }
 
-/** Runs the CLI as a child process to completion (bounded): what a user's shell sees. */
-function child(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -297,7 +280,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
       ['gateway', '--apim-policy', policy, '--policy-values', 'missing.yaml', '--upstream', 'http://127.0.0.1:9'],
       ['matrix', '--targets', `apim-policy=${policy}`, '--policy-values', 'missing.yaml', '--report', join(tmp, 'report-matrix')],
     ];
-    const results = await Promise.all(commands.map((args) => child(args)));
+    const results = await Promise.all(commands.map((args) => runCli(args, { cwd: tmp, timeoutMs: 20_000 })));
     results.forEach((r, i) => {
       expect(r.stderr).toBe(`gatecheck ${commands[i][0]}: missing.yaml: cannot read the policy values file: no such file (looked for ${join(tmp, 'missing.yaml')}); give --policy-values a YAML or JSON file of name: value lines\n`);
       expect(r.code).toBe(2);
@@ -310,7 +293,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
   test('a malformed values file names its line (child process)', async () => {
     const file = join(tmp, 'bad-0.yaml');
     writeFileSync(file, 'aad-tenant-id: 7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c\norders: a: b\n');
-    const r = await child(['lint', '--policy-values', file, policy]);
+    const r = await runCli(['lint', '--policy-values', file, policy], { cwd: tmp, timeoutMs: 20_000 });
     expect(r.stderr).toMatch(/^gatecheck lint: \S+bad-0\.yaml:2: not valid YAML or JSON: .+; expected name: value lines\n$/);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -334,28 +317,28 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
   test('a named value the values file lacks: run names it, its file and line, and the line to add', async () => {
     const partial = join(tmp, 'partial.yaml');
     writeFileSync(partial, 'aad-tenant-id: 7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c\n');
-    const r = await child(['run', '--apim-policy', policy, '--policy-values', partial, '--report', join(tmp, 'report-partial')]);
+    const r = await runCli(['run', '--apim-policy', policy, '--policy-values', partial, '--report', join(tmp, 'report-partial')], { cwd: tmp, timeoutMs: 20_000 });
     expect(r.stderr).toBe(`gatecheck run: ${policy}:6: named value {{orders-api-app-id}} has no value; ${partial} has no "orders-api-app-id": add a line orders-api-app-id: <value>\n`);
     expect(r.code).toBe(2);
     expect(existsSync(join(tmp, 'report-partial'))).toBe(false);
   });
 
   test('without a values file, run names the flag to use', async () => {
-    const r = await child(['gateway', '--apim-policy', policy, '--upstream', 'http://127.0.0.1:9']);
+    const r = await runCli(['gateway', '--apim-policy', policy, '--upstream', 'http://127.0.0.1:9'], { cwd: tmp, timeoutMs: 20_000 });
     expect(r.stderr).toBe(`gatecheck gateway: ${policy}:5: named value {{aad-tenant-id}} has no value; give it with --policy-values FILE, a YAML or JSON file with the line aad-tenant-id: <value> (1 more without a value: orders-api-app-id)\n`);
     expect(r.code).toBe(2);
   });
 
   test('an unknown policy element is one line with its file and line', async () => {
-    const r = await child(['run', '--apim-policy', join(FIXTURES, 'invalid/unknown-policy.xml'), '--policy-values', values, '--report', join(tmp, 'report-unknown')]);
+    const r = await runCli(['run', '--apim-policy', join(FIXTURES, 'invalid/unknown-policy.xml'), '--policy-values', values, '--report', join(tmp, 'report-unknown')], { cwd: tmp, timeoutMs: 20_000 });
     expect(r.stderr).toBe(`gatecheck run: ${join(FIXTURES, 'invalid/unknown-policy.xml')}:4: unknown APIM policy <validate-jwtt>\n`);
     expect(r.code).toBe(2);
     expect(existsSync(join(tmp, 'report-unknown'))).toBe(false);
   });
 
   test('--policy-values without a policy is a usage error', async () => {
-    expect((await child(['gateway', '--config', 'x.yaml', '--policy-values', values])).stderr).toBe('gatecheck gateway: --policy-values applies to a policy: give --apim-policy FILE or --apigee-policy FILE too\n');
-    expect((await child(['matrix', '--targets', 'reference', '--policy-values', values])).stderr).toBe('gatecheck matrix: --policy-values applies to policy targets: add apim-policy=FILE or apigee-policy=FILE to --targets\n');
+    expect((await runCli(['gateway', '--config', 'x.yaml', '--policy-values', values], { cwd: tmp, timeoutMs: 20_000 })).stderr).toBe('gatecheck gateway: --policy-values applies to a policy: give --apim-policy FILE or --apigee-policy FILE too\n');
+    expect((await runCli(['matrix', '--targets', 'reference', '--policy-values', values], { cwd: tmp, timeoutMs: 20_000 })).stderr).toBe('gatecheck matrix: --policy-values applies to policy targets: add apim-policy=FILE or apigee-policy=FILE to --targets\n');
   });
 });
 
@@ -392,7 +375,7 @@ describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
   }
 
   test('run: the good folder exits 0 end to end (both operations routes, each with its role)', async () => {
-    const r = await child(['run', '--apim-policy', good, '--policy-values', goodValues, '--report', join(tmp, 'apiops-good')], 120_000);
+    const r = await runCli(['run', '--apim-policy', good, '--policy-values', goodValues, '--report', join(tmp, 'apiops-good')], { cwd: tmp, timeoutMs: 120_000 });
     expect(r.stderr).not.toMatch(/^gatecheck run:/m);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/MUST failures: 0/);
@@ -401,7 +384,7 @@ describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
   }, 150_000);
 
   test('run: the folder whose operation drops <base/> exits 1 with that route\'s failures', async () => {
-    const r = await child(['run', '--apim-policy', bad, '--policy-values', badValues, '--report', join(tmp, 'apiops-bad')], 120_000);
+    const r = await runCli(['run', '--apim-policy', bad, '--policy-values', badValues, '--report', join(tmp, 'apiops-bad')], { cwd: tmp, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✖ MUST\s+algorithm\/alg-none-unsigned/);
     expect(r.stdout).toMatch(/✖ MUST\s+claims\/audience-of-another-api/);
@@ -437,14 +420,14 @@ describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
       [nestedBase, /^gatecheck run: \S+nested-base\/apis\/orders-api\/policy\.xml:4: <base\/> must stand directly in <inbound>, not inside <when>\n$/],
       [differing, /^gatecheck run: \S+differing-audience\/apis\/orders-api\/operations\/create-order\/policy\.xml:4: operation create-order validates tokens differently from get-orders \(\S+orders-api\/policy\.xml:5\) in audiences, claimHeaders: .+\n$/],
     ];
-    const results = await Promise.all(cases.map(([dir], i) => child(['run', '--apim-policy', dir, '--policy-values', goodValues, '--report', join(tmp, `apiops-bad-input-${i}`)])));
+    const results = await Promise.all(cases.map(([dir], i) => runCli(['run', '--apim-policy', dir, '--policy-values', goodValues, '--report', join(tmp, `apiops-bad-input-${i}`)], { cwd: tmp, timeoutMs: 20_000 })));
     results.forEach((r, i) => {
       expect(r.stderr, cases[i][0]).toMatch(cases[i][1]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(existsSync(join(tmp, `apiops-bad-input-${i}`))).toBe(false);
     });
-    const lint = await child(['lint', twoBases, '--policy-values', goodValues]);
+    const lint = await runCli(['lint', twoBases, '--policy-values', goodValues], { cwd: tmp, timeoutMs: 20_000 });
     expect(lint.stderr).toMatch(/^gatecheck lint: \S+create-order\/policy\.xml:5: a second <base\/> in <inbound>: .+\n$/);
     expect(lint.code).toBe(2);
   }, 60_000);
