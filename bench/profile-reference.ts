@@ -4,8 +4,7 @@
 // `--cpu-prof`, wrk sends each request a token the gateway has never received, and the profile's
 // self time is summed per function and per file. The .cpuprofile files stay in --out for Chrome's
 // DevTools or speedscope.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

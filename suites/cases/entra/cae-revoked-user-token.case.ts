@@ -15,8 +15,11 @@ export default defineCase({
   covers: [],
   features: ['cae'],
   steps: [
-    // Verified once (and cached, where the gateway caches) before the revocation.
+    // Accepted three times before the revocation, so a gateway that caches verified tokens holds it,
+    // also one that stores a token only on a later sighting.
     { token: { profile: 'entra-v2-user', user: 'alice@contoso.example', claims: { xms_cc: ['cp1'] } }, expect: { outcome: 'accept', upstream: 'reached' } },
+    { reuseToken: 0, expect: { outcome: 'accept', upstream: 'reached' } },
+    { reuseToken: 0, expect: { outcome: 'accept', upstream: 'reached' } },
     {
       before: [{ action: 'revoke-user', user: 'alice@contoso.example' }],
       reuseToken: 0,
