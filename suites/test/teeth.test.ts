@@ -65,6 +65,8 @@ const FAULTS: Fault[] = [
   { fault: 'rate-limit-unverified-key', only: 'rate-limit' },
   { fault: 'cae-ignored', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token', 'entra/cae-revoked-session'] },
   { fault: 'cae-revokes-whole-user', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token'] },
+  // Caught only because the cases send the token before the revocation, so the refusal has to come through a cache hit.
+  { fault: 'cae-unchecked-on-cache-hit', only: 'entra/cae-*', by: ['entra/cae-revoked-user-token', 'entra/cae-revoked-session'] },
 ];
 
 /**

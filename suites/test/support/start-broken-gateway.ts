@@ -54,6 +54,7 @@ export const BROKEN_GATEWAY_FAULTS = [
   // continuous access evaluation
   'cae-ignored', // declares CAE, never looks at the revocation list
   'cae-revokes-whole-user', // refuses every CAE-capable token of a revoked user, also those issued after the revocation
+  'cae-unchecked-on-cache-hit', // looks the revocation up only when it verifies a token, not when it serves one from its cache
 ] as const;
 export type BrokenGatewayFault = (typeof BROKEN_GATEWAY_FAULTS)[number];
 
@@ -304,9 +305,10 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
       }
       if (limited(sub)) return send(res, 429, undefined, { 'retry-after': String(RATE.windowSeconds) });
     }
+    const cacheHit = cache.has(token);
     const claims = await verify(token);
     if (claims === 'invalid') return send(res, 401, 'Bearer realm="broken", error="invalid_token"');
-    const revokedFrom = await revocation(claims);
+    const revokedFrom = fault === 'cae-unchecked-on-cache-hit' && cacheHit ? undefined : await revocation(claims);
     if (revokedFrom !== undefined) {
       const challenge = Buffer.from(JSON.stringify({ access_token: { nbf: { essential: true, value: String(revokedFrom) } } })).toString('base64');
       return send(res, 401, `Bearer realm="broken", error="insufficient_claims", claims="${challenge}"`);
