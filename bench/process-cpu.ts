@@ -5,8 +5,16 @@ const TICK_MS = 10;
 
 interface Stat {
   ppid: number;
-  /** utime + stime + cutime + cstime in ms: the process, its threads and its reaped children. */
-  cpuMs: number;
+  /** utime + cutime in ms: the process, its threads and its reaped children, in user mode. */
+  userMs: number;
+  /** stime + cstime in ms: the same in the kernel (system calls, page faults, the TCP stack). */
+  systemMs: number;
+}
+
+/** CPU time in ms, split as /proc splits it. */
+export interface CpuSplitMs {
+  userMs: number;
+  systemMs: number;
 }
 
 function readStat(pid: string): Stat | undefined {
@@ -14,7 +22,7 @@ function readStat(pid: string): Stat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself contain spaces and parentheses.
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS };
+    return { ppid: Number(f[1]), userMs: (Number(f[11]) + Number(f[13])) * TICK_MS, systemMs: (Number(f[12]) + Number(f[14])) * TICK_MS };
   } catch {
     return undefined;
   }
@@ -26,22 +34,29 @@ function readStat(pid: string): Stat | undefined {
  * cutime/cstime once reaped.
  */
 export function processTreeCpuMs(pid: number): number | undefined {
+  const split = processTreeCpuSplitMs(pid);
+  return split && split.userMs + split.systemMs;
+}
+
+/** {@link processTreeCpuMs}, split into user and system time. */
+export function processTreeCpuSplitMs(pid: number): CpuSplitMs | undefined {
   const root = readStat(String(pid));
   if (!root) return undefined;
-  const byParent = new Map<number, Array<{ pid: number; cpuMs: number }>>();
+  const byParent = new Map<number, Array<{ pid: number; stat: Stat }>>();
   for (const entry of readdirSync('/proc')) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
     const stat = readStat(entry);
     if (!stat) continue;
     const list = byParent.get(stat.ppid) ?? [];
-    list.push({ pid: Number(entry), cpuMs: stat.cpuMs });
+    list.push({ pid: Number(entry), stat });
     byParent.set(stat.ppid, list);
   }
-  let total = root.cpuMs;
+  const total = { userMs: root.userMs, systemMs: root.systemMs };
   const queue = [pid];
   while (queue.length > 0) {
     for (const child of byParent.get(queue.pop()!) ?? []) {
-      total += child.cpuMs;
+      total.userMs += child.stat.userMs;
+      total.systemMs += child.stat.systemMs;
       queue.push(child.pid);
     }
   }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, test } from 'vitest';
-import { processTreeCpuMs } from '../process-cpu.ts';
+import { processTreeCpuMs, processTreeCpuSplitMs } from '../process-cpu.ts';
 
 // A parent that says `started` once its child exists, then idles; the child burns ~400 ms of CPU.
 const PARENT = `
@@ -22,10 +22,15 @@ describe('bench CPU accounting', () => {
       expect((await lines.next()).value).toBe('started');
       // From here the parent only idles: what the tree gains is the child's work.
       const before = processTreeCpuMs(parent.pid!);
+      const splitBefore = processTreeCpuSplitMs(parent.pid!)!;
       expect(before).toBeTypeOf('number');
       expect((await lines.next()).value).toBe('burnt');
       const after = processTreeCpuMs(parent.pid!)!;
+      const splitAfter = processTreeCpuSplitMs(parent.pid!)!;
       expect(after - before!).toBeGreaterThanOrEqual(250);
+      // A busy loop is user time; the kernel's share of it is what starting a process costs.
+      expect(splitAfter.userMs - splitBefore.userMs).toBeGreaterThanOrEqual(200);
+      expect(splitAfter.userMs - splitBefore.userMs).toBeGreaterThan(splitAfter.systemMs - splitBefore.systemMs);
     } finally {
       parent.kill('SIGTERM');
       await once(parent, 'exit');
@@ -34,5 +39,6 @@ describe('bench CPU accounting', () => {
 
   test('answers undefined for a process that does not exist', () => {
     expect(processTreeCpuMs(2 ** 22 + 12345)).toBeUndefined();
+    expect(processTreeCpuSplitMs(2 ** 22 + 12345)).toBeUndefined();
   });
 });
