@@ -49,6 +49,10 @@ describe('gatecheck run --apigee-policy BUNDLE: bad bundles are one line naming 
       return zipBundle(dir, join(tmp, 'huge-entry.zip'));
     }, /^gatecheck run: \S+huge-entry\.zip: entry "apiproxy\/resources\/jsc\/huge\.js" makes the archive unpack to more than 32 MiB \(or one file to more than 4 MiB\): not an exported proxy bundle\n$/],
     ['missing-policy', () => variant('missing-policy', (a) => edit(join(a, 'proxies/default.xml'), '<Name>VJ-Orders-Read</Name>', '<Name>VJ-Orders-Reader</Name>')), /^gatecheck run: \S+missing-policy\/apiproxy\/proxies\/default\.xml:20: <Step><Name>VJ-Orders-Reader<\/Name>: no policy named "VJ-Orders-Reader" in apiproxy\/policies\/; add it or fix the name .+\n$/],
+    // The refusal names the VerifyJWT's own file and its <Issuer> line, not the bundle with that line.
+    ['foreign-issuer', () => variant('foreign-issuer', (a) => {
+      for (const f of ['VJ-Entra-Token', 'VJ-Orders-Read', 'VJ-Orders-Write']) edit(join(a, `policies/${f}.xml`), 'https://login.microsoftonline.com/7e5b2c3a-1f4d-4c8e-9a6b-2d3e4f5a6b7c/v2.0', 'https://issuer.example/v2.0');
+    }), /^gatecheck run: \S+foreign-issuer\/apiproxy\/policies\/VJ-Entra-Token\.xml:9: the policy trusts only https:\/\/issuer\.example\/v2\.0, an issuer the mock IdP .+ never writes, .+\n$/],
     ['unknown-element', () => variant('unknown-element', (a) => writeFileSync(join(a, 'policies/Check-Token.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<CheckToken name="Check-Token"/>\n')), /^gatecheck run: \S+unknown-element\/apiproxy\/policies\/Check-Token\.xml:2: unknown policy <CheckToken>: not an Apigee policy type; .+\n$/],
   ];
   const sources: string[] = [];

@@ -78,7 +78,8 @@ function subscriptionKeyOf(policy: PolicyTarget): { header: string; key: string 
 /** The issuer's and keys' lines in the policy, for the refusal. */
 function trustLines(policy: PolicyTarget, file: string): { file: string; issuer: number; keys: number } {
   const p = policy.emulation.policy;
-  if (p.kind === 'apigee') return { file, issuer: p.issuer?.line ?? p.line, keys: p.publicKey?.line ?? p.line };
+  // A bundle's VerifyJWT names its own file under apiproxy/policies/, which its lines count in.
+  if (p.kind === 'apigee') return { file: p.file || file, issuer: p.issuer?.line ?? p.line, keys: p.publicKey?.line ?? p.line };
   const v = p.validations[0];
   const keys = v.kind === 'validate-jwt' ? (v.signingKeys[0]?.line ?? v.line) : v.line;
   // In a folder's composed policy the validation names its own file (the API's policy.xml, say).
