@@ -280,7 +280,8 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
       ['gateway', '--apim-policy', policy, '--policy-values', 'missing.yaml', '--upstream', 'http://127.0.0.1:9'],
       ['matrix', '--targets', `apim-policy=${policy}`, '--policy-values', 'missing.yaml', '--report', join(tmp, 'report-matrix')],
     ];
-    const results = await Promise.all(commands.map((args) => runCli(args, { cwd: tmp, timeoutMs: 20_000 })));
+    // Started together, so each CLI gets a share of the cores: the bounds allow for a loaded CI machine.
+    const results = await Promise.all(commands.map((args) => runCli(args, { cwd: tmp, timeoutMs: 45_000 })));
     results.forEach((r, i) => {
       expect(r.stderr).toBe(`gatecheck ${commands[i][0]}: missing.yaml: cannot read the policy values file: no such file (looked for ${join(tmp, 'missing.yaml')}); give --policy-values a YAML or JSON file of name: value lines\n`);
       expect(r.code).toBe(2);
@@ -288,7 +289,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     });
     expect(existsSync(join(tmp, 'report-run'))).toBe(false);
     expect(existsSync(join(tmp, 'report-matrix'))).toBe(false);
-  });
+  }, 90_000);
 
   test('a malformed values file names its line (child process)', async () => {
     const file = join(tmp, 'bad-0.yaml');
@@ -420,7 +421,8 @@ describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
       [nestedBase, /^gatecheck run: \S+nested-base\/apis\/orders-api\/policy\.xml:4: <base\/> must stand directly in <inbound>, not inside <when>\n$/],
       [differing, /^gatecheck run: \S+differing-audience\/apis\/orders-api\/operations\/create-order\/policy\.xml:4: operation create-order validates tokens differently from get-orders \(\S+orders-api\/policy\.xml:5\) in audiences, claimHeaders: .+\n$/],
     ];
-    const results = await Promise.all(cases.map(([dir], i) => runCli(['run', '--apim-policy', dir, '--policy-values', goodValues, '--report', join(tmp, `apiops-bad-input-${i}`)], { cwd: tmp, timeoutMs: 20_000 })));
+    // Five CLIs started together share the cores: the bounds allow for a loaded CI machine.
+    const results = await Promise.all(cases.map(([dir], i) => runCli(['run', '--apim-policy', dir, '--policy-values', goodValues, '--report', join(tmp, `apiops-bad-input-${i}`)], { cwd: tmp, timeoutMs: 60_000 })));
     results.forEach((r, i) => {
       expect(r.stderr, cases[i][0]).toMatch(cases[i][1]);
       expect(r.code).toBe(2);
@@ -430,5 +432,5 @@ describe('an APIOps-extracted folder to --apim-policy DIR and lint DIR', () => {
     const lint = await runCli(['lint', twoBases, '--policy-values', goodValues], { cwd: tmp, timeoutMs: 20_000 });
     expect(lint.stderr).toMatch(/^gatecheck lint: \S+create-order\/policy\.xml:5: a second <base\/> in <inbound>: .+\n$/);
     expect(lint.code).toBe(2);
-  }, 60_000);
+  }, 120_000);
 });
