@@ -1,4 +1,4 @@
-// Usage: node bench/node-floor.ts [--duration 4s] [--rounds 3] [--connections 32]
+// Usage: node bench/node-floor.ts [--duration 4s] [--rounds 3] [--connections 32] [--reference-workers 1[,2]]
 //
 // How much of the reference gateway's cost per request is Node itself. Measured in one run, interleaved,
 // with wrk on 127.0.0.1, CPU time split into user and system from /proc:
@@ -6,7 +6,8 @@
 //     any Node gateway stands on;
 //   - the reference gateway's and HAProxy's pass-through routes (HTTP handled, no token);
 //   - both on never-seen tokens (each request carries a token minted for it and sent once).
-// Prints the median of the rounds per row. HAProxy is skipped when it is not installed.
+// Prints the median of the rounds per row. HAProxy is skipped when it is not installed. With
+// --reference-workers 1,2 the reference gateway runs once per worker count, side by side in the same rounds.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '4s' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    'reference-workers': { type: 'string', default: '1' },
   },
 });
 const seconds = parseDuration(values.duration);
@@ -33,6 +35,8 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds: expected a positive integer, got ${JSON.stringify(values.rounds)}`);
 if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`--connections: expected a positive integer, got ${JSON.stringify(values.connections)}`);
+const workerCounts = values['reference-workers'].split(',').map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new RangeError(`--reference-workers: expected positive integers separated by commas, got ${JSON.stringify(values['reference-workers'])}`);
 
 interface Target {
   label: string;
@@ -50,13 +54,16 @@ try {
   running.push(upstream);
   const relay = await startNodeChild('minimal-relay', 'minimal-relay-main.ts', { upstream: upstream.url });
   running.push(relay);
-  const reference = await startNodeChild('reference-gateway', 'reference-gateway-main.ts', referenceConfig(issuer, upstream.url, 1));
-  running.push(reference);
-  const targets: Target[] = [
-    { label: 'minimal Node relay (no parsing)', url: relay.url, path: '/api/orders', pid: relay.pid, neverSeen: false },
-    { label: 'reference gateway pass-through', url: reference.url, path: '/pass/api/orders', pid: reference.pid, neverSeen: false },
-    { label: 'reference gateway, never-seen tokens', url: reference.url, path: '/api/orders', pid: reference.pid, neverSeen: true },
-  ];
+  const targets: Target[] = [{ label: 'minimal Node relay (no parsing)', url: relay.url, path: '/api/orders', pid: relay.pid, neverSeen: false }];
+  for (const workers of workerCounts) {
+    const reference = await startNodeChild('reference-gateway', 'reference-gateway-main.ts', referenceConfig(issuer, upstream.url, workers));
+    running.push(reference);
+    const name = workerCounts.length > 1 ? `reference gateway (${workers} worker${workers > 1 ? 's' : ''})` : 'reference gateway';
+    targets.push(
+      { label: `${name} pass-through`, url: reference.url, path: '/pass/api/orders', pid: reference.pid, neverSeen: false },
+      { label: `${name}, never-seen tokens`, url: reference.url, path: '/api/orders', pid: reference.pid, neverSeen: true },
+    );
+  }
   if (findPeerBinary('haproxy')) {
     const haproxy = await startHaproxy({
       upstream: upstream.url,
@@ -68,7 +75,7 @@ try {
       publicKeyFile: issuer.publicKeyFile,
     });
     running.push(haproxy);
-    targets.splice(2, 0, { label: 'HAProxy pass-through', url: haproxy.url, path: '/pass/api/orders', pid: haproxy.pid, neverSeen: false });
+    targets.splice(1, 0, { label: 'HAProxy pass-through', url: haproxy.url, path: '/pass/api/orders', pid: haproxy.pid, neverSeen: false });
     targets.push({ label: 'HAProxy jwt_verify, never-seen tokens', url: haproxy.url, path: '/api/orders', pid: haproxy.pid, neverSeen: true });
   } else console.log('HAProxy not installed: its rows are skipped (apt-get install haproxy).');
 
