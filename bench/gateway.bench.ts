@@ -13,7 +13,7 @@ import { mintTokenPool } from '../load/runner/mint-pool.ts';
 import { startNodeChild } from './child/start-node-child.ts';
 import type { BenchContext, BenchGroup, BenchReport, BenchTable } from './bench-group.ts';
 import { commandVersion, debianPackageVersion, packageVersion } from './machine-info.ts';
-import { processTreeCpuMs } from './process-cpu.ts';
+import { processTreeCpuSplitMs } from './process-cpu.ts';
 import { describeRoundRatio, roundRatio } from './round-ratios.ts';
 import { StealGuard } from './steal-guard.ts';
 import { runWrk, wrkBinary, type WrkResult } from './wrk/run-wrk.ts';
@@ -41,6 +41,8 @@ interface Target {
 interface Measured extends WrkResult {
   /** CPU time of the server's process tree per request, µs; undefined without /proc. */
   cpuUsPerRequest: number | undefined;
+  /** The part of it spent in the kernel (system calls, the loopback TCP stack, page faults), µs. */
+  systemUsPerRequest: number | undefined;
   /** Hypervisor steal during the measurement, % of the host's CPU time; undefined for warm-ups or without /proc. */
   stealPercent?: number;
 }
@@ -138,6 +140,7 @@ function combineRounds(list: Measured[]): Combined {
     reused: list.reduce((sum, r) => sum + r.reused, 0),
     socketErrors: list.reduce((sum, r) => sum + r.socketErrors, 0),
     cpuUsPerRequest: cpu.every((c) => c !== undefined) ? mean((r) => r.cpuUsPerRequest!) : undefined,
+    systemUsPerRequest: list.every((r) => r.systemUsPerRequest !== undefined) ? mean((r) => r.systemUsPerRequest!) : undefined,
     stealPercent: list.every((r) => r.stealPercent !== undefined) ? Math.max(...list.map((r) => r.stealPercent!)) : undefined,
     perRound: list.map((r) => r.requestsPerSecond),
   };
@@ -155,7 +158,7 @@ function table(
   const haproxy = byLabel(HAPROXY_JWT);
   const rows = targets.map((t) => {
     const r = byLabel(t.label);
-    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, ...Array(rounds > 1 ? 9 : 8).fill('')];
+    if (!r) return [t.label, `skipped: ${skipped.get(t.label) ?? 'not measured'}`, ...Array(rounds > 1 ? 10 : 9).fill('')];
     const pass = t.kind === 'auth' ? byLabel(passOf(t.server)?.label ?? '') : undefined;
     return [
       t.label,
@@ -166,6 +169,7 @@ function table(
       fmt.ratio(haproxy && t.kind === 'auth' ? r.requestsPerSecond / haproxy.requestsPerSecond : undefined),
       fmt.delta(pass ? r.p50Ms - pass.p50Ms : undefined),
       r.cpuUsPerRequest === undefined ? '' : r.cpuUsPerRequest.toFixed(0),
+      r.systemUsPerRequest === undefined ? '' : r.systemUsPerRequest.toFixed(0),
       String(r.statusErrors + r.socketErrors),
       r.stealPercent === undefined ? '' : r.stealPercent.toFixed(0),
       ...(rounds > 1 ? [r.perRound.map(fmt.rps).join(' / ')] : []),
@@ -182,6 +186,7 @@ function table(
       `× ${HAPROXY_JWT}`,
       'validation overhead p50 ms',
       'server CPU µs/req',
+      'of it system',
       'errors',
       rounds > 1 ? 'host steal % (worst round)' : 'host steal %',
       ...(rounds > 1 ? ['req/s per round'] : []),
@@ -292,7 +297,7 @@ export const gatewayBench: BenchGroup = {
     }
 
     const load = async (target: Target, tokens: TokenSource, durationSeconds: number): Promise<Measured> => {
-      const before = processTreeCpuMs(target.pid);
+      const before = processTreeCpuSplitMs(target.pid);
       const result = await runWrk({
         url: target.url,
         path: target.path,
@@ -303,9 +308,14 @@ export const gatewayBench: BenchGroup = {
         threads: settings.threads,
         signal: ctx.signal,
       });
-      const after = processTreeCpuMs(target.pid);
-      const cpuUsPerRequest = before !== undefined && after !== undefined && result.requests > 0 ? ((after - before) * 1000) / result.requests : undefined;
-      return { ...result, cpuUsPerRequest };
+      const after = processTreeCpuSplitMs(target.pid);
+      const measured = before !== undefined && after !== undefined && result.requests > 0;
+      const perRequest = (ms: number) => (measured ? (ms * 1000) / result.requests : undefined);
+      return {
+        ...result,
+        cpuUsPerRequest: measured ? perRequest(after.userMs + after.systemMs - before.userMs - before.systemMs) : undefined,
+        systemUsPerRequest: measured ? perRequest(after.systemMs - before.systemMs) : undefined,
+      };
     };
 
     ctx.log('warming up (1 s each)…');
@@ -425,7 +435,7 @@ export const gatewayBench: BenchGroup = {
     );
     notes.push(
       '"× own pass-through" divides by the same server with validation skipped on a pass-through path; "validation overhead" is p50 with auth minus that pass-through p50. ' +
-        '"server CPU µs/req" is the CPU time (user + system, from /proc) of the measured server\'s process tree divided by the requests it served: the gateway alone, without wrk or the upstream (for the direct row, the upstream). ' +
+        '"server CPU µs/req" is the CPU time (user + system, from /proc) of the measured server\'s process tree divided by the requests it served: the gateway alone, without wrk or the upstream (for the direct row, the upstream); "of it system" is its kernel part (system calls, the loopback TCP stack, page faults), the rest is user time. ' +
         'The Apache modules share the Apache pass-through baseline. wrk, the gateways and the Node echo upstream share this machine\'s cores, so compare ratios within one run, not absolute req/s across runs.',
     );
 
