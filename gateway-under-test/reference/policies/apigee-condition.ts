@@ -19,6 +19,13 @@
  * MatchesPath pattern is one path segment and `**` any number of them; that matching is case-sensitive
  * and that `/orders` does not match `/orders/`. `JavaWildcardMatch` is taken as `Matches`. `&&`, `||` and
  * `!` are read as `and`, `or` and `not`.
+ * Community reports, not documentation: on the trailing slash, a user saw a flow with
+ * `MatchesPath "/extensive-search"` skip `/extensive-search/`, and the accepted answer matched both with a
+ * regex (https://community.apigee.com/questions/3212/). On `**` matching no segment at all, a Stack
+ * Overflow asker reported that a pattern with a `**` segment before and after `/india/blr` missed paths
+ * that start or end with `/india/blr` (https://stackoverflow.com/questions/21228086/), which would mean
+ * such a `**` needs at least one segment; this matcher lets `**` match none, so it takes a trailing `**`
+ * segment after `/orders` to cover `/orders` itself, where Apigee may not.
  */
 export type ApigeeCondition =
   | { kind: 'and' | 'or'; left: ApigeeCondition; right: ApigeeCondition }
