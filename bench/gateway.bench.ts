@@ -309,12 +309,12 @@ export const gatewayBench: BenchGroup = {
         signal: ctx.signal,
       });
       const after = processTreeCpuSplitMs(target.pid);
-      const measured = before !== undefined && after !== undefined && result.requests > 0;
-      const perRequest = (ms: number) => (measured ? (ms * 1000) / result.requests : undefined);
+      if (before === undefined || after === undefined || result.requests === 0) return { ...result, cpuUsPerRequest: undefined, systemUsPerRequest: undefined };
+      const perRequest = (ms: number) => (ms * 1000) / result.requests;
       return {
         ...result,
-        cpuUsPerRequest: measured ? perRequest(after.userMs + after.systemMs - before.userMs - before.systemMs) : undefined,
-        systemUsPerRequest: measured ? perRequest(after.systemMs - before.systemMs) : undefined,
+        cpuUsPerRequest: perRequest(after.userMs + after.systemMs - before.userMs - before.systemMs),
+        systemUsPerRequest: perRequest(after.systemMs - before.systemMs),
       };
     };
 

@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/gatecheck.ts';
+import { runCli } from '../../cli/test/support/run-cli.ts';
 import { findPeerBinary } from '../../gateway-under-test/index.ts';
 import { createMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 import { K6_VERSION_NOTE, type LoadResult } from '../index.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/gatecheck.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'gatecheck-load-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -39,20 +37,10 @@ function sandbox(): { cwd: string; tmp: string; scenario: string } {
   return { cwd, tmp, scenario };
 }
 
-/** Runs `gatecheck load …` as its own process, bounded in time. */
-function gatecheck(args: string[], box: { cwd: string; tmp: string }, timeoutMs = 25_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'load', ...args], { cwd: box.cwd, env: { ...process.env, TMPDIR: box.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
+/** Runs `gatecheck load …` as its own process, bounded in time, with its temp files in the box. */
+async function gatecheck(args: string[], box: { cwd: string; tmp: string }, timeoutMs = 25_000): Promise<{ code: number | null; out: string; err: string }> {
+  const r = await runCli(['load', ...args], { cwd: box.cwd, env: { TMPDIR: box.tmp }, timeoutMs });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** The points of one series (by its stroke colour) in an SVG chart. */

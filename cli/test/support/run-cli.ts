@@ -15,12 +15,14 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Holds the child while it runs, so a test's afterEach can kill what a failed assertion left behind. */
   running?: Set<ChildProcess>;
+  /** Variables added to this process's environment for the child. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the CLI as a child process to completion (bounded): exit code and output, as a user's shell sees them. */
-export function runCli(args: string[], { cwd, timeoutMs = 15_000, running }: RunCliOptions = {}): Promise<CliRun> {
+export function runCli(args: string[], { cwd, timeoutMs = 15_000, running, env }: RunCliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: env && { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     running?.add(child);
     let stdout = '';
     let stderr = '';
