@@ -161,6 +161,11 @@ export type IdpAction =
   | { action: 'clock'; offsetSeconds: number }
   | { action: 'wait'; ms: number }
   /**
+   * Waits until the wall clock starts its next second, so a token minted right after with exp or nbf
+   * at "now" reaches the gateway within that same second, wherever in a second the case began.
+   */
+  | { action: 'wait'; untilNextSecond: true }
+  /**
    * Publishes one more key in the tenant's JWKS under a chosen kid, so a recipe can sign with it
    * (`key: { type: 'kid', kid }`); `modulusLength: 1024` makes it deliberately weak, `publicExponent: 1`
    * publishes it with e = 1 (RS* signatures anyone can forge). Default state `next` (published, not

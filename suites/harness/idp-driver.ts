@@ -118,7 +118,7 @@ function inProcess(idp: MockIdp, tenant: string): IdpDriver {
           idp.runtime(tenant).clockOffsetSeconds = action.offsetSeconds;
           return;
         case 'wait':
-          await sleep(action.ms);
+          await sleep(waitMs(action));
           return;
         case 'add-key':
           await idp.keys(tenant).add(action.state ?? 'next', undefined, { kid: action.kid, modulusLength: action.modulusLength, publicExponent: action.publicExponent });
@@ -209,7 +209,7 @@ function overHttp(base: string, tenant: string, adminToken?: string): IdpDriver 
           await call('PUT', `/tenants/${t}/clock`, { offsetSeconds: action.offsetSeconds });
           return;
         case 'wait':
-          await sleep(action.ms);
+          await sleep(waitMs(action));
           return;
         case 'add-key':
           await call('POST', `/tenants/${t}/keys`, {
@@ -258,4 +258,9 @@ function propagationMs(propagationSeconds: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A wait action's length: its `ms`, or what is left of the current second (plus a little, past the tick). */
+function waitMs(action: Extract<IdpAction, { action: 'wait' }>): number {
+  return 'ms' in action ? action.ms : 1000 - (Date.now() % 1000) + 5;
 }

@@ -10,9 +10,16 @@ export default defineCase({
   ],
   covers: ['E02'],
   features: [],
-  token: { claims: { exp: { in: '0s' } } },
-  expect: (profile) =>
-    profile.clockSkewSeconds === 0
-      ? { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' }
-      : { outcome: 'accept', upstream: 'reached' },
+  steps: (profile) => [
+    {
+      // Minted at the start of a second, so the request arrives while exp is still "now". Minted late in a
+      // second, it would arrive after exp and be refused even by a gateway that accepts exp == now.
+      before: [{ action: 'wait', untilNextSecond: true }],
+      token: { claims: { exp: { in: '0s' } } },
+      expect:
+        profile.clockSkewSeconds === 0
+          ? { outcome: 'reject', status: 401, wwwAuthenticate: { error: 'invalid_token' }, upstream: 'untouched' }
+          : { outcome: 'accept', upstream: 'reached' },
+    },
+  ],
 });

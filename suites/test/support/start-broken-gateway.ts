@@ -16,6 +16,7 @@ export const BROKEN_GATEWAY_FAULTS = [
   // claims
   'no-audience-check',
   'exp-not-required',
+  'exp-inclusive', // now <= exp instead of now < exp: a token is still accepted during its exp second
   'nbf-ignored',
   'issuer-not-checked',
   'issuer-prefix-match', // iss.startsWith(trusted): a tenant or path appended still passes
@@ -215,7 +216,7 @@ export async function startBrokenGateway(options: BrokenGatewayOptions): Promise
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (fault !== 'no-audience-check' && !aud.includes(options.audience)) return 'invalid';
     if (payload.exp === undefined && fault !== 'exp-not-required') return 'invalid';
-    if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skew <= now)) return 'invalid';
+    if (payload.exp !== undefined && (typeof payload.exp !== 'number' || (fault === 'exp-inclusive' ? payload.exp + skew < Math.floor(now) : payload.exp + skew <= now))) return 'invalid';
     if (payload.nbf !== undefined && fault !== 'nbf-ignored' && (typeof payload.nbf !== 'number' || payload.nbf - skew > now)) return 'invalid';
     if (fault !== 'cache-ignores-exp-admits-on-second-sighting' || sightings.has(raw)) cache.set(raw, payload);
     else sightings.add(raw);
